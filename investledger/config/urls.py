@@ -1,0 +1,24 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from investledger.config.api_router import router
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="projects:project_list", permanent=False), name="home"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("investledger.accounts.urls")),
+    path("projects/", include("investledger.projects.urls")),
+    path("events/", include("investledger.events.urls")),
+    path("investors/", include("investledger.investors.urls")),
+    path("reference/", include("investledger.reference.urls")),
+    path("supervision/", include("investledger.supervision.urls")),
+    path("escalation/", include("investledger.escalation.urls")),
+    path("reports/", include("investledger.reporting.urls")),
+    path("intake/", include("investledger.intake.urls")),
+    path("admin/", admin.site.urls),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/", include(router.urls)),
+]

@@ -1,0 +1,51 @@
+"""Test fixtures shared by every app: personas per role and area, and browser settings."""
+
+import os
+import shutil
+
+import pytest
+
+from investledger.core.testing import Personas, build_reference_data
+
+
+@pytest.fixture
+def reference_data(db):
+    return build_reference_data()
+
+
+@pytest.fixture
+def personas(reference_data):
+    return Personas.create(reference_data)
+
+
+# --- Browser tests: Debian's Chromium driven by Playwright ---
+
+CHROMIUM = os.environ.get("INVESTLEDGER_CHROMIUM", "/usr/bin/chromium")
+
+
+def pytest_collection_modifyitems(config, items):
+    if shutil.which(CHROMIUM) or os.path.exists(CHROMIUM):
+        return
+    if os.environ.get("INVESTLEDGER_REQUIRE_BROWSER"):
+        return  # let them fail loudly: CI must run the browser tests
+    skip = pytest.mark.skip(reason=f"no Chromium at {CHROMIUM} (apt-get install chromium)")
+    for item in items:
+        if "browser" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }

@@ -1,0 +1,160 @@
+"""The one access rule.
+
+Every page, API endpoint, export, report and background job asks this module which objects a user
+may see or act on. The answer is an ORM filter (a Q object), so it narrows querysets in the database
+and never loads what the user may not see. Objects outside a user's scope are simply not found
+(HTTP 404), so ids cannot be probed.
+
+Roles (see docs/security.md):
+- administrator: everything, everywhere.
+- supervisor: reads everything in scope, verifies evidence, supervises (notices, issues, inspections).
+- district officer: creates and keeps current the projects of their areas and all sub-areas.
+- responsible unit: reads the projects where its unit leads or must act, answers issues.
+- project contact: reads their own projects and reports their progress and evidence.
+- leader: reads everything in scope, changes nothing.
+
+A role assignment may be limited to an area (and so its sub-areas). Administrators, supervisors and
+leaders without an area see the whole city.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("Bureau administrator")
+    SUPERVISOR = "supervisor", _("Supervisor")
+    DISTRICT_OFFICER = "district_officer", _("District officer")
+    RESPONSIBLE_UNIT = "responsible_unit", _("Responsible unit")
+    PROJECT_CONTACT = "project_contact", _("Project contact")
+    LEADER = "leader", _("Leader")
+
+
+class Action(models.TextChoices):
+    VIEW = "view", _("View")
+    CREATE = "create", _("Create")
+    CHANGE = "change", _("Edit")
+    CHANGE_STAGE = "change_stage", _("Change stage")
+    REPORT = "report", _("Report progress")
+    VERIFY = "verify", _("Verify evidence")
+    SUPERVISE = "supervise", _("Supervise")
+    RESPOND = "respond", _("Respond to issues")
+    DELETE = "delete", _("Delete")
+    MANAGE = "manage", _("Manage reference data and users")
+
+
+ROLE_ACTIONS: dict[str, frozenset[str]] = {
+    Role.ADMIN: frozenset(Action.values),
+    Role.SUPERVISOR: frozenset({Action.VIEW, Action.VERIFY, Action.SUPERVISE}),
+    Role.DISTRICT_OFFICER: frozenset(
+        {Action.VIEW, Action.CREATE, Action.CHANGE, Action.CHANGE_STAGE, Action.REPORT, Action.RESPOND}
+    ),
+    Role.RESPONSIBLE_UNIT: frozenset({Action.VIEW, Action.RESPOND}),
+    Role.PROJECT_CONTACT: frozenset({Action.VIEW, Action.REPORT}),
+    Role.LEADER: frozenset({Action.VIEW}),
+}
+
+# Roles whose assignment without an area means "the whole city".
+CITY_WIDE_WITHOUT_AREA = {Role.ADMIN, Role.SUPERVISOR, Role.LEADER}
+
+NOTHING = Q(pk__in=[])
+EVERYTHING = Q()
+
+
+def _assignments(user):
+    """The user's role assignments, cached on the user object for the request."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return []
+    cached = getattr(user, "_investledger_assignments", None)
+    if cached is None:
+        cached = list(user.role_assignments.select_related("area", "unit").all())
+        user._investledger_assignments = cached
+    return cached
+
+
+def roles_of(user) -> set[str]:
+    roles = {a.role for a in _assignments(user)}
+    if getattr(user, "is_superuser", False) and user.is_active:
+        roles.add(Role.ADMIN)
+    return roles
+
+
+def has_role(user, *roles: str) -> bool:
+    return bool(roles_of(user) & set(roles))
+
+
+def can(user, action: str) -> bool:
+    """Whether the user may do `action` on at least something (used to show or hide buttons)."""
+    if getattr(user, "is_superuser", False) and user.is_active:
+        return True
+    return any(action in ROLE_ACTIONS[a.role] for a in _assignments(user))
+
+
+def is_city_wide(user, action: str = Action.VIEW) -> bool:
+    if getattr(user, "is_superuser", False) and user.is_active:
+        return True
+    return any(
+        action in ROLE_ACTIONS[a.role] and a.role in CITY_WIDE_WITHOUT_AREA and a.area_id is None
+        for a in _assignments(user)
+    )
+
+
+def _prefixed(prefix: str, lookup: str) -> str:
+    return f"{prefix}__{lookup}" if prefix else lookup
+
+
+def project_q(user, action: str = Action.VIEW, prefix: str = "") -> Q:
+    """Filter on projects (through `prefix`, e.g. "project") that `user` may `action`."""
+    if getattr(user, "is_superuser", False) and user.is_active:
+        return EVERYTHING
+    q = NOTHING
+    for a in _assignments(user):
+        if action not in ROLE_ACTIONS[a.role]:
+            continue
+        if a.area_id is not None:
+            q |= Q(**{_prefixed(prefix, "host_area__path__startswith"): a.area.path})
+        elif a.role in CITY_WIDE_WITHOUT_AREA:
+            return EVERYTHING
+        if a.role == Role.RESPONSIBLE_UNIT and a.unit_id is not None:
+            q |= Q(**{_prefixed(prefix, "lead_unit_id"): a.unit_id})
+            q |= Q(**{_prefixed(prefix, "involved_units"): a.unit_id})
+        if a.role == Role.PROJECT_CONTACT:
+            q |= Q(**{_prefixed(prefix, "contacts"): user.pk})
+    return q
+
+
+def area_q(user, action: str = Action.VIEW, prefix: str = "") -> Q:
+    """Filter on areas (through `prefix`) that `user` may `action`: their assigned areas and sub-areas."""
+    if getattr(user, "is_superuser", False) and user.is_active:
+        return EVERYTHING
+    q = NOTHING
+    for a in _assignments(user):
+        if action not in ROLE_ACTIONS[a.role]:
+            continue
+        if a.area_id is not None:
+            q |= Q(**{_prefixed(prefix, "path__startswith"): a.area.path})
+        elif a.role in CITY_WIDE_WITHOUT_AREA:
+            return EVERYTHING
+    return q
+
+
+def scope_q(model, user, action: str = Action.VIEW) -> Q:
+    """The access filter for any model that declares how it reaches a project or an area.
+
+    A model sets `access_via = ("project", "<path to project>")` or `("area", "<path to area>")`,
+    or `("reference", None)` for reference data every signed-in user may read and only
+    administrators may change.
+    """
+    kind, path = getattr(model, "access_via", ("reference", None))
+    if kind == "project":
+        return project_q(user, action, prefix=path or "")
+    if kind == "area":
+        return area_q(user, action, prefix=path or "")
+    if kind == "reference":
+        if action == Action.VIEW:
+            return EVERYTHING if _assignments(user) or getattr(user, "is_superuser", False) else NOTHING
+        return EVERYTHING if can(user, Action.MANAGE) else NOTHING
+    raise ValueError(f"unknown access_via kind {kind!r} on {model.__name__}")

@@ -1,0 +1,115 @@
+"""Generic machinery shared by every domain app: base model, scoped querysets and the audit trail."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from investledger.core.access import Action, scope_q
+
+
+class ScopedQuerySet(models.QuerySet):
+    """A queryset that knows the one access rule: `.visible_to(user, action)`."""
+
+    def visible_to(self, user, action: str = Action.VIEW):
+        q = scope_q(self.model, user, action)
+        qs = self.filter(q)
+        kind, _path = getattr(self.model, "access_via", ("reference", None))
+        # Scope filters that cross to-many relations (contacts, involved units) can repeat rows.
+        if kind == "project" and q.children:
+            qs = qs.distinct() if _crosses_many(q) else qs
+        return qs
+
+
+def _crosses_many(q) -> bool:
+    def walk(node):
+        for child in node.children:
+            if isinstance(child, tuple):
+                if "contacts" in child[0] or "involved_units" in child[0]:
+                    return True
+            elif walk(child):
+                return True
+        return False
+
+    return walk(q)
+
+
+class BaseModel(models.Model):
+    """Created/updated timestamps and the scoped manager every ledger model shares."""
+
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+class BilingualNameMixin(models.Model):
+    """A record named in Chinese (the official name) and in English, shown in the reader's language."""
+
+    name = models.CharField(_("name (Chinese)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def label(self) -> str:
+        from django.utils.translation import get_language
+
+        lang = get_language() or "en"
+        if lang.startswith("zh"):
+            return self.name or self.name_en
+        return self.name_en or self.name
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class AuditEntry(models.Model):
+    """One change to ledger data: who, when, from where, what, before and after.
+
+    Entries are append-only and hash-chained: each entry's hash covers its own content and the
+    previous entry's hash, so `investledger audit verify` finds any entry altered, removed or
+    inserted out of order. On PostgreSQL a trigger also refuses UPDATE and DELETE.
+    """
+
+    class Kind(models.TextChoices):
+        CREATE = "create", _("created")
+        UPDATE = "update", _("changed")
+        DELETE = "delete", _("deleted")
+        STAGE = "stage", _("stage changed")
+        ACTION = "action", _("action")
+
+    id = models.BigAutoField(primary_key=True)
+    timestamp = models.DateTimeField(_("time"), db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor_name = models.CharField(_("who"), max_length=150, blank=True)
+    source = models.CharField(_("from"), max_length=200, blank=True, help_text=_("request id or command"))
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    object_id = models.CharField(max_length=64, db_index=True)
+    object_repr = models.CharField(_("object"), max_length=300)
+    kind = models.CharField(_("change"), max_length=10, choices=Kind.choices)
+    message = models.CharField(_("note"), max_length=500, blank=True)
+    changes = models.JSONField(_("changes"), default=dict, help_text=_("field: [before, after]"))
+    snapshot = models.JSONField(_("state after"), null=True, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
+        indexes = [models.Index(fields=["content_type", "object_id", "id"], name="audit_object_idx")]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.kind} {self.object_repr}"
+
+
+from investledger.core.models_chain import AuditChainHead  # noqa: E402,F401

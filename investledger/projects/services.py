@@ -1,0 +1,353 @@
+"""Writes that matter to projects and signings. Pages, API, admin, imports and commands all call these.
+
+Each function is one transaction: it validates, saves, recounts what the counting rule derives and
+records the audit entry, so a change is never on record without its trail (or the reverse).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+from rapidfuzz import fuzz
+from rapidfuzz.utils import default_process
+
+from investledger.core import audit
+from investledger.core.models import AuditEntry
+from investledger.core.money import convert_to_cny
+from investledger.projects.choices import STAGE_ORDER, Currency, SideState, SigningKind, Stage
+from investledger.projects.models import Project, Signing
+
+M2M_FIELDS = ("co_investors", "involved_units", "contacts")
+
+
+class EditConflict(Exception):
+    """Someone else saved the project after this edit was started."""
+
+    def __init__(self, current_version: int):
+        super().__init__(current_version)
+        self.current_version = current_version
+
+
+class DuplicateSuspected(Exception):
+    """A new project looks like one already in the ledger; the user must confirm it is different."""
+
+    def __init__(self, candidates: list[DuplicateCandidate]):
+        super().__init__(candidates)
+        self.candidates = candidates
+
+
+# --- Likely duplicates -------------------------------------------------------------------------
+
+NAME_SIMILARITY = 80  # percent, token-set ratio on normalised names
+AMOUNT_TOLERANCE = Decimal("0.05")  # 5 %
+
+
+@dataclass
+class DuplicateCandidate:
+    project: Project
+    reasons: list[str]
+    score: float
+
+
+def find_likely_duplicates(
+    *,
+    name: str,
+    investor_id: int | None,
+    host_area_id: int | None,
+    contract_value_cny: Decimal | None,
+    exclude_pk: int | None = None,
+    limit: int = 5,
+) -> list[DuplicateCandidate]:
+    """Projects that are probably the same as the one described.
+
+    Same investor and same host area is the strong signal; a similar name or a similar amount
+    within that pair makes it a likely duplicate. A very similar name in the same area from
+    another investor is reported too (investors are often entered under different names).
+    """
+    if not name:
+        return []
+    pool = Project.objects.filter(Q(investor_id=investor_id) | Q(host_area_id=host_area_id))
+    if exclude_pk:
+        pool = pool.exclude(pk=exclude_pk)
+    pool = pool.select_related("investor", "host_area", "first_event").only(
+        "pk",
+        "reference",
+        "name",
+        "investor__name",
+        "investor_id",
+        "host_area_id",
+        "host_area__name",
+        "host_area__name_en",
+        "contract_value_cny",
+        "signed_on",
+        "first_event__name",
+        "first_event__name_en",
+    )[:2000]
+    found = []
+    for project in pool:
+        reasons = []
+        similarity = fuzz.token_set_ratio(name, project.name, processor=default_process)
+        same_investor = project.investor_id == investor_id
+        same_area = project.host_area_id == host_area_id
+        close_amount = bool(
+            contract_value_cny
+            and project.contract_value_cny
+            and abs(project.contract_value_cny - contract_value_cny)
+            <= AMOUNT_TOLERANCE * max(project.contract_value_cny, contract_value_cny)
+        )
+        if same_investor and same_area:
+            if similarity >= NAME_SIMILARITY:
+                reasons.append(_("same investor and area, similar name"))
+            if close_amount:
+                reasons.append(_("same investor and area, similar amount"))
+        elif same_area and similarity >= 90:
+            reasons.append(_("same area, nearly the same name"))
+        if reasons:
+            found.append(DuplicateCandidate(project, reasons, similarity + (20 if close_amount else 0)))
+    found.sort(key=lambda c: -c.score)
+    return found[:limit]
+
+
+# --- Projects ----------------------------------------------------------------------------------
+
+
+def _next_reference(year: int) -> str:
+    prefix = f"P{year}-"
+    last = (
+        Project.objects.filter(reference__startswith=prefix)
+        .order_by("-reference")
+        .values_list("reference", flat=True)
+        .first()
+    )
+    number = int(last.split("-")[1]) + 1 if last else 1
+    return f"{prefix}{number:05d}"
+
+
+def _apply_money(project: Project) -> None:
+    if project.currency == Currency.CNY:
+        project.fx_rate = Decimal("1")
+    if project.contract_value is not None and project.fx_rate:
+        project.contract_value_cny = convert_to_cny(project.contract_value, project.fx_rate)
+
+
+def _set_m2m(project: Project, m2m: dict | None) -> None:
+    for name, values in (m2m or {}).items():
+        if name not in M2M_FIELDS:
+            raise ValueError(f"not a to-many field of Project: {name}")
+        getattr(project, name).set(values)
+
+
+@transaction.atomic
+def project_create(
+    *,
+    fields: dict,
+    m2m: dict | None = None,
+    event=None,
+    signed_on: dt.date | None = None,
+    confirm_not_duplicate: bool = False,
+    audit_message: str = "",
+) -> Project:
+    """Create a project, and its first signing when an event is given.
+
+    Raises DuplicateSuspected unless the caller confirms the project is not a likely duplicate.
+    """
+    project = Project(**fields)
+    _apply_money(project)
+    if "stage" not in fields:
+        project.stage = Stage.SIGNED
+    project.reference = _next_reference((signed_on or (event.date if event else None) or dt.date.today()).year)
+    project.full_clean(exclude=["reference", "contract_value_cny"])
+    if not confirm_not_duplicate:
+        candidates = find_likely_duplicates(
+            name=project.name,
+            investor_id=project.investor_id,
+            host_area_id=project.host_area_id,
+            contract_value_cny=project.contract_value_cny,
+        )
+        if candidates:
+            raise DuplicateSuspected(candidates)
+    project.save()
+    _set_m2m(project, m2m)
+    audit.record(project, AuditEntry.Kind.CREATE, message=audit_message)
+    if event is not None:
+        signing_add(
+            project=project,
+            event=event,
+            signed_on=signed_on or event.date,
+            kind=SigningKind.NEW,
+            stated_value_cny=project.contract_value_cny,
+            audit_message=audit_message,
+        )
+        project.refresh_from_db()
+    return project
+
+
+@transaction.atomic
+def project_update(
+    *,
+    project: Project,
+    fields: dict,
+    m2m: dict | None = None,
+    expected_version: int | None = None,
+    audit_message: str = "",
+) -> Project:
+    """Change a project's fields; refuses with EditConflict if it changed since `expected_version`."""
+    locked = Project.objects.select_for_update().get(pk=project.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise EditConflict(locked.version)
+    before = audit.snapshot(locked)
+    protected = {"stage", "first_event", "signed_on", "reference", "version", "contract_value_cny", "id"}
+    for name, value in fields.items():
+        if name in protected:
+            raise ValueError(f"{name} is not changed through project_update")
+        setattr(locked, name, value)
+    _apply_money(locked)
+    locked.full_clean(exclude=["reference", "contract_value_cny"])
+    _set_m2m(locked, m2m)
+    if not audit.diff(before, audit.snapshot(locked)):
+        return locked  # nothing changed: no new version, no audit entry
+    locked.version += 1
+    locked.save()
+    audit.record(locked, AuditEntry.Kind.UPDATE, before=before, message=audit_message)
+    if before.get("contract_value_cny") != audit.snapshot(locked).get("contract_value_cny"):
+        # A changed amount changes what the first signing states and so what its event counts.
+        first = locked.signings.order_by("signed_on", "id").first()
+        if first is not None and first.kind == SigningKind.NEW:
+            signing_before = audit.snapshot(first)
+            first.stated_value_cny = locked.contract_value_cny
+            first.save(update_fields=["stated_value_cny", "updated"])
+            audit.record(first, AuditEntry.Kind.UPDATE, before=signing_before, message=audit_message)
+            recount_signings(locked, audit_message=audit_message)
+    project.__dict__.update(locked.__dict__)
+    return locked
+
+
+@transaction.atomic
+def project_set_stage(*, project: Project, stage: str, reason: str = "") -> Project:
+    """Move a project to a lifecycle stage. Supervision calls this from the milestones met."""
+    if stage not in STAGE_ORDER:
+        raise ValidationError({"stage": _("Unknown stage.")})
+    locked = Project.objects.select_for_update().get(pk=project.pk)
+    if locked.stage == stage:
+        return locked
+    before = audit.snapshot(locked)
+    locked.stage = stage
+    locked.version += 1
+    locked.save(update_fields=["stage", "version", "updated"])
+    audit.record(locked, AuditEntry.Kind.STAGE, before=before, message=reason)
+    project.__dict__.update(locked.__dict__)
+    return locked
+
+
+@transaction.atomic
+def project_set_side_state(*, project: Project, side_state: str, reason: str, since: dt.date | None) -> Project:
+    """Mark a project stalled, suspended or terminated (with reason and date), or clear the side state."""
+    locked = Project.objects.select_for_update().get(pk=project.pk)
+    before = audit.snapshot(locked)
+    if side_state and side_state not in SideState.values:
+        raise ValidationError({"side_state": _("Unknown side state.")})
+    locked.side_state = side_state
+    locked.side_state_reason = reason if side_state else ""
+    locked.side_state_date = since if side_state else None
+    locked.full_clean(exclude=["reference", "contract_value_cny"])
+    locked.version += 1
+    locked.save(update_fields=["side_state", "side_state_reason", "side_state_date", "version", "updated"])
+    audit.record(locked, AuditEntry.Kind.STAGE, before=before, message=reason)
+    project.__dict__.update(locked.__dict__)
+    return locked
+
+
+@transaction.atomic
+def project_delete(*, project: Project, reason: str) -> None:
+    """Delete a project entered by mistake. Ending a real project is `project_set_side_state(terminated)`."""
+    before = audit.snapshot(project)
+    for signing in list(project.signings.all()):
+        audit.record(signing, AuditEntry.Kind.DELETE, before=audit.snapshot(signing), message=reason)
+    project_pk = project.pk
+    project.delete()
+    project.pk = project_pk
+    audit.record(project, AuditEntry.Kind.DELETE, before=before, message=reason)
+
+
+# --- Signings and the counting-once rule -----------------------------------------------------------
+
+
+@transaction.atomic
+def signing_add(
+    *,
+    project: Project,
+    event,
+    signed_on: dt.date,
+    kind: str,
+    stated_value_cny: Decimal,
+    notes: str = "",
+    audit_message: str = "",
+) -> Signing:
+    """Record that a project was signed (again) at an event, then recount the project's signings."""
+    signing = Signing(
+        project=project,
+        event=event,
+        signed_on=signed_on,
+        kind=kind,
+        stated_value_cny=stated_value_cny,
+        notes=notes,
+    )
+    signing.full_clean()
+    signing.save()
+    audit.record(signing, AuditEntry.Kind.CREATE, message=audit_message)
+    recount_signings(project, audit_message=audit_message)
+    return signing
+
+
+def counting_rule(kind: str, position: int, stated: Decimal) -> tuple[bool, Decimal]:
+    """What one signing adds to its event: (counts as a project, amount counted).
+
+    - the first signing of a project counts it, with its full amount, whatever its kind;
+    - a re-signing adds nothing;
+    - an upgrade counts as a project but not its amount again;
+    - a capital increase counts only the increment (the amount stated), not as a new project;
+    - a change of investor counts under the new event, in full (earlier signings stop counting).
+    """
+    if position == 0:
+        return True, stated
+    if kind == SigningKind.UPGRADE:
+        return True, Decimal("0")
+    if kind == SigningKind.CAPITAL_INCREASE:
+        return False, stated
+    if kind == SigningKind.INVESTOR_CHANGE:
+        return True, stated
+    return False, Decimal("0")
+
+
+@transaction.atomic
+def recount_signings(project: Project, *, audit_message: str = "") -> None:
+    """Derive each signing's counted project and amount, and the project's first event and date."""
+    signings = list(project.signings.select_for_update().order_by("signed_on", "id"))
+    results = [counting_rule(s.kind, i, s.stated_value_cny) for i, s in enumerate(signings)]
+    last_change = max(
+        (i for i, s in enumerate(signings) if i > 0 and s.kind == SigningKind.INVESTOR_CHANGE), default=None
+    )
+    if last_change is not None:
+        results = [(False, Decimal("0")) if i < last_change else r for i, r in enumerate(results)]
+    for signing, (counted, value) in zip(signings, results, strict=True):
+        if signing.counted_project != counted or signing.counted_value_cny != value:
+            before = audit.snapshot(signing)
+            signing.counted_project, signing.counted_value_cny = counted, value
+            signing.save(update_fields=["counted_project", "counted_value_cny", "updated"])
+            audit.record(signing, AuditEntry.Kind.UPDATE, before=before, message=audit_message)
+    first = signings[0] if signings else None
+    first_event_id = first.event_id if first else None
+    first_date = first.signed_on if first else None
+    if project.first_event_id != first_event_id or project.signed_on != first_date:
+        locked = Project.objects.select_for_update().get(pk=project.pk)
+        before = audit.snapshot(locked)
+        locked.first_event_id, locked.signed_on = first_event_id, first_date
+        locked.save(update_fields=["first_event", "signed_on", "updated"])
+        audit.record(locked, AuditEntry.Kind.UPDATE, before=before, message=audit_message)
+        project.first_event_id, project.signed_on = first_event_id, first_date
