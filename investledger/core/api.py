@@ -1,14 +1,73 @@
-"""API base classes shared by every app: the scoped viewset."""
+"""API base classes shared by every app: the scoped viewset, its permission and audited writes.
 
-from rest_framework import viewsets
+The access rule in one place for the API (core/access.py decides, this module only applies it):
 
+- reads start from `Model.objects.visible_to(user, "view")`, so an object outside the user's scope is
+  not found (HTTP 404), whatever the method;
+- an action on an object the user can see but may not act on answers HTTP 403 (a leader editing, a
+  supervisor deleting);
+- an endpoint whose action the user holds on nothing at all answers HTTP 403 (a leader POSTing, a
+  signed-in user without a role listing).
+
+Writes to ledger data go through the app's services. Reference data without a service of its own
+(areas, sectors, units, events, investors) is written by `AuditedWriteMixin`, which validates the model
+(`full_clean`), saves and records the audit entry in one transaction, like a service would.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from django.db.models import ProtectedError, RestrictedError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from rest_framework import exceptions, permissions, serializers, status, viewsets
+
+from investledger.core import access, audit
 from investledger.core.access import Action
+from investledger.core.models import AuditEntry
+
+
+class Conflict(exceptions.APIException):
+    """HTTP 409: the request is valid but clashes with the ledger's current state."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = gettext_lazy("The request conflicts with the current state of the ledger.")
+    default_code = "conflict"
+
+
+class ScopedPermission(permissions.BasePermission):
+    """The user must hold the view's action somewhere; on an object, within the object's scope.
+
+    Object checks run after the object was found in the *view* scope, so a failure here is a 403
+    on something the user can see, never a hint about what they cannot.
+    """
+
+    message = gettext_lazy("You may not do this.")
+
+    def has_permission(self, request, view):
+        user = request.user
+        if not (user and user.is_authenticated):
+            return False
+        return access.can(user, view.access_action())
+
+    def has_object_permission(self, request, view, obj):
+        action = view.access_action()
+        if action == Action.VIEW:
+            return True  # it was found through visible_to(user, "view")
+        return view.scoped_queryset(action).filter(pk=obj.pk).exists()
 
 
 class ScopedViewSetMixin:
-    """Every API read starts from `Model.objects.visible_to(user)`; writes check the action's scope."""
+    """Every API read starts from `Model.objects.visible_to(user, action)`.
 
-    action_map_to_access = {
+    `access_actions` maps viewset actions to access actions; an extra `@action` names its own with
+    `@action(..., access=Action.CHANGE)` (or a dict by HTTP method: `{"GET": "view", "POST": "change"}`). Reference data (areas, sectors, units, events) maps every
+    write to `Action.MANAGE` through `write_access`.
+    """
+
+    permission_classes = [ScopedPermission]
+    access_actions = {
         "list": Action.VIEW,
         "retrieve": Action.VIEW,
         "create": Action.CREATE,
@@ -16,11 +75,98 @@ class ScopedViewSetMixin:
         "partial_update": Action.CHANGE,
         "destroy": Action.DELETE,
     }
+    write_access: str | None = None  # when set, every non-read action needs this access action
+    access: str | dict | None = None  # set per extra action by @action(access=...)
+
+    def access_action(self) -> str:
+        if isinstance(self.access, dict):  # per HTTP method, for an extra action that reads and writes
+            return self.access.get(self.request.method, self.access.get("*", Action.VIEW))
+        if self.access:
+            return self.access
+        mapped = self.access_actions.get(self.action, Action.VIEW)
+        if self.write_access and mapped != Action.VIEW:
+            return self.write_access
+        return mapped
+
+    def scoped_queryset(self, action: str = Action.VIEW):
+        return super().get_queryset().visible_to(self.request.user, action)
 
     def get_queryset(self):
-        access = self.action_map_to_access.get(self.action, Action.VIEW)
-        return super().get_queryset().visible_to(self.request.user, access)
+        # Objects are looked up in the *view* scope (404 outside it); the action's own scope is
+        # checked on the object (403), see ScopedPermission.has_object_permission.
+        return self.scoped_queryset(Action.VIEW)
+
+
+def validation_error_from(exc: DjangoValidationError) -> serializers.ValidationError:
+    """A model ValidationError as a DRF one, keyed by field ("non_field_errors" for the rest)."""
+    if hasattr(exc, "error_dict"):
+        detail = {("non_field_errors" if k == "__all__" else k): v for k, v in exc.message_dict.items()}
+    else:
+        detail = {"non_field_errors": exc.messages}
+    return serializers.ValidationError(detail)
+
+
+class AuditedWriteMixin:
+    """Create, update and delete reference data with model validation and an audit entry.
+
+    The serializer's `save()` runs inside the transaction; the model is `full_clean()`ed first so
+    model rules (`clean()`, constraints) answer HTTP 400 naming the field, and a delete that other
+    records still depend on answers HTTP 409 instead of a server error.
+    """
+
+    def _validate_model(self, serializer, **extra):
+        model = serializer.Meta.model
+        instance = serializer.instance or model()
+        for name, value in {**serializer.validated_data, **extra}.items():
+            field = model._meta.get_field(name)
+            if field.many_to_many:
+                continue
+            setattr(instance, name, value)
+        try:
+            instance.full_clean()
+        except DjangoValidationError as exc:
+            raise validation_error_from(exc) from exc
+
+    def perform_create(self, serializer):
+        with transaction.atomic():
+            self._validate_model(serializer)
+            instance = serializer.save()
+            audit.record(instance, AuditEntry.Kind.CREATE)
+
+    def perform_update(self, serializer):
+        with transaction.atomic():
+            model = serializer.Meta.model
+            before = audit.snapshot(model.objects.select_for_update().get(pk=serializer.instance.pk))
+            self._validate_model(serializer)
+            instance = serializer.save()
+            audit.record(instance, AuditEntry.Kind.UPDATE, before=before)
+
+    def perform_destroy(self, instance):
+        try:
+            with transaction.atomic():
+                before = audit.snapshot(instance)
+                pk = instance.pk
+                instance.delete()
+                instance.pk = pk
+                audit.record(instance, AuditEntry.Kind.DELETE, before=before)
+        except (ProtectedError, RestrictedError) as exc:
+            used_by = getattr(exc, "protected_objects", None) or getattr(exc, "restricted_objects", ())
+            raise Conflict(
+                _("%(object)s is still used by %(count)d other records and cannot be deleted.")
+                % {"object": instance, "count": len(used_by)}
+            ) from exc
 
 
 class ScopedReadOnlyViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     pass
+
+
+class ScopedModelViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
+    pass
+
+
+class ReferenceViewSet(AuditedWriteMixin, ScopedModelViewSet):
+    """Reference data: every signed-in user with a role reads it, administrators (MANAGE) change it."""
+
+    write_access = Action.MANAGE
+    http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
