@@ -89,9 +89,15 @@ def diff(before: dict | None, after: dict | None) -> dict:
     return {k: [before.get(k), after.get(k)] for k in keys if before.get(k) != after.get(k)}
 
 
+def _utc_iso(moment: dt.datetime) -> str:
+    # The database hands timestamps back in UTC whatever zone they were written in (a frozen clock
+    # gives local time), so the hash must cover one spelling of the instant, not the zone it came in.
+    return moment.astimezone(dt.timezone.utc).isoformat()
+
+
 def _canonical(entry: AuditEntry, content_type_key: str) -> bytes:
     payload = {
-        "timestamp": entry.timestamp.isoformat(),
+        "timestamp": _utc_iso(entry.timestamp),
         "actor": entry.actor_id,
         "actor_name": entry.actor_name,
         "source": entry.source,
@@ -118,9 +124,11 @@ def _lock_chain_tail():
     """Serialise writers of the chain and return the hash of its last entry."""
     from investledger.core.models_chain import AuditChainHead
 
-    head, _ = AuditChainHead.objects.get_or_create(pk=1, defaults={"last_hash": GENESIS_HASH, "last_id": 0})
-    head = AuditChainHead.objects.select_for_update().get(pk=1)
-    return head
+    # get_or_create survives two first writers racing to create the row (the loser's INSERT waits,
+    # fails on the primary key and reads the winner's row); select_for_update then makes every
+    # writer wait for the one before it to commit, so each reads the hash its predecessor wrote.
+    AuditChainHead.objects.get_or_create(pk=1, defaults={"last_hash": GENESIS_HASH, "last_id": 0})
+    return AuditChainHead.objects.select_for_update().get(pk=1)
 
 
 def _build(obj, kind, before, after, message, ctx: AuditContext) -> AuditEntry:
@@ -171,7 +179,10 @@ def record_many(items: Iterable[tuple]) -> list[AuditEntry]:
         raise RuntimeError("audit.record must run inside the transaction that made the change")
     head = _lock_chain_tail()
     prev = head.last_hash
+    # Stamped under the lock, so time never runs backwards along the chain (as-of reads rely on it).
+    stamped = clock.now()
     for entry in entries:
+        entry.timestamp = stamped
         entry.prev_hash = prev
         ct = entry.content_type
         entry.hash = compute_hash(entry, f"{ct.app_label}.{ct.model}")
@@ -219,11 +230,22 @@ def verify_chain(batch_size: int = 2000) -> VerifyResult:
             last_id = entry.pk
             checked += 1
     head = AuditChainHead.objects.filter(pk=1).first()
-    if head is not None and (head.last_hash != prev or head.last_id != last_id):
+    recorded_id, recorded_hash = (head.last_id, head.last_hash) if head else (0, GENESIS_HASH)
+    if recorded_hash != prev or recorded_id != last_id:
+        tail_intact = recorded_id == 0 or AuditEntry.objects.filter(id=recorded_id, hash=recorded_hash).exists()
+        if last_id > recorded_id and tail_intact:
+            first_extra = AuditEntry.objects.filter(id__gt=recorded_id).order_by("id").values_list("id", flat=True)[0]
+            return VerifyResult(
+                False,
+                checked,
+                f"entry #{first_extra} lies after the recorded end of the chain (#{recorded_id}): "
+                "it was added outside the application",
+                first_extra,
+            )
         return VerifyResult(
             False,
             checked,
-            f"the chain ends at #{last_id} but the recorded tail is #{head.last_id}: entries were removed from the end",
-            head.last_id,
+            f"the chain ends at #{last_id} but the recorded tail is #{recorded_id}: entries were removed from the end",
+            recorded_id,
         )
     return VerifyResult(True, checked)

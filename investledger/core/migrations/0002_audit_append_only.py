@@ -37,7 +37,7 @@ DROP_SQLITE = [
 
 def forwards(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(CREATE)
+        schema_editor.execute(CREATE, params=None)  # no placeholders: the % is PL/pgSQL's
     elif schema_editor.connection.vendor == "sqlite":
         for statement in CREATE_SQLITE:
             schema_editor.execute(statement)
@@ -45,7 +45,7 @@ def forwards(apps, schema_editor):
 
 def backwards(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP)
+        schema_editor.execute(DROP, params=None)
     elif schema_editor.connection.vendor == "sqlite":
         for statement in DROP_SQLITE:
             schema_editor.execute(statement)
