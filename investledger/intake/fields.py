@@ -1,0 +1,271 @@
+"""The columns an import understands, per kind of sheet: names in Chinese and English, synonyms, notes.
+
+The template, the export and the header mapping all read this one table, so a template downloaded
+today, a ledger exported today and a sheet filled from either map back without a question.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext_lazy as _
+
+
+class Kind:
+    SIGNINGS = "signings"
+    PROGRESS = "progress"
+
+    choices = [(SIGNINGS, _("Signing list")), (PROGRESS, _("Progress sheet"))]
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of an import sheet.
+
+    `type` says how cells are read: text, amount (money with units and currency), date, int,
+    area, sector, event, stage, agreement, currency, reference.
+    """
+
+    name: str
+    zh: str
+    en: str
+    type: str = "text"
+    required: bool = False
+    synonyms: tuple[str, ...] = ()
+    note: str = ""
+    unit: str = ""  # unit written in the template header, e.g. 亿元
+    width: int = 16
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def header(self) -> str:
+        """The header cell of the template: Chinese and English, with the unit where there is one."""
+        if self.unit:
+            return f"{self.zh}（{self.unit}）/ {self.en} ({UNIT_EN.get(self.unit, self.unit)})"
+        return f"{self.zh} / {self.en}"
+
+
+UNIT_EN = {"亿元": "100 million CNY", "万元": "10,000 CNY", "元": "CNY"}
+
+
+SIGNING_COLUMNS: tuple[Column, ...] = (
+    Column(
+        "reference",
+        "项目编号",
+        "Reference",
+        type="reference",
+        synonyms=("编号", "项目编码", "ref", "project reference", "project no", "项目代码"),
+        note="Leave empty for a new project. Filled in by the export: a row with a reference is that project.",
+        width=14,
+    ),
+    Column(
+        "name",
+        "项目名称",
+        "Project name",
+        required=True,
+        synonyms=("项目", "名称", "name", "project", "project title", "签约项目", "项目全称"),
+        note="Required. The full project name as in the agreement.",
+        width=40,
+    ),
+    Column(
+        "investor",
+        "投资方",
+        "Investor",
+        required=True,
+        synonyms=(
+            "投资主体",
+            "签约企业",
+            "投资企业",
+            "客商",
+            "企业名称",
+            "签约单位",
+            "investor name",
+            "company",
+            "enterprise",
+        ),
+        note="Required. The investing enterprise; a new name creates a new investor.",
+        width=30,
+    ),
+    Column(
+        "host_area",
+        "所在区域",
+        "Host area",
+        type="area",
+        required=True,
+        synonyms=(
+            "区域",
+            "区县",
+            "落地区县",
+            "所属区县",
+            "承接区县",
+            "落户地",
+            "area",
+            "district",
+            "location",
+            "所属区域",
+        ),
+        note="Required. A district, county, zone or park, in Chinese or English (drop-down).",
+        width=18,
+    ),
+    Column(
+        "sector",
+        "产业领域",
+        "Sector",
+        type="sector",
+        required=True,
+        synonyms=("产业", "行业", "所属产业", "产业类别", "产业链", "industry", "industry chain", "行业类别"),
+        note="Required. The industry chain of the city's taxonomy (drop-down).",
+        width=20,
+    ),
+    Column(
+        "contract_value",
+        "签约额",
+        "Contract investment",
+        type="amount",
+        required=True,
+        unit="亿元",
+        synonyms=(
+            "协议投资额",
+            "签约金额",
+            "投资额",
+            "总投资",
+            "计划总投资",
+            "协议金额",
+            "amount",
+            "investment",
+            "contract value",
+            "total investment",
+        ),
+        note=(
+            "Required. A number in the unit of the header (亿元 = 100 million), or text such as "
+            "'3.5亿元', 'US$ 200 million', 'HK$ 5亿'. Foreign currencies are converted to CNY at the "
+            "recorded exchange rate."
+        ),
+    ),
+    Column(
+        "currency",
+        "币种",
+        "Currency",
+        type="currency",
+        synonyms=("货币", "currency code"),
+        note="CNY if empty. USD, HKD, EUR, JPY or GBP: the amount is in that currency.",
+        width=8,
+    ),
+    Column(
+        "outside_value",
+        "引资额",
+        "Outside money",
+        type="amount",
+        unit="亿元",
+        synonyms=("到位引资额", "外来投资", "outside investment", "external funds"),
+        note="The part of the investment from outside the city, in CNY.",
+    ),
+    Column(
+        "fixed_asset_value",
+        "固定资产投资",
+        "Fixed-asset investment",
+        type="amount",
+        unit="亿元",
+        synonyms=("固投", "固定资产投资额", "fixed assets", "fixed asset investment"),
+        note="The fixed-asset part of the investment, in CNY.",
+    ),
+    Column(
+        "agreement_type",
+        "协议类型",
+        "Agreement type",
+        type="agreement",
+        synonyms=("签约类型", "合同类型", "agreement", "contract type"),
+        note="框架协议 / 投资合同 / 补充协议 (framework, contract, supplementary). Investment contract if empty.",
+        width=14,
+    ),
+    Column(
+        "event",
+        "签约活动",
+        "Signing event",
+        type="event",
+        synonyms=("活动", "签约会", "活动名称", "event", "signing ceremony", "ceremony"),
+        note="The event where the project was signed. The event chosen on upload if empty.",
+        width=30,
+    ),
+    Column(
+        "signed_on",
+        "签约日期",
+        "Signing date",
+        type="date",
+        synonyms=("签约时间", "日期", "date", "signing date", "signed on"),
+        note="2022-08-22, 2022/8/22 or 2022年8月22日. The event's date if empty.",
+        width=12,
+    ),
+    Column(
+        "stage",
+        "项目阶段",
+        "Stage",
+        type="stage",
+        synonyms=("阶段", "进展阶段", "推进阶段", "项目状态", "status", "project stage"),
+        note="签约 if empty (drop-down).",
+        width=12,
+    ),
+    Column(
+        "planned_jobs",
+        "计划用工",
+        "Planned jobs",
+        type="int",
+        synonyms=("预计就业", "新增就业", "带动就业", "jobs", "employment"),
+        width=10,
+    ),
+    Column(
+        "planned_start",
+        "计划开工日期",
+        "Planned start",
+        type="date",
+        synonyms=("计划开工", "开工时间", "planned construction start", "start date"),
+        width=12,
+    ),
+    Column(
+        "planned_completion",
+        "计划竣工日期",
+        "Planned completion",
+        type="date",
+        synonyms=("计划竣工", "竣工时间", "completion date"),
+        width=12,
+    ),
+    Column(
+        "planned_production",
+        "计划投产日期",
+        "Planned production",
+        type="date",
+        synonyms=("计划投产", "投产时间", "production date"),
+        width=12,
+    ),
+    Column(
+        "responsible_leader",
+        "包联领导",
+        "Responsible leader",
+        synonyms=("联系领导", "责任领导", "leader"),
+        width=12,
+    ),
+    Column(
+        "commissioner",
+        "项目专员",
+        "Project commissioner",
+        synonyms=("专员", "服务专员", "commissioner"),
+        width=12,
+    ),
+    Column(
+        "description",
+        "项目简介",
+        "Description",
+        synonyms=("主要内容", "建设内容", "项目内容", "备注", "description", "notes", "remarks"),
+        width=40,
+    ),
+)
+
+COLUMNS = {Kind.SIGNINGS: SIGNING_COLUMNS}
+
+
+def columns_for(kind: str) -> tuple[Column, ...]:
+    return COLUMNS.get(kind, ())
+
+
+def column(kind: str, name: str) -> Column:
+    return next(c for c in columns_for(kind) if c.name == name)

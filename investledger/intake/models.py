@@ -1,0 +1,204 @@
+"""Imports of spreadsheets into the ledger: batches, their rows, remembered column mappings, rates."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from investledger.core.models import BaseModel, ScopedQuerySet
+from investledger.intake.fields import Kind
+
+
+class ExchangeRate(BaseModel):
+    """The rate at which an amount in a foreign currency is converted to CNY, as recorded on a date.
+
+    An import uses the latest rate on or before the signing date and stores it on the project
+    (`fx_rate`, `fx_date`), so a later rate never changes an amount already in the ledger.
+    """
+
+    currency = models.CharField(_("currency"), max_length=3)
+    rate = models.DecimalField(
+        _("CNY per unit"), max_digits=14, decimal_places=6, validators=[MinValueValidator(Decimal("0.000001"))]
+    )
+    date = models.DateField(_("date"))
+    source = models.CharField(_("source"), max_length=200, blank=True, help_text=_("e.g. PBOC central parity"))
+
+    access_via = ("reference", None)
+
+    class Meta:
+        ordering = ["currency", "-date"]
+        verbose_name = _("exchange rate")
+        verbose_name_plural = _("exchange rates")
+        constraints = [models.UniqueConstraint(fields=["currency", "date"], name="exchange_rate_once_per_day")]
+
+    def __str__(self) -> str:
+        return f"{self.currency} {self.rate} ({self.date})"
+
+    @classmethod
+    def rate_on(cls, currency: str, day: dt.date):
+        return cls.objects.filter(currency=currency, date__lte=day).order_by("-date").first()
+
+
+class ColumnMapping(BaseModel):
+    """A mapping of sheet columns to fields that a user confirmed, remembered for the next file.
+
+    Keyed by the source (who sends the sheet, e.g. "North District monthly list") and the header
+    signature (the normalised header texts), so the same layout from the same source maps itself.
+    """
+
+    source = models.CharField(_("source"), max_length=120)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    signature = models.CharField(_("header signature"), max_length=40)
+    headers = models.JSONField(_("headers"), default=list)
+    mapping = models.JSONField(_("mapping"), default=dict, help_text=_("column index: field"))
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    access_via = ("reference", None)
+
+    class Meta:
+        ordering = ["source", "kind"]
+        verbose_name = _("column mapping")
+        verbose_name_plural = _("column mappings")
+        constraints = [
+            models.UniqueConstraint(fields=["source", "kind", "signature"], name="column_mapping_once_per_layout")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source} ({self.get_kind_display()})"
+
+
+class ImportBatch(BaseModel):
+    """One uploaded file on its way into the ledger: mapped, validated, previewed, then committed.
+
+    A batch belongs to the area of the officer who uploaded it (none for city-wide staff), so it
+    is seen by those whose scope covers that area. Progress counters are read by the page.
+    """
+
+    class Status(models.TextChoices):
+        MAPPING = "mapping", _("Waiting for the column mapping")
+        VALIDATING = "validating", _("Checking rows")
+        VALIDATED = "validated", _("Ready to commit")
+        COMMITTING = "committing", _("Writing to the ledger")
+        COMMITTED = "committed", _("Committed")
+        FAILED = "failed", _("Refused")
+
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.SIGNINGS)
+    source = models.CharField(_("source"), max_length=120, blank=True)
+    file = models.FileField(_("file"), upload_to="imports/%Y/%m/", max_length=300)
+    file_name = models.CharField(_("file name"), max_length=255)
+    file_size = models.PositiveBigIntegerField(_("size"), default=0)
+    file_format = models.CharField(_("format"), max_length=8, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    committed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("committed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    area = models.ForeignKey(
+        "reference.Area", verbose_name=_("area"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    event = models.ForeignKey(
+        "events.SigningEvent",
+        verbose_name=_("signing event"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("For rows that name no event."),
+    )
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.MAPPING)
+    message = models.TextField(_("message"), blank=True)
+    sheet_name = models.CharField(_("sheet"), max_length=100, blank=True)
+    header_row = models.PositiveIntegerField(_("header row"), default=1)
+    headers = models.JSONField(_("headers"), default=list)
+    signature = models.CharField(_("header signature"), max_length=40, blank=True)
+    mapping = models.JSONField(_("mapping"), default=dict)
+    suggested = models.JSONField(_("suggested mapping"), default=dict)
+    mapping_remembered = models.BooleanField(_("mapping remembered from an earlier file"), default=False)
+    rows_total = models.PositiveIntegerField(_("rows in file"), default=0)
+    rows_read = models.PositiveIntegerField(_("rows read"), default=0)
+    rows_validated = models.PositiveIntegerField(_("rows checked"), default=0)
+    rows_written = models.PositiveIntegerField(_("rows written"), default=0)
+    error_count = models.PositiveIntegerField(_("errors"), default=0)
+    warning_count = models.PositiveIntegerField(_("warnings"), default=0)
+    new_count = models.PositiveIntegerField(_("new projects"), default=0)
+    existing_count = models.PositiveIntegerField(_("existing projects"), default=0)
+    committed_at = models.DateTimeField(_("committed"), null=True, blank=True)
+
+    access_via = ("area", "area")
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        verbose_name = _("import batch")
+        verbose_name_plural = _("import batches")
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.file_name}"
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in (self.Status.VALIDATING, self.Status.COMMITTING)
+
+    @property
+    def can_commit(self) -> bool:
+        return self.status == self.Status.VALIDATED and self.error_count == 0
+
+
+class ImportRow(models.Model):
+    """One data row of a batch as read and checked: nothing in the file is lost, even what is refused.
+
+    `raw` keeps every cell of the row by header (mapped or not); `values` the parsed fields;
+    `errors` and `warnings` what the check found; `outcome` what the commit did with it.
+    """
+
+    class Outcome(models.TextChoices):
+        NEW = "new", _("New project")
+        RESIGNING = "resigning", _("New signing of an existing project")
+        UNCHANGED = "unchanged", _("Existing project, no change")
+        ERROR = "error", _("Not imported")
+
+    class Resolution(models.TextChoices):
+        UNDECIDED = "", _("Undecided")
+        SAME = "same", _("Same project: record a re-signing")
+        NEW = "new", _("A different, new project")
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="rows")
+    number = models.PositiveIntegerField(_("row"))
+    raw = models.JSONField(_("cells"), default=dict)
+    values = models.JSONField(_("values"), default=dict)
+    errors = models.JSONField(_("errors"), default=list)
+    warnings = models.JSONField(_("warnings"), default=list)
+    duplicate_of = models.ForeignKey(
+        "projects.Project", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    resolution = models.CharField(_("decision"), max_length=8, choices=Resolution.choices, blank=True, default="")
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices, blank=True)
+    project = models.ForeignKey("projects.Project", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    objects = ScopedQuerySet.as_manager()
+    access_via = ("area", "batch__area")
+
+    class Meta:
+        ordering = ["batch", "number"]
+        verbose_name = _("import row")
+        verbose_name_plural = _("import rows")
+        constraints = [models.UniqueConstraint(fields=["batch", "number"], name="import_row_once")]
+
+    def __str__(self) -> str:
+        return f"{self.batch_id} row {self.number}"
+
+    @property
+    def needs_decision(self) -> bool:
+        return self.duplicate_of_id is not None and not self.resolution and not self.errors

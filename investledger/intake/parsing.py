@@ -1,0 +1,263 @@
+"""Opening uploaded sheets: what kind of file it is, its rows, its header, its merged and formula cells.
+
+.xlsx is read with python-calamine (fast, values as the file saved them). Facts calamine does not
+give are taken from openpyxl, and only when the file has them: cells holding a formula (a formula
+whose result was never saved reads as empty, which must be reported, not taken as a blank).
+.csv is read as UTF-8 (with or without BOM) or, failing that, GB18030 as Excel saves it on Chinese
+Windows.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGIC = b"PK\x03\x04"
+HEADER_SEARCH_ROWS = 10
+
+
+class SheetError(Exception):
+    """The file as a whole cannot be imported. The message says why and what to do."""
+
+
+def max_file_bytes() -> int:
+    return int(getattr(settings, "INTAKE_MAX_FILE_BYTES", 30 * 1024 * 1024))
+
+
+def max_rows() -> int:
+    return int(getattr(settings, "INTAKE_MAX_ROWS", 200_000))
+
+
+def human_size(n: int) -> str:
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if n < 1024 or unit == "GB":
+            return f"{n:.0f} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
+        n /= 1024
+    return str(n)
+
+
+def check_size(size: int) -> None:
+    limit = max_file_bytes()
+    if size == 0:
+        raise SheetError(_("The file is empty."))
+    if size > limit:
+        raise SheetError(
+            _("The file is %(size)s; files above %(limit)s are refused. Split it into several files.")
+            % {"size": human_size(size), "limit": human_size(limit)}
+        )
+
+
+def detect_format(path: Path, file_name: str) -> str:
+    """'xlsx' or 'csv', from the bytes (not the name); SheetError for anything else."""
+    size = path.stat().st_size
+    check_size(size)
+    with open(path, "rb") as fh:
+        head = fh.read(8)
+    if head.startswith(OLE2_MAGIC[:4]):
+        raise SheetError(
+            _(
+                "This file is password-protected (encrypted) or in the old .xls format. "
+                "Remove the password or save it as .xlsx (Excel Workbook), then upload it again."
+            )
+        )
+    if head.startswith(ZIP_MAGIC):
+        try:
+            with zipfile.ZipFile(path) as zf:
+                names = set(zf.namelist())
+        except zipfile.BadZipFile:
+            raise SheetError(_("The file is damaged: it cannot be opened as an .xlsx workbook.")) from None
+        if "xl/workbook.xml" not in names:
+            raise SheetError(_("This is not an Excel workbook (.xlsx). Upload an .xlsx or .csv file."))
+        return "xlsx"
+    if file_name.lower().endswith((".csv", ".txt")) and _looks_like_text(path):
+        return "csv"
+    raise SheetError(_("This is not a spreadsheet. Upload an .xlsx or .csv file."))
+
+
+def _looks_like_text(path: Path) -> bool:
+    with open(path, "rb") as fh:
+        sample = fh.read(64 * 1024)
+    if b"\x00" in sample:
+        return False
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            codecs.getincrementaldecoder(encoding)().decode(sample, final=False)
+            return True
+        except UnicodeDecodeError:
+            continue
+    return False
+
+
+@dataclass
+class Table:
+    """The rows of the first sheet that has any, with what is known about its cells.
+
+    Row numbers are those a person sees in Excel (1-based); column indexes are 0-based positions
+    in the row lists.
+    """
+
+    format: str
+    sheet_name: str
+    total_rows: int
+    head: list[list]  # the first HEADER_SEARCH_ROWS rows
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # (row0, col0, row1, col1), 1-based rows
+    formulas: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, col) -> formula text
+    _rows: object = None
+
+    def rows(self, start: int = 1) -> Iterator[tuple[int, list]]:
+        """(row number, values) from row `start` on."""
+        return self._rows(start)
+
+
+def open_table(path: Path, fmt: str) -> Table:
+    table = _open_xlsx(path) if fmt == "xlsx" else _open_csv(path)
+    if table.total_rows == 0 or not any(any(_filled(v) for v in row) for row in table.head):
+        raise SheetError(_("The sheet has no rows: there is nothing to import."))
+    limit = max_rows()
+    if table.total_rows > limit:
+        raise SheetError(
+            _("The sheet has %(rows)s rows; at most %(limit)s rows are imported at once. Split it into several files.")
+            % {"rows": f"{table.total_rows:,}", "limit": f"{limit:,}"}
+        )
+    return table
+
+
+def _filled(value) -> bool:
+    return not (value is None or (isinstance(value, str) and not value.strip()))
+
+
+def _open_xlsx(path: Path) -> Table:
+    import python_calamine as pc
+
+    try:
+        workbook = pc.CalamineWorkbook.from_path(str(path))
+    except pc.PasswordError:
+        raise SheetError(_("This workbook is password-protected. Remove the password and upload it again.")) from None
+    except Exception as exc:  # calamine raises several types for damaged files
+        raise SheetError(_("The workbook cannot be read: %(error)s") % {"error": str(exc)[:200]}) from None
+    sheet = None
+    for meta in workbook.sheets_metadata:
+        if str(meta.typ).endswith("WorkSheet") and str(meta.visible).endswith(".Visible"):
+            candidate = workbook.get_sheet_by_name(meta.name)
+            if candidate.height > 0 and candidate.width > 0:
+                sheet = candidate
+                break
+    if sheet is None:
+        raise SheetError(_("The sheet has no rows: there is nothing to import."))
+    col_offset = sheet.start[1] if sheet.start else 0
+    total_rows = sheet.total_height + 1 if sheet.height else 0
+    if total_rows > max_rows():
+        return Table("xlsx", sheet.name, total_rows, [[""]], _rows=lambda start: iter(()))
+    merged = []
+    for (r0, c0), (r1, c1) in sheet.merged_cell_ranges or []:
+        merged.append((r0 + 1, c0 - col_offset, r1 + 1, c1 - col_offset))
+
+    def rows(start: int = 1):
+        for index, values in enumerate(sheet.iter_rows()):
+            number = index + 1
+            if number >= start:
+                yield number, values
+
+    head = [values for _n, values in zip(range(HEADER_SEARCH_ROWS), rows(), strict=False)]
+    head = [values for _number, values in head]
+    formulas = _formula_cells(path, sheet.name, col_offset) if _has_formulas(path) else {}
+    return Table("xlsx", sheet.name, total_rows, head, merged, formulas, rows)
+
+
+def _has_formulas(path: Path) -> bool:
+    """Whether any worksheet holds a formula, by scanning the XML without parsing it."""
+    with zipfile.ZipFile(path) as zf:
+        for name in zf.namelist():
+            if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+                continue
+            tail = b""
+            with zf.open(name) as fh:
+                while chunk := fh.read(1 << 20):
+                    data = tail + chunk
+                    if b"<f>" in data or b"<f " in data or b":f>" in data or b":f " in data:
+                        return True
+                    tail = data[-4:]
+    return False
+
+
+def _formula_cells(path: Path, sheet_name: str, col_offset: int) -> dict[tuple[int, int], str]:
+    import openpyxl
+
+    workbook = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    try:
+        ws = workbook[sheet_name]
+        found = {}
+        for row in ws.iter_rows():
+            for cell in row:
+                if getattr(cell, "data_type", None) == "f":
+                    found[(cell.row, cell.column - 1 - col_offset)] = str(cell.value)
+        return found
+    finally:
+        workbook.close()
+
+
+def _csv_encoding(path: Path) -> str:
+    with open(path, "rb") as fh:
+        decoder = codecs.getincrementaldecoder("utf-8-sig")()
+        try:
+            while chunk := fh.read(1 << 20):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+            return "utf-8-sig"
+        except UnicodeDecodeError:
+            return "gb18030"
+
+
+def _open_csv(path: Path) -> Table:
+    encoding = _csv_encoding(path)
+    with open(path, encoding=encoding, newline="") as fh:
+        sample = fh.read(16 * 1024)
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    limit = max_rows()
+    total = 0
+    with open(path, encoding=encoding, newline="") as fh:
+        for _row in csv.reader(fh, dialect):
+            total += 1
+            if total > limit:
+                break
+
+    def rows(start: int = 1):
+        with open(path, encoding=encoding, newline="") as fh:
+            for number, values in enumerate(csv.reader(fh, dialect), start=1):
+                if number >= start:
+                    yield number, values
+
+    head = [values for _n, values in zip(range(HEADER_SEARCH_ROWS), rows(), strict=False)]
+    head = [values for _number, values in head]
+    return Table("csv", "", total, head, _rows=rows)
+
+
+def read_upload_to(path: Path, uploaded) -> int:
+    """Copy an uploaded file to `path` in chunks, refusing it as soon as it passes the size limit."""
+    limit = max_file_bytes()
+    written = 0
+    with open(path, "wb") as out:
+        for chunk in uploaded.chunks() if hasattr(uploaded, "chunks") else iter(lambda: uploaded.read(1 << 20), b""):
+            written += len(chunk)
+            if written > limit:
+                break
+            out.write(chunk)
+    if written > limit:
+        path.unlink(missing_ok=True)
+        size = getattr(uploaded, "size", None) or written
+        check_size(size if size > limit else limit + 1)
+    return written
+
+
+__all__ = ["SheetError", "Table", "detect_format", "open_table", "read_upload_to"]

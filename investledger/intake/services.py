@@ -1,0 +1,1046 @@
+"""Imports: upload, map, check every row, let the user decide, then write all rows or none.
+
+The steps, each a function called by the page, the API and the `import` command alike:
+- `batch_create` stores the file, refuses what is not a usable sheet, finds the header and guesses
+  the mapping (a remembered one first);
+- `batch_confirm_mapping` fixes the mapping and remembers it for the source;
+- `batch_validate` reads every row, parses it, checks it against the reference data, the user's
+  scope and the ledger (likely duplicates, checked in bulk), and keeps each row with its errors and
+  warnings (`ImportRow`): the preview;
+- `batch_resolve` records the user's decision on each likely duplicate;
+- `batch_commit` writes the ledger in one transaction: new projects and their first signings in
+  bulk (validated like `projects.services.project_create` and audited with `record_many`),
+  re-signings through `projects.services.signing_add`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+import uuid
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+from rapidfuzz import fuzz, process
+from rapidfuzz.utils import default_process
+
+from investledger.core import access, audit, clock
+from investledger.core.access import Action
+from investledger.core.models import AuditEntry
+from investledger.core.money import convert_to_cny
+from investledger.events.models import SigningEvent
+from investledger.intake import progress
+from investledger.intake.fields import Kind, columns_for
+from investledger.intake.mapping import auto_mapping, find_header, missing_required
+from investledger.intake.models import ColumnMapping, ExchangeRate, ImportBatch, ImportRow
+from investledger.intake.parsing import SheetError, detect_format, open_table, read_upload_to
+from investledger.intake.values import (
+    CellError,
+    normalise_key,
+    parse_amount,
+    parse_currency,
+    parse_date,
+    parse_int,
+    text_of,
+    unit_from_header,
+)
+from investledger.investors.models import Investor
+from investledger.projects.choices import AgreementType, SigningKind, Stage
+from investledger.projects.models import Project, Signing
+from investledger.projects.services import AMOUNT_TOLERANCE, NAME_SIMILARITY, signing_add
+from investledger.reference.models import Area, Sector
+
+logger = logging.getLogger(__name__)
+
+CHUNK = 2000
+FUZZY_WORK_LIMIT = 20_000_000  # rows x projects compared by fuzzy name in one area before falling back to exact keys
+
+
+class ImportRefused(Exception):
+    """The batch cannot go on (wrong state, unresolved rows, errors). The message says why."""
+
+
+def background_threshold() -> int:
+    return int(getattr(settings, "INTAKE_BACKGROUND_ROWS", 2000))
+
+
+# --- Upload -------------------------------------------------------------------------------------
+
+
+def _scope_area(user):
+    """The area a batch belongs to: the uploader's area, or none for city-wide staff."""
+    if access.is_city_wide(user, Action.CREATE):
+        return None
+    for assignment in access._assignments(user):
+        if assignment.area_id and Action.CREATE in access.ROLE_ACTIONS[assignment.role]:
+            return assignment.area
+    return None
+
+
+def batch_create(*, user, uploaded, file_name: str, kind: str = Kind.SIGNINGS, source: str = "", event=None):
+    """Store an uploaded file as a new batch and guess its mapping. SheetError if it is not usable.
+
+    A refused file leaves no batch behind.
+    """
+    if not access.can(user, Action.CREATE):
+        raise PermissionError(_("You may not import projects."))
+    if kind not in dict(Kind.choices):
+        raise SheetError(_("Unknown kind of sheet: %(kind)s.") % {"kind": kind})
+    if kind == Kind.PROGRESS:
+        raise SheetError(_("Progress sheets cannot be imported yet: the ledger has no progress reports to write to."))
+    folder = Path(settings.MEDIA_ROOT) / "imports" / clock.today().strftime("%Y/%m")
+    folder.mkdir(parents=True, exist_ok=True)
+    suffix = Path(file_name).suffix.lower()[:8]
+    path = folder / f"{uuid.uuid4().hex}{suffix}"
+    try:
+        size = read_upload_to(path, uploaded)
+        fmt = detect_format(path, file_name)
+        table = open_table(path, fmt)
+        header = find_header(table, kind)
+    except SheetError:
+        path.unlink(missing_ok=True)
+        raise
+    mapping, scores = auto_mapping(header, kind)
+    remembered = ColumnMapping.objects.filter(source=source, kind=kind, signature=header.signature).first()
+    batch = ImportBatch.objects.create(
+        kind=kind,
+        source=source,
+        file=str(path.relative_to(settings.MEDIA_ROOT)),
+        file_name=Path(file_name).name[:255],
+        file_size=size,
+        file_format=fmt,
+        uploaded_by=user,
+        area=_scope_area(user),
+        event=event,
+        sheet_name=table.sheet_name,
+        header_row=header.row,
+        headers=header.texts,
+        signature=header.signature,
+        mapping=remembered.mapping if remembered and source else mapping,
+        suggested={k: {"field": v, "score": round(scores[k])} for k, v in mapping.items()},
+        mapping_remembered=bool(remembered and source),
+        rows_total=max(table.total_rows - header.row, 0),
+    )
+    return batch
+
+
+def mapping_is_sure(batch: ImportBatch) -> bool:
+    """Whether the mapping can be used without asking: remembered, or every guess sure and complete."""
+    if missing_required(batch.mapping, batch.kind, event_given=batch.event_id is not None):
+        return False
+    if batch.mapping_remembered:
+        return True
+    return all(s["score"] >= 90 for s in batch.suggested.values())
+
+
+def batch_confirm_mapping(*, batch: ImportBatch, mapping: dict[str, str], user, remember: bool = True):
+    """Fix the mapping (column index → field). Refuses a field given twice or a required one missing."""
+    known = {c.name for c in columns_for(batch.kind)}
+    clean = {}
+    seen = {}
+    for index, name in mapping.items():
+        if not name:
+            continue
+        if name not in known:
+            raise ImportRefused(_("Unknown field %(field)s.") % {"field": name})
+        if int(index) >= len(batch.headers) or int(index) < 0:
+            raise ImportRefused(_("The sheet has no column %(n)s.") % {"n": int(index) + 1})
+        if name in seen:
+            raise ImportRefused(
+                _("Columns %(a)s and %(b)s are both mapped to the same field; map one of them only.")
+                % {"a": batch.headers[int(seen[name])], "b": batch.headers[int(index)]}
+            )
+        seen[name] = index
+        clean[str(int(index))] = name
+    missing = missing_required(clean, batch.kind, event_given=batch.event_id is not None)
+    if missing:
+        raise ImportRefused(
+            _("Map a column to each required field: %(fields)s.")
+            % {"fields": ", ".join(f"{c.zh} / {c.en}" for c in missing)}
+        )
+    batch.mapping = clean
+    batch.save(update_fields=["mapping", "updated"])
+    if remember and batch.source:
+        ColumnMapping.objects.update_or_create(
+            source=batch.source,
+            kind=batch.kind,
+            signature=batch.signature,
+            defaults={"headers": batch.headers, "mapping": clean, "confirmed_by": user},
+        )
+    return batch
+
+
+# --- Reference data, looked up in memory ---------------------------------------------------------
+
+STAGE_WORDS = {
+    Stage.NEGOTIATING: ("在谈", "洽谈", "洽谈中", "under negotiation", "negotiating"),
+    Stage.SIGNED: ("签约", "已签约", "signed"),
+    Stage.REGISTERED: ("注册", "已注册", "落地", "已落地", "registered"),
+    Stage.LAND_SECURED: ("供地", "已供地", "land secured"),
+    Stage.STARTED: ("开工", "已开工", "在建", "construction started", "started", "under construction"),
+    Stage.COMPLETED: ("竣工", "已竣工", "completed"),
+    Stage.IN_PRODUCTION: ("投产", "已投产", "in production"),
+    Stage.FULL_OUTPUT: ("达产", "已达产", "reached design output", "full output"),
+}
+AGREEMENT_WORDS = {
+    AgreementType.FRAMEWORK: ("框架协议", "战略合作协议", "合作协议", "framework agreement", "framework"),
+    AgreementType.CONTRACT: ("投资合同", "投资协议", "正式合同", "合同", "investment contract", "contract"),
+    AgreementType.SUPPLEMENTARY: ("补充协议", "supplementary agreement", "supplementary"),
+}
+
+
+def _index(objects, *attrs) -> dict[str, list]:
+    table: dict[str, list] = defaultdict(list)
+    for obj in objects:
+        for attr in attrs:
+            value = getattr(obj, attr, "")
+            if value:
+                key = normalise_key(value)
+                if obj not in table[key]:
+                    table[key].append(obj)
+    return table
+
+
+def _words(table: dict, labels) -> dict[str, str]:
+    out = {}
+    for value, words in table.items():
+        out[normalise_key(value)] = value
+        for word in words:
+            out[normalise_key(word)] = value
+    for value, label in labels:
+        out.setdefault(normalise_key(str(label)), value)
+    return out
+
+
+class Lookup:
+    """Areas, sectors, events, stages and rates, loaded once per batch."""
+
+    def __init__(self, user):
+        self.areas = _index(Area.objects.all(), "name", "name_en", "code")
+        self.sectors = _index(Sector.objects.all(), "name", "name_en", "code")
+        self.events = _index(SigningEvent.objects.all(), "name", "name_en")
+        self.events_by_id = {e.pk: e for lst in self.events.values() for e in lst}
+        with override("en"):
+            self.stages = _words(STAGE_WORDS, [(v, str(label)) for v, label in Stage.choices])
+            self.agreements = _words(AGREEMENT_WORDS, [(v, str(label)) for v, label in AgreementType.choices])
+        self.allowed_area_ids = set(
+            Area.objects.filter(access.area_q(user, Action.CREATE)).values_list("pk", flat=True)
+        )
+        self.rates: dict[tuple[str, dt.date], ExchangeRate | None] = {}
+
+    def one(self, table: dict, text: str, what: str):
+        matches = table.get(normalise_key(text), [])
+        if not matches:
+            raise CellError(_("unknown %(what)s %(text)s") % {"what": what, "text": text})
+        if len(matches) > 1:
+            raise CellError(
+                _("%(text)s matches several: %(names)s; use the code")
+                % {"text": text, "names": ", ".join(str(m) for m in matches)}
+            )
+        return matches[0]
+
+    def rate(self, currency: str, day: dt.date) -> ExchangeRate | None:
+        key = (currency, day)
+        if key not in self.rates:
+            self.rates[key] = ExchangeRate.rate_on(currency, day)
+        return self.rates[key]
+
+
+# --- Checking rows --------------------------------------------------------------------------------
+
+
+@dataclass
+class ParsedRow:
+    number: int
+    raw: dict
+    values: dict = field(default_factory=dict)
+    errors: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)
+    duplicate_of: int | None = None
+    outcome: str = ""
+    project_id: int | None = None
+
+    def error(self, column: str, message: str) -> None:
+        self.errors.append({"column": column, "message": str(message)})
+
+    def warn(self, column: str, message: str, **extra) -> None:
+        self.warnings.append({"column": column, "message": str(message), **extra})
+
+
+MODEL_FIELDS = (
+    "name",
+    "agreement_type",
+    "currency",
+    "contract_value",
+    "fx_rate",
+    "fx_date",
+    "contract_value_cny",
+    "outside_value_cny",
+    "fixed_asset_value_cny",
+    "value_approximate",
+    "planned_jobs",
+    "planned_start",
+    "planned_completion",
+    "planned_production",
+    "responsible_leader",
+    "commissioner",
+    "stage",
+    "description",
+)
+DECIMAL_FIELDS = {"contract_value", "fx_rate", "contract_value_cny", "outside_value_cny", "fixed_asset_value_cny"}
+DATE_FIELDS = {"fx_date", "planned_start", "planned_completion", "planned_production", "signed_on"}
+
+
+class RowChecker:
+    """Parses and checks rows of one batch; holds what is loaded once (reference data, scope)."""
+
+    def __init__(self, batch: ImportBatch, user):
+        self.batch = batch
+        self.user = user
+        self.lookup = Lookup(user)
+        self.columns = {c.name: c for c in columns_for(batch.kind)}
+        self.by_field = {name: int(index) for index, name in batch.mapping.items()}
+        self.header_of = {name: batch.headers[index] or self.columns[name].zh for name, index in self.by_field.items()}
+        self.units = {name: unit_from_header(self.header_of[name]) for name in self.by_field}
+        self.default_event = batch.event
+        self.seen_in_file: dict[tuple, int] = {}
+        self.formulas = {}
+        self.area_pools: dict[int, _AreaPool] = {}
+
+    def column_label(self, name: str) -> str:
+        if name in self.header_of:
+            return self.header_of[name]
+        column = self.columns.get(name)
+        return column.zh if column else name
+
+    def parse(self, number: int, cells: list) -> ParsedRow | None:
+        """One data row, or None for a row with nothing in it."""
+        if not any(not (v is None or (isinstance(v, str) and not v.strip())) for v in cells):
+            return None
+        raw = {}
+        for index, value in enumerate(cells):
+            text = text_of(value)
+            if text:
+                head = self.batch.headers[index] if index < len(self.batch.headers) else ""
+                raw[head or _column_letter(index)] = text
+        row = ParsedRow(number, raw)
+        v = row.values
+
+        def cell(name):
+            index = self.by_field.get(name)
+            if index is None or index >= len(cells):
+                return None
+            if (number, index) in self.formulas:
+                formula = self.formulas[(number, index)]
+                value = cells[index]
+                if value is None or value == "":
+                    raise CellError(
+                        _(
+                            "the cell holds the formula %(formula)s with no saved value: open the file in Excel, save it and upload again, or paste values"
+                        )
+                        % {"formula": formula}
+                    )
+            value = cells[index]
+            return None if isinstance(value, str) and not value.strip() else value
+
+        def read(name, parser, *args):
+            try:
+                return parser(cell(name), *args)
+            except CellError as exc:
+                row.error(self.column_label(name), str(exc))
+                return None
+
+        text = lambda name: read(name, lambda x: text_of(x))  # noqa: E731
+        v["reference"] = text("reference")
+        v["name"] = text("name")
+        v["investor"] = text("investor")
+        for name in ("name", "investor"):
+            if not v[name] and name in self.columns and self.columns[name].required:
+                if not any(e["column"] == self.column_label(name) for e in row.errors):
+                    row.error(self.column_label(name), _("required"))
+        area_text = text("host_area")
+        area = None
+        if area_text:
+            try:
+                area = self.lookup.one(self.lookup.areas, area_text, _("area"))
+            except CellError as exc:
+                row.error(self.column_label("host_area"), str(exc))
+        elif not v["reference"]:
+            row.error(self.column_label("host_area"), _("required"))
+        v["host_area_id"] = area.pk if area else None
+        sector_text = text("sector")
+        sector = None
+        if sector_text:
+            try:
+                sector = self.lookup.one(self.lookup.sectors, sector_text, _("sector"))
+            except CellError as exc:
+                row.error(self.column_label("sector"), str(exc))
+        elif not v["reference"]:
+            row.error(self.column_label("sector"), _("required"))
+        v["sector_id"] = sector.pk if sector else None
+        event_text = text("event")
+        event = None
+        if event_text:
+            try:
+                event = self.lookup.one(self.lookup.events, event_text, _("signing event"))
+            except CellError as exc:
+                row.error(self.column_label("event"), str(exc))
+        elif self.default_event is not None:
+            event = self.default_event
+        else:
+            row.error(
+                self.column_label("event"),
+                _("no signing event: name one in this column or choose an event when uploading"),
+            )
+        v["event_id"] = event.pk if event else None
+        signed_on = read("signed_on", parse_date)
+        if signed_on is None and event is not None:
+            signed_on = event.date
+        v["signed_on"] = signed_on
+        currency_cell = read("currency", parse_currency)
+        amount = read("contract_value", parse_amount, self.units.get("contract_value"), currency_cell or "CNY")
+        if (
+            amount is None
+            and not v["reference"]
+            and not any(e["column"] == self.column_label("contract_value") for e in row.errors)
+        ):
+            row.error(self.column_label("contract_value"), _("required"))
+        if amount is not None:
+            currency = currency_cell or amount.currency
+            v["currency"] = currency
+            v["contract_value"] = amount.value
+            v["value_approximate"] = amount.approximate
+            if currency == "CNY":
+                v["fx_rate"], v["fx_date"] = Decimal("1"), None
+            else:
+                day = signed_on or clock.today()
+                rate = self.lookup.rate(currency, day)
+                if rate is None:
+                    row.error(
+                        self.column_label("contract_value"),
+                        _("no exchange rate recorded for %(currency)s on or before %(date)s: add one, then check again")
+                        % {"currency": currency, "date": day.isoformat()},
+                    )
+                else:
+                    v["fx_rate"], v["fx_date"] = rate.rate, rate.date
+            if v.get("fx_rate"):
+                v["contract_value_cny"] = convert_to_cny(amount.value, v["fx_rate"])
+        for name, target in (("outside_value", "outside_value_cny"), ("fixed_asset_value", "fixed_asset_value_cny")):
+            extra = read(name, parse_amount, self.units.get(name), "CNY")
+            if extra is not None and extra.currency != "CNY":
+                row.error(self.column_label(name), _("give this amount in CNY"))
+                extra = None
+            v[target] = extra.value if extra else None
+        stage_text = text("stage")
+        v["stage"] = Stage.SIGNED
+        if stage_text:
+            stage = self.lookup.stages.get(normalise_key(stage_text))
+            if stage is None:
+                row.error(self.column_label("stage"), _("unknown stage %(text)s") % {"text": stage_text})
+            else:
+                v["stage"] = stage
+        agreement_text = text("agreement_type")
+        v["agreement_type"] = AgreementType.CONTRACT
+        if agreement_text:
+            agreement = self.lookup.agreements.get(normalise_key(agreement_text))
+            if agreement is None:
+                row.error(
+                    self.column_label("agreement_type"), _("unknown agreement type %(text)s") % {"text": agreement_text}
+                )
+            else:
+                v["agreement_type"] = agreement
+        v["planned_jobs"] = read("planned_jobs", parse_int)
+        for name in ("planned_start", "planned_completion", "planned_production"):
+            v[name] = read(name, parse_date)
+        for name in ("responsible_leader", "commissioner", "description"):
+            v[name] = text(name) or ""
+        if area is not None and area.pk not in self.lookup.allowed_area_ids and not v["reference"]:
+            row.error(
+                self.column_label("host_area"),
+                _("you may not import projects into %(area)s (outside your areas)") % {"area": area},
+            )
+        if not row.errors and not v["reference"]:
+            self._model_checks(row, area, sector)
+        return row
+
+    def _model_checks(self, row: ParsedRow, area, sector) -> None:
+        """The same field rules as `project_create`: lengths, choices, validators, `Project.clean()`."""
+        fields = {k: row.values.get(k) for k in MODEL_FIELDS if row.values.get(k) is not None}
+        project = Project(host_area=area, sector=sector, **fields)
+        try:
+            project.full_clean(
+                exclude=["reference", "investor", "host_area", "sector", "lead_unit", "first_event"],
+                validate_unique=False,
+                validate_constraints=False,
+            )
+        except ValidationError as exc:
+            for name, messages in exc.message_dict.items():
+                column = {
+                    "contract_value_cny": "contract_value",
+                    "fx_rate": "contract_value",
+                    "fx_date": "contract_value",
+                    "outside_value_cny": "outside_value",
+                    "fixed_asset_value_cny": "fixed_asset_value",
+                }.get(name, name)
+                for message in messages:
+                    row.error(self.column_label(column), message)
+        investor = row.values.get("investor") or ""
+        if len(investor) > Investor._meta.get_field("name").max_length:
+            row.error(self.column_label("investor"), _("too long"))
+
+    # -- bulk checks over a chunk of rows --
+
+    def check_chunk(self, rows: list[ParsedRow]) -> None:
+        """Checks that need the ledger, made for a whole chunk at once: references, investors, duplicates."""
+        refs = {r.values["reference"] for r in rows if r.values.get("reference") and not r.errors}
+        projects = {}
+        if refs:
+            visible = Project.objects.visible_to(self.user).filter(reference__in=refs)
+            projects = {
+                p.reference: p
+                for p in visible.only("pk", "reference", "name", "host_area_id", "contract_value_cny", "sector_id")
+            }
+            signed = defaultdict(set)
+            for project_id, event_id in Signing.objects.filter(project__in=projects.values()).values_list(
+                "project_id", "event_id"
+            ):
+                signed[project_id].add(event_id)
+        names = {r.values["investor"] for r in rows if r.values.get("investor") and not r.errors}
+        investors = dict(Investor.objects.filter(name__in=names).values_list("name", "pk")) if names else {}
+        for row in rows:
+            if row.errors:
+                row.outcome = ImportRow.Outcome.ERROR
+                continue
+            v = row.values
+            if v.get("reference"):
+                project = projects.get(v["reference"])
+                if project is None:
+                    row.error(
+                        self.column_label("reference"), _("no project %(ref)s in your ledger") % {"ref": v["reference"]}
+                    )
+                    row.outcome = ImportRow.Outcome.ERROR
+                    continue
+                row.project_id = project.pk
+                v["project_id"] = project.pk
+                differs = []
+                if v.get("name") and v["name"] != project.name:
+                    differs.append(self.column_label("name"))
+                if v.get("contract_value_cny") is not None and v["contract_value_cny"] != project.contract_value_cny:
+                    differs.append(self.column_label("contract_value"))
+                if v.get("host_area_id") and v["host_area_id"] != project.host_area_id:
+                    differs.append(self.column_label("host_area"))
+                if v.get("sector_id") and v["sector_id"] != project.sector_id:
+                    differs.append(self.column_label("sector"))
+                if differs:
+                    row.warn(
+                        self.column_label("reference"),
+                        _(
+                            "differs from the ledger in %(columns)s; an import does not change existing projects: edit the project to change it"
+                        )
+                        % {"columns": ", ".join(differs)},
+                    )
+                if v.get("event_id") in signed.get(project.pk, set()):
+                    row.outcome = ImportRow.Outcome.UNCHANGED
+                else:
+                    if project.host_area_id not in self.lookup.allowed_area_ids:
+                        row.error(
+                            self.column_label("reference"),
+                            _("you may not record signings of projects in other areas"),
+                        )
+                        row.outcome = ImportRow.Outcome.ERROR
+                        continue
+                    row.outcome = ImportRow.Outcome.RESIGNING
+                    if v.get("contract_value_cny") is None:
+                        v["contract_value_cny"] = project.contract_value_cny
+                continue
+            v["investor_id"] = investors.get(v["investor"])
+            key = (normalise_key(v["name"]), normalise_key(v["investor"]), v["host_area_id"])
+            if key in self.seen_in_file:
+                row.error(
+                    self.column_label("name"),
+                    _("the same project (name, investor, area) is already in row %(row)s of this file")
+                    % {"row": self.seen_in_file[key]},
+                )
+                row.outcome = ImportRow.Outcome.ERROR
+                continue
+            self.seen_in_file[key] = row.number
+            row.outcome = ImportRow.Outcome.NEW
+        self._duplicates([r for r in rows if r.outcome == ImportRow.Outcome.NEW])
+
+    def _pool(self, area_id: int) -> _AreaPool:
+        if area_id not in self.area_pools:
+            self.area_pools[area_id] = _AreaPool(area_id)
+        return self.area_pools[area_id]
+
+    def _duplicates(self, rows: list[ParsedRow]) -> None:
+        """`projects.services.find_likely_duplicates` for many rows: one query per area in the file."""
+        for row in rows:
+            v = row.values
+            pool = self._pool(v["host_area_id"])
+            if not pool.projects:
+                continue
+            candidates = pool.candidates(v["name"], v.get("investor_id"), v.get("contract_value_cny"), len(rows))
+            if not candidates:
+                continue
+            best, reasons = candidates[0]
+            row.duplicate_of = best.pk
+            event = self.lookup.events_by_id.get(v.get("event_id"))
+            first = self.lookup.events_by_id.get(best.first_event_id)
+            if best.first_event_id and v.get("event_id") and best.first_event_id != v["event_id"]:
+                message = _(
+                    "likely a re-signing of %(ref)s %(name)s, first signed at %(first)s (%(reasons)s): same project or a new one?"
+                ) % {"ref": best.reference, "name": best.name, "first": first or "—", "reasons": "; ".join(reasons)}
+            elif best.first_event_id and best.first_event_id == v.get("event_id"):
+                message = _(
+                    "likely the same as %(ref)s %(name)s, already signed at %(event)s (%(reasons)s): same project or a new one?"
+                ) % {"ref": best.reference, "name": best.name, "event": event or "—", "reasons": "; ".join(reasons)}
+            else:
+                message = _("likely duplicate of %(ref)s %(name)s (%(reasons)s): same project or a new one?") % {
+                    "ref": best.reference,
+                    "name": best.name,
+                    "reasons": "; ".join(reasons),
+                }
+            row.warn(self.column_label("name"), message, duplicate=best.reference)
+
+
+@dataclass
+class _Candidate:
+    pk: int
+    reference: str
+    name: str
+    investor_id: int
+    contract_value_cny: Decimal
+    first_event_id: int | None
+
+
+class _AreaPool:
+    """The projects of one area, indexed for the duplicate rules of `find_likely_duplicates`."""
+
+    def __init__(self, area_id: int):
+        self.projects = [
+            _Candidate(*values)
+            for values in Project.objects.filter(host_area_id=area_id).values_list(
+                "pk", "reference", "name", "investor_id", "contract_value_cny", "first_event_id"
+            )
+        ]
+        self.by_investor: dict[int, list[_Candidate]] = defaultdict(list)
+        self.by_key: dict[str, list[_Candidate]] = defaultdict(list)
+        for p in self.projects:
+            self.by_investor[p.investor_id].append(p)
+            self.by_key[default_process(p.name)].append(p)
+        self.names = [p.name for p in self.projects]
+
+    def candidates(self, name, investor_id, value_cny, rows_in_chunk: int):
+        found = {}
+        for p in self.by_investor.get(investor_id, ()) if investor_id else ():
+            reasons = []
+            similarity = fuzz.token_set_ratio(name, p.name, processor=default_process)
+            close = bool(
+                value_cny
+                and p.contract_value_cny
+                and abs(p.contract_value_cny - value_cny) <= AMOUNT_TOLERANCE * max(p.contract_value_cny, value_cny)
+            )
+            if similarity >= NAME_SIMILARITY:
+                reasons.append(_("same investor and area, similar name"))
+            if close:
+                reasons.append(_("same investor and area, similar amount"))
+            if reasons:
+                found[p.pk] = (p, reasons, similarity + (20 if close else 0))
+        others = []
+        if len(self.projects) * rows_in_chunk <= FUZZY_WORK_LIMIT:
+            for _match, score, index in process.extract(
+                name, self.names, scorer=fuzz.token_set_ratio, processor=default_process, score_cutoff=90, limit=5
+            ):
+                others.append((self.projects[index], score))
+        else:
+            others = [(p, 100) for p in self.by_key.get(default_process(name), ())]
+        for p, score in others:
+            if p.pk not in found and p.investor_id != investor_id:
+                found[p.pk] = (p, [_("same area, nearly the same name")], score)
+        ranked = sorted(found.values(), key=lambda item: -item[2])
+        return [(p, reasons) for p, reasons, _score in ranked]
+
+
+def _column_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def _jsonable(values: dict) -> dict:
+    out = {}
+    for key, value in values.items():
+        if isinstance(value, Decimal):
+            out[key] = str(value)
+        elif isinstance(value, dt.date):
+            out[key] = value.isoformat()
+        else:
+            out[key] = value
+    return out
+
+
+def _from_json(values: dict) -> dict:
+    out = dict(values)
+    for key in DECIMAL_FIELDS:
+        if out.get(key) is not None:
+            out[key] = Decimal(out[key])
+    for key in DATE_FIELDS:
+        if out.get(key):
+            out[key] = dt.date.fromisoformat(out[key])
+    return out
+
+
+def batch_validate(batch: ImportBatch, *, report: Callable[[dict], None] | None = None) -> ImportBatch:
+    """Read and check every row; keep each as an ImportRow. The file's problems end as FAILED."""
+    started = time.monotonic()
+    batch.rows.all().delete()
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        status=ImportBatch.Status.VALIDATING, rows_read=0, rows_validated=0, message=""
+    )
+    batch.refresh_from_db()
+    try:
+        path = Path(settings.MEDIA_ROOT) / batch.file.name
+        table = open_table(path, batch.file_format)
+        checker = RowChecker(batch, batch.uploaded_by)
+        checker.formulas = table.formulas
+        counts = {"read": 0, "validated": 0, "errors": 0, "warnings": 0, "new": 0, "existing": 0}
+        chunk: list[ParsedRow] = []
+
+        def flush():
+            checker.check_chunk(chunk)
+            objs = [
+                ImportRow(
+                    batch=batch,
+                    number=r.number,
+                    raw=r.raw,
+                    values=_jsonable(r.values),
+                    errors=r.errors,
+                    warnings=r.warnings,
+                    duplicate_of_id=r.duplicate_of,
+                    outcome=r.outcome,
+                    project_id=r.project_id,
+                )
+                for r in chunk
+            ]
+            ImportRow.objects.bulk_create(objs, batch_size=1000)
+            counts["validated"] += len(chunk)
+            counts["errors"] += sum(len(r.errors) for r in chunk)
+            counts["warnings"] += sum(len(r.warnings) for r in chunk)
+            counts["new"] += sum(1 for r in chunk if r.outcome == ImportRow.Outcome.NEW)
+            counts["existing"] += sum(
+                1 for r in chunk if r.outcome in (ImportRow.Outcome.UNCHANGED, ImportRow.Outcome.RESIGNING)
+            )
+            chunk.clear()
+            ImportBatch.objects.filter(pk=batch.pk).update(rows_read=counts["read"], rows_validated=counts["validated"])
+            progress.write(batch.pk, phase="validating", read=counts["read"], validated=counts["validated"])
+            if report:
+                report({"phase": "validating", **counts, "total": batch.rows_total})
+
+        for number, cells in table.rows(batch.header_row + 1):
+            counts["read"] += 1
+            row = checker.parse(number, cells)
+            if row is None:
+                continue
+            chunk.append(row)
+            if len(chunk) >= CHUNK:
+                flush()
+        if chunk:
+            flush()
+        if counts["validated"] == 0:
+            raise SheetError(_("The sheet has a header but no data rows: there is nothing to import."))
+        ImportBatch.objects.filter(pk=batch.pk).update(
+            status=ImportBatch.Status.VALIDATED,
+            rows_read=counts["read"],
+            rows_validated=counts["validated"],
+            error_count=counts["errors"],
+            warning_count=counts["warnings"],
+            new_count=counts["new"],
+            existing_count=counts["existing"],
+            message="",
+        )
+    except SheetError as exc:
+        batch.rows.all().delete()
+        ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.FAILED, message=str(exc))
+    logger.info("import %s validated in %.1fs", batch.pk, time.monotonic() - started)
+    batch.refresh_from_db()
+    return batch
+
+
+# --- Decisions on likely duplicates ----------------------------------------------------------------
+
+
+def batch_resolve(*, batch: ImportBatch, decisions: dict[int, str]) -> int:
+    """Record 'same' (a re-signing of the suspected project) or 'new' for rows by row number."""
+    if batch.status != ImportBatch.Status.VALIDATED:
+        raise ImportRefused(_("This import is not waiting for decisions."))
+    changed = 0
+    for value in (ImportRow.Resolution.SAME, ImportRow.Resolution.NEW):
+        numbers = [n for n, d in decisions.items() if d == value]
+        if numbers:
+            changed += batch.rows.filter(number__in=numbers, duplicate_of__isnull=False).update(resolution=value)
+    return changed
+
+
+def batch_resolve_all(*, batch: ImportBatch, decision: str) -> int:
+    if batch.status != ImportBatch.Status.VALIDATED:
+        raise ImportRefused(_("This import is not waiting for decisions."))
+    return batch.rows.filter(duplicate_of__isnull=False, resolution="").update(resolution=decision)
+
+
+# --- Commit -------------------------------------------------------------------------------------------
+
+
+def _next_numbers(years: set[int]) -> dict[int, int]:
+    numbers = {}
+    for year in years:
+        prefix = f"P{year}-"
+        last = (
+            Project.objects.filter(reference__startswith=prefix)
+            .order_by("-reference")
+            .values_list("reference", flat=True)
+            .first()
+        )
+        numbers[year] = int(last.split("-")[1]) if last else 0
+    return numbers
+
+
+def _project_snapshot(project: Project) -> dict:
+    """The audit snapshot of a project just created in bulk (it has no to-many links yet)."""
+    pk = project.pk
+    project.pk = None
+    try:
+        data = audit.snapshot(project)
+    finally:
+        project.pk = pk
+    data["id"] = pk
+    for name in Project.audit_m2m:
+        data[name] = []
+    return data
+
+
+def batch_start_validation(batch: ImportBatch) -> ImportBatch:
+    """Check the rows now, or in the background for a large file (the page then polls progress)."""
+    if batch.rows_total > background_threshold():
+        from investledger.intake.tasks import validate_batch
+
+        ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.VALIDATING, rows_read=0)
+        progress.write(batch.pk, phase="validating", read=0, validated=0)
+        validate_batch.enqueue(batch.pk)
+        batch.refresh_from_db()
+        return batch
+    return batch_validate(batch)
+
+
+def _commit_precheck(batch: ImportBatch) -> None:
+    if batch.status == ImportBatch.Status.COMMITTED:
+        raise ImportRefused(_("This import was already committed."))
+    if batch.status not in (ImportBatch.Status.VALIDATED, ImportBatch.Status.COMMITTING):
+        raise ImportRefused(_("Only a checked import can be committed."))
+    if batch.error_count:
+        raise ImportRefused(
+            _("%(n)s errors: correct the file and upload it again; nothing is written while any row has an error.")
+            % {"n": batch.error_count}
+        )
+    undecided = batch.rows.filter(duplicate_of__isnull=False, resolution="", errors=[]).count()
+    if undecided:
+        raise ImportRefused(
+            _(
+                "%(n)s rows look like projects already in the ledger: decide for each whether it is the same project or a new one."
+            )
+            % {"n": undecided}
+        )
+
+
+def batch_start_commit(*, batch: ImportBatch, user) -> ImportBatch:
+    """Commit now, or in the background for a large batch. Refusals are raised at once either way."""
+    batch = ImportBatch.objects.get(pk=batch.pk)
+    _commit_precheck(batch)
+    if batch.rows_validated > background_threshold():
+        from investledger.intake.tasks import commit_batch
+
+        ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.COMMITTING, rows_written=0)
+        progress.write(batch.pk, phase="committing", written=0, total=batch.rows_validated)
+        commit_batch.enqueue(batch.pk, user.pk)
+        batch.refresh_from_db()
+        return batch
+    return batch_commit(batch=batch, user=user)
+
+
+def batch_commit(*, batch: ImportBatch, user, report: Callable[[dict], None] | None = None) -> ImportBatch:
+    """Write every row of a checked batch to the ledger in one transaction, or nothing.
+
+    Refuses (ImportRefused) a batch with errors or undecided likely duplicates. Any failure while
+    writing rolls everything back and leaves the batch FAILED with the reason.
+    """
+    batch = ImportBatch.objects.get(pk=batch.pk)
+    _commit_precheck(batch)
+    ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.COMMITTING, rows_written=0, message="")
+    progress.write(batch.pk, phase="committing", written=0, total=batch.rows_validated)
+    try:
+        with audit.audit_context(actor=user, source=f"import:{batch.pk}"), transaction.atomic():
+            written, new, existing = _write(batch, user, report)
+            ImportBatch.objects.filter(pk=batch.pk).update(
+                status=ImportBatch.Status.COMMITTED,
+                committed_by=user,
+                committed_at=clock.now(),
+                rows_written=written,
+                new_count=new,
+                existing_count=existing,
+            )
+    except (ImportRefused, ValidationError, IntegrityError) as exc:
+        message = exc.messages[0] if isinstance(exc, ValidationError) else str(exc)
+        if isinstance(exc, IntegrityError):
+            message = _(
+                "The ledger changed while the import was written (%(error)s); nothing was written. Check the file again."
+            ) % {"error": str(exc)[:200]}
+        ImportBatch.objects.filter(pk=batch.pk).update(
+            status=ImportBatch.Status.VALIDATED, message=message, rows_written=0
+        )
+        progress.clear(batch.pk)
+        raise ImportRefused(message) from exc
+    except Exception as exc:
+        logger.exception("import %s failed while writing", batch.pk)
+        ImportBatch.objects.filter(pk=batch.pk).update(
+            status=ImportBatch.Status.VALIDATED,
+            message=_("Writing failed (%(error)s); nothing was written.") % {"error": str(exc)[:200]},
+            rows_written=0,
+        )
+        progress.clear(batch.pk)
+        raise
+    progress.write(batch.pk, phase="committed", written=written)
+    batch.refresh_from_db()
+    return batch
+
+
+def _write(batch: ImportBatch, user, report) -> tuple[int, int, int]:
+    from investledger.core.models_chain import AuditChainHead
+
+    # Serialise with every other audited write: project references are numbered from here on.
+    AuditChainHead.objects.get_or_create(pk=1, defaults={"last_hash": audit.GENESIS_HASH, "last_id": 0})
+    AuditChainHead.objects.select_for_update().get(pk=1)
+    allowed = set(Area.objects.filter(access.area_q(user, Action.CREATE)).values_list("pk", flat=True))
+    events = {e.pk: e for e in SigningEvent.objects.all()}
+    rows = batch.rows.exclude(outcome__in=[ImportRow.Outcome.ERROR, ImportRow.Outcome.UNCHANGED])
+    new_rows = rows.filter(outcome=ImportRow.Outcome.NEW).exclude(resolution=ImportRow.Resolution.SAME)
+    # Investors first: one query for those that exist now, one insert for the rest.
+    names = set()
+    years = set()
+    for values in new_rows.values_list("values", flat=True).iterator(chunk_size=CHUNK):
+        names.add(values["investor"])
+        years.add(dt.date.fromisoformat(values["signed_on"]).year if values.get("signed_on") else clock.today().year)
+    investors = dict(Investor.objects.filter(name__in=names).values_list("name", "pk")) if names else {}
+    missing = sorted(names - set(investors))
+    for start in range(0, len(missing), CHUNK):
+        created = Investor.objects.bulk_create([Investor(name=n) for n in missing[start : start + CHUNK]])
+        audit.record_many(
+            (inv, AuditEntry.Kind.CREATE, None, audit.snapshot(inv), f"import {batch.pk} {batch.file_name}")
+            for inv in created
+        )
+        investors.update({inv.name: inv.pk for inv in created})
+    numbers = _next_numbers(years)
+    written = new = existing = 0
+    last_report = 0.0
+    message = f"import {batch.pk} {batch.file_name} row %s"
+    ids = list(rows.order_by("number").values_list("pk", flat=True))
+    for start in range(0, len(ids), CHUNK):
+        chunk = list(ImportRow.objects.filter(pk__in=ids[start : start + CHUNK]).order_by("number"))
+        to_create: list[tuple[ImportRow, Project, dict]] = []
+        for row in chunk:
+            v = _from_json(row.values)
+            area_id = v.get("host_area_id")
+            if row.outcome == ImportRow.Outcome.RESIGNING or row.resolution == ImportRow.Resolution.SAME:
+                project_id = v.get("project_id") or row.duplicate_of_id
+                project = Project.objects.select_for_update().get(pk=project_id)
+                if project.host_area_id not in allowed:
+                    raise ImportRefused(
+                        _("Row %(row)s: you may not record signings of projects in %(area)s.")
+                        % {"row": row.number, "area": project.host_area}
+                    )
+                if Signing.objects.filter(project=project, event_id=v["event_id"]).exists():
+                    row.project_id = project.pk
+                    row.outcome = ImportRow.Outcome.UNCHANGED
+                    continue
+                signing_add(
+                    project=project,
+                    event=events[v["event_id"]],
+                    signed_on=v["signed_on"],
+                    kind=SigningKind.RESIGNING,
+                    stated_value_cny=v.get("contract_value_cny") or Decimal("0"),
+                    audit_message=message % row.number,
+                )
+                row.project_id = project.pk
+                row.outcome = ImportRow.Outcome.RESIGNING
+                existing += 1
+                continue
+            if area_id not in allowed:
+                raise ImportRefused(_("Row %(row)s: you may not import projects into this area.") % {"row": row.number})
+            event = events[v["event_id"]]
+            year = v["signed_on"].year if v.get("signed_on") else clock.today().year
+            numbers[year] += 1
+            fields = {k: v[k] for k in MODEL_FIELDS if v.get(k) is not None}
+            project = Project(
+                reference=f"P{year}-{numbers[year]:05d}",
+                investor_id=investors[v["investor"]],
+                host_area_id=area_id,
+                sector_id=v["sector_id"],
+                first_event=event,
+                signed_on=v["signed_on"],
+                **fields,
+            )
+            if project.currency == "CNY":
+                project.fx_rate = Decimal("1")
+            project.contract_value_cny = convert_to_cny(project.contract_value, project.fx_rate)
+            to_create.append((row, project, v))
+        if to_create:
+            projects = Project.objects.bulk_create([p for _r, p, _v in to_create])
+            signings = Signing.objects.bulk_create(
+                [
+                    Signing(
+                        project=p,
+                        event=p.first_event,
+                        signed_on=v["signed_on"],
+                        kind=SigningKind.NEW,
+                        stated_value_cny=p.contract_value_cny,
+                        counted_project=True,
+                        counted_value_cny=p.contract_value_cny,
+                    )
+                    for (_r, p, v) in to_create
+                ]
+            )
+            entries = []
+            for (row, project, _v), signing in zip(to_create, signings, strict=True):
+                text = message % row.number
+                entries.append((project, AuditEntry.Kind.CREATE, None, _project_snapshot(project), text))
+                entries.append((signing, AuditEntry.Kind.CREATE, None, audit.snapshot(signing), text))
+                row.project_id = project.pk
+                row.outcome = ImportRow.Outcome.NEW
+            audit.record_many(entries)
+            new += len(projects)
+        ImportRow.objects.bulk_update(chunk, ["project", "outcome"], batch_size=1000)
+        written += len(chunk)
+        now = time.monotonic()
+        if now - last_report > 0.5 or start + CHUNK >= len(ids):
+            last_report = now
+            progress.write(batch.pk, phase="committing", written=written, total=len(ids))
+            if report:
+                report({"phase": "committing", "written": written, "total": len(ids)})
+    existing += batch.rows.filter(outcome=ImportRow.Outcome.UNCHANGED).count()
+    return written, new, existing
+
+
+def batch_delete_file(batch: ImportBatch) -> None:
+    if batch.file:
+        default_storage.delete(batch.file.name)

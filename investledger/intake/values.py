@@ -1,0 +1,275 @@
+"""Reading cell values as people write them: amounts with units and currencies, dates in several forms.
+
+Every parser returns a value or raises `CellError` with a message meant for the person who filled
+the sheet ("not a number", "unknown currency HK¥"). Money is Decimal from the first character on:
+floats from Excel are read through their shortest repr so 12.3 stays 12.3.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from django.utils.translation import gettext as _
+
+from investledger.core.money import BILLION, MILLION, WAN, YI
+
+
+class CellError(ValueError):
+    """A cell that cannot be read; the message names what is wrong with it."""
+
+
+UNITS: dict[str, Decimal] = {
+    "亿元": YI,
+    "亿": YI,
+    "千万元": Decimal("10000000"),
+    "千万": Decimal("10000000"),
+    "百万元": MILLION,
+    "百万": MILLION,
+    "万元": WAN,
+    "万": WAN,
+    "元": Decimal("1"),
+    "billion": BILLION,
+    "bn": BILLION,
+    "b": BILLION,
+    "million": MILLION,
+    "mn": MILLION,
+    "mln": MILLION,
+    "m": MILLION,
+    "thousand": Decimal("1000"),
+    "k": Decimal("1000"),
+    "yuan": Decimal("1"),
+}
+
+# Longest first so that "HK$" wins over "$" and "港元" over "元".
+CURRENCY_WORDS: list[tuple[str, str]] = sorted(
+    [
+        ("人民币", "CNY"),
+        ("rmb", "CNY"),
+        ("cny", "CNY"),
+        ("¥", "CNY"),
+        ("￥", "CNY"),
+        ("us$", "USD"),
+        ("usd", "USD"),
+        ("美元", "USD"),
+        ("美金", "USD"),
+        ("$", "USD"),
+        ("hk$", "HKD"),
+        ("hkd", "HKD"),
+        ("港元", "HKD"),
+        ("港币", "HKD"),
+        ("eur", "EUR"),
+        ("€", "EUR"),
+        ("欧元", "EUR"),
+        ("jpy", "JPY"),
+        ("日元", "JPY"),
+        ("gbp", "GBP"),
+        ("£", "GBP"),
+        ("英镑", "GBP"),
+    ],
+    key=lambda pair: -len(pair[0]),
+)
+CURRENCIES = {"CNY", "USD", "HKD", "EUR", "JPY", "GBP"}
+
+APPROXIMATE_WORDS = (
+    "约",
+    "大约",
+    "近",
+    "超",
+    "超过",
+    "以上",
+    "余",
+    "多",
+    "about",
+    "approx.",
+    "approx",
+    "over",
+    "around",
+    "~",
+)
+
+_NUMBER = re.compile(r"[-+]?\d[\d,，]*(?:\.\d+)?|[-+]?\.\d+")
+
+
+@dataclass(frozen=True)
+class Unit:
+    """What a column header says about the amounts below it."""
+
+    multiplier: Decimal | None = None
+    currency: str | None = None
+
+
+def unit_from_header(header: str) -> Unit:
+    """The unit and currency written in a header: "签约额（亿元）", "Amount (US$ million)"."""
+    text = header.lower()
+    currency = _find_currency(text)
+    # Units are looked for inside brackets first ("总投资(万元)"), then anywhere in the text.
+    parts = re.findall(r"[（(\[【](.*?)[)）\]】]", text) + [text]
+    for part in parts:
+        multiplier = _find_unit(part, whole_words_only=part is text)
+        if multiplier is not None:
+            return Unit(multiplier, currency)
+    return Unit(None, currency)
+
+
+def _find_unit(text: str, *, whole_words_only: bool) -> Decimal | None:
+    for word in sorted(UNITS, key=len, reverse=True):
+        if re.fullmatch(r"[a-z]+", word):
+            if len(word) <= 2 and whole_words_only:
+                continue  # a lone "m" in a header is not a unit
+            if re.search(rf"(?<![a-z]){re.escape(word)}(?![a-z])", text):
+                return UNITS[word]
+        elif word in text:
+            # "元" alone after a currency word ("美元") is part of the currency, not a unit.
+            if word == "元" and not re.search(r"(?<![美港欧日])元", text):
+                continue
+            return UNITS[word]
+    return None
+
+
+def _find_currency(text: str) -> str | None:
+    for word, code in CURRENCY_WORDS:
+        if word.isascii() and word.isalpha():
+            if re.search(rf"(?<![a-z]){re.escape(word)}(?![a-z])", text):
+                return code
+        elif word in text:
+            return code
+    return None
+
+
+@dataclass(frozen=True)
+class Amount:
+    value: Decimal
+    currency: str
+    approximate: bool = False
+
+
+def decimal_from_cell(value) -> Decimal:
+    if isinstance(value, bool):
+        raise CellError(_("not a number"))
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    if isinstance(value, int):
+        return Decimal(value)
+    try:
+        return Decimal(str(value).replace(",", "").replace("，", "").strip())
+    except (InvalidOperation, ValueError):
+        raise CellError(_("not a number")) from None
+
+
+def parse_amount(value, unit: Unit, default_currency: str = "CNY") -> Amount | None:
+    """An amount in its currency, in yuan (not in 亿): 3.5亿元 → Amount(350000000, CNY)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    currency = unit.currency or default_currency
+    multiplier = unit.multiplier or Decimal("1")
+    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+        number = decimal_from_cell(value)
+        approximate = False
+    else:
+        text = str(value).strip().lower().replace("\u00a0", " ")
+        approximate = any(word in text for word in APPROXIMATE_WORDS)
+        numbers = _NUMBER.findall(text)
+        if not numbers:
+            raise CellError(_("not a number"))
+        if len(numbers) > 1:
+            raise CellError(_("more than one number in %(text)s") % {"text": value})
+        number = decimal_from_cell(numbers[0])
+        rest = _NUMBER.sub(" ", text)
+        found_currency = _find_currency(rest)
+        if found_currency:
+            currency = found_currency
+        found_unit = _find_unit(rest, whole_words_only=False)
+        if found_unit is not None:
+            multiplier = found_unit
+        leftover = rest
+        for word, _code in CURRENCY_WORDS:
+            leftover = leftover.replace(word, " ")
+        for word in sorted(UNITS, key=len, reverse=True):
+            leftover = re.sub(
+                rf"(?<![a-z]){re.escape(word)}(?![a-z])" if word.isascii() else re.escape(word), " ", leftover
+            )
+        for word in sorted(APPROXIMATE_WORDS, key=len, reverse=True):
+            leftover = leftover.replace(word, " ")
+        leftover = re.sub(r"[\s.:：()（）]+", "", leftover)
+        if leftover:
+            raise CellError(_("cannot read %(text)s as an amount") % {"text": value})
+    if number < 0:
+        raise CellError(_("an amount cannot be negative"))
+    return Amount((number * multiplier).quantize(Decimal("0.01")), currency, approximate)
+
+
+def parse_currency(value) -> str | None:
+    if value is None or not str(value).strip():
+        return None
+    text = str(value).strip()
+    if text.upper() in CURRENCIES:
+        return text.upper()
+    code = _find_currency(text.lower())
+    if code is None:
+        raise CellError(_("unknown currency %(text)s (use CNY, USD, HKD, EUR, JPY or GBP)") % {"text": text})
+    return code
+
+
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+_DATE_PATTERNS = [
+    re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ t].*)?$"),
+    re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})(?: .*)?$"),
+    re.compile(r"^(\d{4})\.(\d{1,2})\.(\d{1,2})$"),
+    re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?$"),
+    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
+]
+
+
+def parse_date(value) -> dt.date | None:
+    """A date from an Excel date, an Excel serial number or text: 2022-08-22, 2022/8/22, 2022年8月22日."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if 20000 <= value <= 80000:  # an Excel serial day between 1954 and 2119 (CSV of a date cell)
+            return EXCEL_EPOCH + dt.timedelta(days=int(value))
+        raise CellError(_("not a date"))
+    text = str(value).strip()
+    for pattern in _DATE_PATTERNS:
+        match = pattern.match(text)
+        if match:
+            year, month, day = (int(g) for g in match.groups())
+            try:
+                return dt.date(year, month, day)
+            except ValueError:
+                raise CellError(_("%(text)s is not a valid date") % {"text": text}) from None
+    raise CellError(_("not a date (write 2022-08-22, 2022/8/22 or 2022年8月22日)"))
+
+
+def parse_int(value) -> int | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    number = decimal_from_cell(re.sub(r"[人个名约余]", "", value) if isinstance(value, str) else value)
+    if number != number.to_integral_value() or number < 0:
+        raise CellError(_("not a whole number"))
+    return int(number)
+
+
+def text_of(value) -> str:
+    """A cell as text: numbers without a trailing .0, dates as ISO."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def normalise_key(text: str) -> str:
+    """Case-, width- and space-insensitive key for matching names of areas, sectors and events."""
+    import unicodedata
+
+    text = unicodedata.normalize("NFKC", str(text)).casefold()
+    return re.sub(r"[\s·・\-_/()（）]+", "", text)
