@@ -1,0 +1,562 @@
+"""Writes that matter in the issue register, supervision notices and inspections.
+
+Each function is one transaction: it checks the state it starts from, validates, saves, records
+the audit entry and writes the notifications, so none of them is on record without the others.
+Permission to act is checked by the caller (pages and API) with the `may_*` helpers below, after
+finding the object among those the user may see.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from PIL import Image, UnidentifiedImageError
+
+from investledger.core import access, audit, clock
+from investledger.core.access import Action, Role
+from investledger.core.models import AuditEntry
+from investledger.escalation import notifications
+from investledger.escalation.choices import (
+    IssueStatus,
+    Level,
+    NoticeColour,
+    NoticeStatus,
+    NotificationKind,
+    ResponseKind,
+    Step,
+)
+from investledger.escalation.models import (
+    LEVEL_AFTER_MISSING,
+    DeadlinePolicy,
+    EscalationStep,
+    Inspection,
+    InspectionPhoto,
+    Issue,
+    IssueResponse,
+    Notice,
+)
+from investledger.escalation.workdays import WorkCalendar
+from investledger.projects.models import Project
+
+
+class EditConflict(Exception):
+    """Someone else changed the issue after this form was opened."""
+
+    def __init__(self, current_version: int):
+        super().__init__(current_version)
+        self.current_version = current_version
+
+
+# --- Who may do what (on an object the user can already see) ------------------------------------
+
+
+def may_raise(user, project: Project) -> bool:
+    """District officers, supervisors, administrators and the project's contacts raise issues."""
+    return any(
+        Project.objects.visible_to(user, action).filter(pk=project.pk).exists()
+        for action in (Action.CHANGE, Action.SUPERVISE, Action.REPORT)
+    )
+
+
+def may_respond(user, issue: Issue) -> bool:
+    """The responsible unit answers and assesses its issues (administrators may act for it)."""
+    if issue.is_closed:
+        return False
+    if access.can(user, Action.MANAGE):
+        return True
+    return any(
+        a.role == Role.RESPONSIBLE_UNIT and a.unit_id == issue.responsible_unit_id for a in access._assignments(user)
+    )
+
+
+def may_close(user, issue: Issue) -> bool:
+    """Closing (销号) is confirmed by the district of the project, a supervisor or an administrator."""
+    if issue.is_closed:
+        return False
+    return any(
+        Issue.objects.visible_to(user, action).filter(pk=issue.pk).exists()
+        for action in (Action.CHANGE, Action.SUPERVISE)
+    )
+
+
+def may_supervise(user) -> bool:
+    return access.can(user, Action.SUPERVISE)
+
+
+def may_acknowledge(user, notice: Notice) -> bool:
+    return (
+        notice.status == NoticeStatus.ISSUED
+        and Notice.objects.visible_to(user, Action.RESPOND).filter(pk=notice.pk).exists()
+    )
+
+
+def may_inspect(user, project: Project) -> bool:
+    return Project.objects.visible_to(user, Action.SUPERVISE).filter(pk=project.pk).exists()
+
+
+# --- Issues -------------------------------------------------------------------------------------
+
+
+def _next_reference(model, letter: str, year: int) -> str:
+    prefix = f"{letter}{year}-"
+    last = (
+        model.objects.filter(reference__startswith=prefix)
+        .order_by("-reference")
+        .values_list("reference", flat=True)
+        .first()
+    )
+    number = int(last.split("-")[1]) + 1 if last else 1
+    return f"{prefix}{number:04d}"
+
+
+def deadlines_for(category: str, raised_on: dt.date, calendar: WorkCalendar | None = None):
+    calendar = calendar or WorkCalendar.load()
+    respond, assess, resolve = DeadlinePolicy.days_for(category)
+    return calendar.add(raised_on, respond), calendar.add(raised_on, assess), calendar.add(raised_on, resolve)
+
+
+def project_involve_unit(*, project: Project, unit, message: str = "") -> bool:
+    """Add a unit to the units that must act on a project, so its staff can see the project.
+
+    A to-many change on the project, audited on the project with before/after snapshots.
+    """
+    locked = Project.objects.select_for_update().get(pk=project.pk)
+    if locked.lead_unit_id == unit.pk or locked.involved_units.filter(pk=unit.pk).exists():
+        return False
+    before = audit.snapshot(locked)
+    locked.involved_units.add(unit)
+    audit.record(locked, AuditEntry.Kind.UPDATE, before=before, message=message)
+    return True
+
+
+def _issue_link(issue: Issue) -> str:
+    return reverse("escalation:issue_detail", args=[issue.pk])
+
+
+@transaction.atomic
+def issue_raise(*, project: Project, fields: dict, by) -> Issue:
+    """Record a blocking matter of a project and assign it to the unit that must act on it."""
+    raised_on = fields.pop("raised_on", None) or clock.today()
+    issue = Issue(project=project, raised_by=by if getattr(by, "pk", None) else None, raised_on=raised_on, **fields)
+    if issue.category:
+        issue.respond_by, issue.assess_by, issue.resolve_by = deadlines_for(issue.category, raised_on)
+    issue.reference = _next_reference(Issue, "Q", raised_on.year)
+    issue.full_clean(exclude=["reference"])
+    issue.save()
+    audit.record(issue, AuditEntry.Kind.CREATE)
+    project_involve_unit(
+        project=project,
+        unit=issue.responsible_unit,
+        message=_("Unit involved to act on issue %(ref)s") % {"ref": issue.reference},
+    )
+    notifications.notify(
+        notifications.unit_users(issue.responsible_unit),
+        kind=NotificationKind.ISSUE_ASSIGNED,
+        key=f"issue:{issue.pk}:assigned:{issue.responsible_unit_id}",
+        subject=_("New issue for your unit: %(issue)s") % {"issue": issue},
+        body=_("Project %(project)s. Respond by %(respond)s, assess by %(assess)s, resolve by %(resolve)s.")
+        % {
+            "project": project,
+            "respond": issue.respond_by.isoformat(),
+            "assess": issue.assess_by.isoformat(),
+            "resolve": issue.resolve_by.isoformat(),
+        },
+        link=_issue_link(issue),
+    )
+    return issue
+
+
+def _lock(issue: Issue, expected_version: int | None) -> Issue:
+    locked = Issue.objects.select_for_update().get(pk=issue.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise EditConflict(locked.version)
+    return locked
+
+
+def _unit_of(user, issue: Issue):
+    for a in access._assignments(user):
+        if a.role == Role.RESPONSIBLE_UNIT and a.unit_id == issue.responsible_unit_id:
+            return issue.responsible_unit
+    return None
+
+
+def _advance(
+    *, issue: Issue, by, text: str, kind: str, to_status: str, date_field: str, allowed_from: set[str], expected_version
+) -> Issue:
+    if not (text or "").strip():
+        raise ValidationError({"text": _("Write what was done: this text goes on the record.")})
+    locked = _lock(issue, expected_version)
+    if locked.status not in allowed_from:
+        raise ValidationError(
+            {"text": _("This issue is already %(status)s.") % {"status": locked.get_status_display().lower()}}
+        )
+    before = audit.snapshot(locked)
+    today = clock.today()
+    locked.status = to_status
+    setattr(locked, date_field, today)
+    if date_field == "assessed_on" and not locked.responded_on:
+        locked.responded_on = today  # an assessment answers the issue too
+    locked.version += 1
+    locked.full_clean(exclude=["reference"])
+    locked.save()
+    IssueResponse.objects.create(
+        issue=locked, kind=kind, text=text.strip(), author=by, unit=_unit_of(by, locked), at=clock.now()
+    )
+    audit.record(locked, AuditEntry.Kind.ACTION, before=before, message=f"{kind}: {text.strip()[:400]}")
+    issue.__dict__.update(locked.__dict__)
+    return locked
+
+
+@transaction.atomic
+def issue_respond(*, issue: Issue, by, text: str, expected_version: int | None = None) -> Issue:
+    """The responsible unit's first answer (受理/答复)."""
+    locked = _advance(
+        issue=issue,
+        by=by,
+        text=text,
+        kind=ResponseKind.RESPONSE,
+        to_status=IssueStatus.RESPONDED,
+        date_field="responded_on",
+        allowed_from={IssueStatus.OPEN},
+        expected_version=expected_version,
+    )
+    _tell_raiser(locked, _("The responsible unit responded to %(issue)s") % {"issue": locked}, text, "responded")
+    return locked
+
+
+@transaction.atomic
+def issue_assess(*, issue: Issue, by, text: str, expected_version: int | None = None) -> Issue:
+    """The unit's assessment: what it will take and by when (研判)."""
+    locked = _advance(
+        issue=issue,
+        by=by,
+        text=text,
+        kind=ResponseKind.ASSESSMENT,
+        to_status=IssueStatus.ASSESSED,
+        date_field="assessed_on",
+        allowed_from={IssueStatus.OPEN, IssueStatus.RESPONDED},
+        expected_version=expected_version,
+    )
+    _tell_raiser(locked, _("The responsible unit assessed %(issue)s") % {"issue": locked}, text, "assessed")
+    return locked
+
+
+@transaction.atomic
+def issue_close(*, issue: Issue, by, resolution: str, expected_version: int | None = None) -> Issue:
+    """Close (销号) an issue with its resolution on record."""
+    if not (resolution or "").strip():
+        raise ValidationError({"resolution": _("Record how the issue was resolved before closing it.")})
+    locked = _lock(issue, expected_version)
+    if locked.is_closed:
+        raise ValidationError({"resolution": _("This issue is already closed.")})
+    before = audit.snapshot(locked)
+    today = clock.today()
+    locked.status = IssueStatus.CLOSED
+    locked.closed_on = today
+    locked.closed_by = by if getattr(by, "pk", None) else None
+    locked.resolution = resolution.strip()
+    locked.version += 1
+    locked.full_clean(exclude=["reference"])
+    locked.save()
+    IssueResponse.objects.create(
+        issue=locked, kind=ResponseKind.RESOLUTION, text=locked.resolution, author=locked.closed_by, at=clock.now()
+    )
+    audit.record(locked, AuditEntry.Kind.ACTION, before=before, message=f"closed: {locked.resolution[:400]}")
+    recipients = list(notifications.unit_users(locked.responsible_unit))
+    if locked.level >= Level.DISTRICT:
+        recipients += list(notifications.holders_of_level(locked, locked.level))
+    if locked.raised_by:
+        recipients.append(locked.raised_by)
+    notifications.notify(
+        [u for u in recipients if u.pk != getattr(by, "pk", None)],
+        kind=NotificationKind.ISSUE_CLOSED,
+        key=f"issue:{locked.pk}:closed",
+        subject=_("Issue closed: %(issue)s") % {"issue": locked},
+        body=locked.resolution,
+        link=_issue_link(locked),
+    )
+    issue.__dict__.update(locked.__dict__)
+    return locked
+
+
+def _tell_raiser(issue: Issue, subject: str, text: str, what: str) -> None:
+    if issue.raised_by and issue.raised_by.is_active:
+        notifications.notify(
+            [issue.raised_by],
+            kind=NotificationKind.ISSUE_UPDATED,
+            key=f"issue:{issue.pk}:{what}",
+            subject=subject,
+            body=text,
+            link=_issue_link(issue),
+        )
+
+
+# --- Escalation ---------------------------------------------------------------------------------
+
+STEP_REASON = {
+    Step.RESPOND: gettext_lazy("No response by %(deadline)s (%(days)s working days after it was raised)"),
+    Step.ASSESS: gettext_lazy("No assessment by %(deadline)s (%(days)s working days after it was raised)"),
+    Step.RESOLVE: gettext_lazy("Not resolved by %(deadline)s (%(days)s working days after it was raised)"),
+}
+
+
+def missed_steps(issue: Issue, as_of: dt.date, calendar: WorkCalendar) -> list[str]:
+    """Steps whose deadline has passed without the step done in time, as seen on `as_of`.
+
+    A deadline counts as passed from the next working day after it: nobody escalates on a
+    Sunday what was due on Friday; Monday morning's scan does.
+    """
+    missed = []
+    for step in (Step.RESPOND, Step.ASSESS, Step.RESOLVE):
+        deadline = issue.deadline(step)
+        if calendar.next_working_day(deadline) > as_of:
+            break
+        done = issue.step_done_on(step)
+        if done is None or done > deadline:
+            missed.append(step)
+    return missed
+
+
+def escalate_overdue(as_of: dt.date | None = None) -> list[EscalationStep]:
+    """Raise every open issue to the level its missed deadlines call for, once per level.
+
+    Idempotent: the level only climbs, and each (issue, level) step exists once, so a second run
+    on the same day (or a run for an earlier day) changes nothing. Each issue is its own
+    transaction, so one bad row does not hold back the others.
+    """
+    as_of = as_of or clock.today()
+    calendar = WorkCalendar.load()
+    candidates = (
+        Issue.objects.open()
+        .filter(level__lt=Level.LEADER, raised_on__lte=as_of, respond_by__lt=as_of)
+        .values_list("pk", flat=True)
+        .order_by("pk")
+    )
+    steps: list[EscalationStep] = []
+    for pk in list(candidates):
+        steps.extend(_escalate_one(pk, as_of, calendar))
+    return steps
+
+
+@transaction.atomic
+def _escalate_one(pk: int, as_of: dt.date, calendar: WorkCalendar) -> list[EscalationStep]:
+    issue = Issue.objects.select_for_update().select_related("project__host_area", "responsible_unit").get(pk=pk)
+    if issue.is_closed:
+        return []
+    missed = missed_steps(issue, as_of, calendar)
+    made = []
+    for step in missed:
+        target = LEVEL_AFTER_MISSING[step]
+        if target <= issue.level:
+            continue
+        before = audit.snapshot(issue)
+        deadline = issue.deadline(step)
+        reason = str(
+            STEP_REASON[step] % {"deadline": deadline.isoformat(), "days": calendar.between(issue.raised_on, deadline)}
+        )
+        escalation = EscalationStep.objects.create(
+            issue=issue,
+            from_level=issue.level,
+            to_level=target,
+            missed_step=step,
+            missed_deadline=deadline,
+            reason=reason[:300],
+            escalated_on=as_of,
+            escalated_at=clock.now(),
+        )
+        issue.level = target
+        issue.version += 1
+        issue.save(update_fields=["level", "version", "updated"])
+        audit.record(escalation, AuditEntry.Kind.CREATE)
+        audit.record(
+            issue,
+            AuditEntry.Kind.ACTION,
+            before=before,
+            message=f"escalated to {Level(target).label}: {reason}",
+        )
+        level_label = Level(target).label
+        recipients = list(notifications.holders_of_level(issue, target)) + list(
+            notifications.unit_users(issue.responsible_unit)
+        )
+        notifications.notify(
+            recipients,
+            kind=NotificationKind.ISSUE_ESCALATED,
+            key=f"issue:{issue.pk}:escalated:{target}",
+            subject=_("Escalated to %(level)s: %(issue)s") % {"level": level_label, "issue": issue},
+            body=_("%(reason)s. Project %(project)s, responsible unit %(unit)s.")
+            % {"reason": reason, "project": issue.project, "unit": issue.responsible_unit},
+            link=_issue_link(issue),
+        )
+        made.append(escalation)
+    return made
+
+
+# --- Supervision notices ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def notice_issue(*, fields: dict, by) -> Notice:
+    """Issue a supervision notice to an area (for a project: to the project's host area)."""
+    project = fields.get("project")
+    if project is not None:
+        fields["area"] = project.host_area
+    issued_on = fields.pop("issued_on", None) or clock.today()
+    notice = Notice(issued_by=by if getattr(by, "pk", None) else None, issued_on=issued_on, **fields)
+    notice.reference = _next_reference(Notice, "D", issued_on.year)
+    if notice.deadline and notice.deadline < issued_on:
+        raise ValidationError({"deadline": _("The deadline cannot be before the day the notice is issued.")})
+    notice.full_clean(exclude=["reference"])
+    notice.save()
+    audit.record(notice, AuditEntry.Kind.CREATE)
+    notifications.notify(
+        notifications.district_officers(notice.area),
+        kind=NotificationKind.NOTICE_ISSUED,
+        key=f"notice:{notice.pk}:issued",
+        subject=_("%(colour)s supervision notice %(notice)s")
+        % {"colour": notice.get_colour_display(), "notice": notice},
+        body=_("%(body)s\n\nAcknowledge by %(deadline)s.")
+        % {"body": notice.body, "deadline": notice.deadline.isoformat()},
+        link=reverse("escalation:notice_detail", args=[notice.pk]),
+    )
+    return notice
+
+
+@transaction.atomic
+def notice_acknowledge(*, notice: Notice, by, reply: str) -> Notice:
+    """The district acknowledges a notice and says what it is doing about it."""
+    if not (reply or "").strip():
+        raise ValidationError({"reply": _("Say what the district is doing about this notice.")})
+    locked = Notice.objects.select_for_update().get(pk=notice.pk)
+    if locked.status != NoticeStatus.ISSUED:
+        raise ValidationError({"reply": _("This notice was already acknowledged.")})
+    before = audit.snapshot(locked)
+    locked.status = NoticeStatus.ACKNOWLEDGED
+    locked.acknowledged_by = by if getattr(by, "pk", None) else None
+    locked.acknowledged_on = clock.today()
+    locked.acknowledgement = reply.strip()
+    locked.save()
+    audit.record(locked, AuditEntry.Kind.ACTION, before=before, message=f"acknowledged: {locked.acknowledgement[:400]}")
+    if locked.issued_by:
+        notifications.notify(
+            [locked.issued_by],
+            kind=NotificationKind.NOTICE_ACKNOWLEDGED,
+            key=f"notice:{locked.pk}:acknowledged",
+            subject=_("Notice %(notice)s acknowledged") % {"notice": locked},
+            body=locked.acknowledgement,
+            link=reverse("escalation:notice_detail", args=[locked.pk]),
+        )
+    notice.__dict__.update(locked.__dict__)
+    return locked
+
+
+NOTICE_COLOURS = [NoticeColour.BLUE, NoticeColour.YELLOW, NoticeColour.RED]
+
+
+# --- Inspections and photos ---------------------------------------------------------------------
+
+PHOTO_FORMATS = {"JPEG": ("image/jpeg", "jpg"), "PNG": ("image/png", "png"), "WEBP": ("image/webp", "webp")}
+
+
+def photo_max_bytes() -> int:
+    return int(getattr(settings, "INVESTLEDGER_PHOTO_MAX_BYTES", 8 * 1024 * 1024))
+
+
+def check_photo(upload) -> tuple[str, str, int, int]:
+    """Refuse anything that is not a JPEG, PNG or WebP image by its content, or is too large.
+
+    Returns (content type, extension, width, height).
+    """
+    name = getattr(upload, "name", "") or _("the file")
+    limit = photo_max_bytes()
+    if upload.size > limit:
+        raise ValidationError(
+            _("%(name)s is %(size).1f MB; photos may be at most %(limit).0f MB.")
+            % {"name": name, "size": upload.size / 1024 / 1024, "limit": limit / 1024 / 1024},
+            code="too_large",
+        )
+    upload.seek(0)
+    head = upload.read(limit + 1)
+    upload.seek(0)
+    try:
+        with Image.open(io.BytesIO(head)) as image:
+            kind = image.format
+            image.verify()
+        with Image.open(io.BytesIO(head)) as image:
+            width, height = image.size
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
+        raise ValidationError(
+            _("%(name)s is not an image: upload a JPEG, PNG or WebP photo.") % {"name": name}, code="not_image"
+        ) from exc
+    if kind not in PHOTO_FORMATS:
+        raise ValidationError(
+            _("%(name)s is a %(kind)s image: upload a JPEG, PNG or WebP photo.") % {"name": name, "kind": kind},
+            code="wrong_type",
+        )
+    content_type, ext = PHOTO_FORMATS[kind]
+    return content_type, ext, width, height
+
+
+def _store_photo(inspection: Inspection, upload, by, caption: str = "") -> InspectionPhoto:
+    content_type, ext, width, height = check_photo(upload)
+    upload.seek(0)
+    data = upload.read()
+    photo = InspectionPhoto(
+        inspection=inspection,
+        content_type=content_type,
+        size=len(data),
+        width=width,
+        height=height,
+        original_name=(getattr(upload, "name", "") or "")[-200:],
+        caption=caption[:200],
+        uploaded_by=by if getattr(by, "pk", None) else None,
+    )
+    # The stored name is ours, never the uploader's: no path tricks, no misleading extension.
+    photo.file.save(f"{uuid.uuid4().hex}.{ext}", ContentFile(data), save=False)
+    try:
+        photo.save()
+        audit.record(photo, AuditEntry.Kind.CREATE)
+    except Exception:
+        photo.file.delete(save=False)  # a failed write must not leave the file behind
+        raise
+    return photo
+
+
+@transaction.atomic
+def inspection_record(*, fields: dict, by, photos=()) -> Inspection:
+    """Record an inspection with its findings and photos (all or nothing)."""
+    inspection = Inspection(recorded_by=by if getattr(by, "pk", None) else None, **fields)
+    if inspection.visited_on and inspection.visited_on > clock.today():
+        raise ValidationError({"visited_on": _("An inspection cannot be recorded before it took place.")})
+    inspection.full_clean()
+    for upload in photos:
+        check_photo(upload)  # refuse before writing anything
+    inspection.save()
+    audit.record(inspection, AuditEntry.Kind.CREATE)
+    stored = []
+    try:
+        for upload in photos:
+            stored.append(_store_photo(inspection, upload, by))
+    except Exception:
+        for photo in stored:
+            photo.file.delete(save=False)
+        raise
+    return inspection
+
+
+@transaction.atomic
+def inspection_add_photo(*, inspection: Inspection, upload, by, caption: str = "") -> InspectionPhoto:
+    return _store_photo(inspection, upload, by, caption)
+
+
+def require(condition: bool) -> None:
+    if not condition:
+        raise PermissionDenied

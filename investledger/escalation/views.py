@@ -1,0 +1,384 @@
+"""Pages of the issue register, supervision notices, inspections and the inbox.
+
+Every object is looked up among those the user may see (404 otherwise); a visible object the user
+may not act on answers 403. Writes go through the services.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from investledger.core import clock
+from investledger.core.access import Action
+from investledger.escalation import notifications, selectors, services
+from investledger.escalation.filtersets import InspectionFilterSet, IssueFilterSet, NoticeFilterSet
+from investledger.escalation.forms import (
+    AcknowledgeForm,
+    InspectionForm,
+    IssueCloseForm,
+    IssueForm,
+    IssueStepForm,
+    NoticeForm,
+    PhotoForm,
+)
+from investledger.escalation.models import Inspection, InspectionPhoto, Issue, Notice, Notification
+from investledger.escalation.workdays import WorkCalendar
+from investledger.projects.models import Project
+
+PAGE_SIZE = 50
+
+
+def _page(request, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _form_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+# --- Issues -------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def issue_list(request: HttpRequest) -> HttpResponse:
+    base = Issue.objects.visible_to(request.user)
+    filterset = IssueFilterSet(request.GET or None, queryset=base)
+    issues = filterset.qs.select_related("project", "project__host_area", "responsible_unit").annotate(
+        n_escalations=Count("escalations", distinct=True)
+    )
+    today = clock.today()
+    return render(
+        request,
+        "escalation/issue_list.html",
+        {
+            "filterset": filterset,
+            "page": _page(request, issues.order_by("-level", "status", "resolve_by", "-pk")),
+            "summary": selectors.issue_summary(base, today),
+            "today": today,
+        },
+    )
+
+
+@login_required
+@require_GET
+def issue_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    issue = get_object_or_404(selectors.issue_detail_queryset(request.user), pk=pk)
+    return render(request, "escalation/issue_detail.html", _issue_context(request, issue))
+
+
+def _issue_context(request, issue: Issue, **forms) -> dict:
+    user = request.user
+    calendar = WorkCalendar.load()
+    today = clock.today()
+    can_respond = services.may_respond(user, issue)
+    ctx = {
+        "issue": issue,
+        "today": today,
+        "responses": issue.responses.select_related("author", "unit"),
+        "escalations": issue.escalations.all(),
+        "can_respond": can_respond and issue.status == "open",
+        "can_assess": can_respond and issue.status in ("open", "responded"),
+        "can_close": services.may_close(user, issue),
+        "steps": [
+            {
+                "name": name,
+                "deadline": issue.deadline(step),
+                "done": issue.step_done_on(step),
+                "late": (issue.step_done_on(step) or today) > issue.deadline(step),
+                "left": calendar.between(today, issue.deadline(step)),
+            }
+            for step, name in (("respond", _("Respond")), ("assess", _("Assess")), ("resolve", _("Resolve")))
+        ],
+        "notices": issue.notices.all(),
+    }
+    ctx["respond_form"] = forms.get("respond_form") or IssueStepForm(
+        initial={"version": issue.version}, prefix="respond"
+    )
+    ctx["assess_form"] = forms.get("assess_form") or IssueStepForm(initial={"version": issue.version}, prefix="assess")
+    ctx["close_form"] = forms.get("close_form") or IssueCloseForm(initial={"version": issue.version}, prefix="close")
+    return ctx
+
+
+@login_required
+@require_POST
+def issue_act(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+    """Respond, assess or close: one form each, one service each."""
+    issue = get_object_or_404(selectors.issue_detail_queryset(request.user), pk=pk)
+    if step in ("respond", "assess"):
+        allowed = services.may_respond(request.user, issue)
+        form = IssueStepForm(request.POST, prefix=step)
+    elif step == "close":
+        allowed = services.may_close(request.user, issue)
+        form = IssueCloseForm(request.POST, prefix=step)
+    else:
+        raise Http404
+    if not allowed:
+        raise PermissionDenied
+    if form.is_valid():
+        version = form.cleaned_data["version"]
+        try:
+            if step == "respond":
+                services.issue_respond(
+                    issue=issue, by=request.user, text=form.cleaned_data["text"], expected_version=version
+                )
+                messages.success(request, _("Response recorded."))
+            elif step == "assess":
+                services.issue_assess(
+                    issue=issue, by=request.user, text=form.cleaned_data["text"], expected_version=version
+                )
+                messages.success(request, _("Assessment recorded."))
+            else:
+                services.issue_close(
+                    issue=issue, by=request.user, resolution=form.cleaned_data["resolution"], expected_version=version
+                )
+                messages.success(request, _("Issue closed (销号) with its resolution on record."))
+            return redirect("escalation:issue_detail", pk=issue.pk)
+        except services.EditConflict:
+            form.add_error(
+                None,
+                _("Someone else updated this issue while you were writing. Read the latest state below and try again."),
+            )
+            issue.refresh_from_db()
+        except ValidationError as exc:
+            _form_errors(form, exc)
+    ctx = _issue_context(request, issue, **{f"{step}_form": form})
+    return render(request, "escalation/issue_detail.html", ctx, status=400)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def issue_create(request: HttpRequest, project_pk: int) -> HttpResponse:
+    project = get_object_or_404(Project.objects.visible_to(request.user).select_related("host_area"), pk=project_pk)
+    if not services.may_raise(request.user, project):
+        raise PermissionDenied
+    form = IssueForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            issue = services.issue_raise(project=project, fields=dict(form.cleaned_data), by=request.user)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Issue %(ref)s raised; %(unit)s must respond by %(date)s.")
+                % {"ref": issue.reference, "unit": issue.responsible_unit, "date": issue.respond_by.isoformat()},
+            )
+            return redirect("escalation:issue_detail", pk=issue.pk)
+    return render(request, "escalation/issue_form.html", {"form": form, "project": project})
+
+
+# --- Notices ------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def notice_list(request: HttpRequest) -> HttpResponse:
+    filterset = NoticeFilterSet(request.GET or None, queryset=Notice.objects.visible_to(request.user))
+    notices = filterset.qs.select_related("area", "project", "issued_by")
+    return render(
+        request,
+        "escalation/notice_list.html",
+        {
+            "filterset": filterset,
+            "page": _page(request, notices),
+            "today": clock.today(),
+            "can_issue": services.may_supervise(request.user),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notice_create(request: HttpRequest) -> HttpResponse:
+    if not services.may_supervise(request.user):
+        raise PermissionDenied
+    initial = {}
+    if request.GET.get("project"):
+        initial["project"] = get_object_or_404(
+            Project.objects.visible_to(request.user, Action.SUPERVISE), pk=request.GET.get("project")
+        )
+    form = NoticeForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        fields = {k: form.cleaned_data[k] for k in ("colour", "subject", "body", "project", "area", "deadline")}
+        try:
+            notice = services.notice_issue(fields=fields, by=request.user)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Notice %(ref)s issued.") % {"ref": notice.reference})
+            return redirect("escalation:notice_detail", pk=notice.pk)
+    return render(request, "escalation/notice_form.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    notice = get_object_or_404(
+        Notice.objects.visible_to(request.user).select_related("area", "project", "issued_by", "acknowledged_by"), pk=pk
+    )
+    can_acknowledge = services.may_acknowledge(request.user, notice)
+    form = AcknowledgeForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if not can_acknowledge:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.notice_acknowledge(notice=notice, by=request.user, reply=form.cleaned_data["reply"])
+            except ValidationError as exc:
+                _form_errors(form, exc)
+            else:
+                messages.success(request, _("Notice acknowledged."))
+                return redirect("escalation:notice_detail", pk=notice.pk)
+        status = 400
+    return render(
+        request,
+        "escalation/notice_detail.html",
+        {"notice": notice, "form": form, "can_acknowledge": can_acknowledge, "today": clock.today()},
+        status=status,
+    )
+
+
+# --- Inspections --------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def inspection_list(request: HttpRequest) -> HttpResponse:
+    filterset = InspectionFilterSet(request.GET or None, queryset=Inspection.objects.visible_to(request.user))
+    inspections = filterset.qs.select_related("project", "project__host_area").annotate(
+        n_photos=Count("photos", distinct=True)
+    )
+    return render(
+        request,
+        "escalation/inspection_list.html",
+        {
+            "filterset": filterset,
+            "page": _page(request, inspections),
+            "can_inspect": services.may_supervise(request.user),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def inspection_create(request: HttpRequest) -> HttpResponse:
+    if not services.may_supervise(request.user):
+        raise PermissionDenied
+    initial = {"visited_on": clock.today()}
+    if request.GET.get("project"):
+        initial["project"] = get_object_or_404(
+            Project.objects.visible_to(request.user, Action.SUPERVISE), pk=request.GET.get("project")
+        )
+    form = InspectionForm(request.POST or None, request.FILES or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        fields = {k: v for k, v in form.cleaned_data.items() if k != "photos"}
+        try:
+            inspection = services.inspection_record(fields=fields, by=request.user, photos=form.cleaned_data["photos"])
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                _form_errors(form, exc)
+            else:
+                form.add_error("photos", exc.messages)
+        else:
+            messages.success(request, _("Inspection recorded."))
+            return redirect("escalation:inspection_detail", pk=inspection.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "escalation/inspection_form.html", {"form": form}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    inspection = get_object_or_404(
+        Inspection.objects.visible_to(request.user).select_related("project", "project__host_area", "recorded_by"),
+        pk=pk,
+    )
+    can_add = services.may_inspect(request.user, inspection.project)
+    form = PhotoForm(request.POST or None, request.FILES or None)
+    status = 200
+    if request.method == "POST":
+        if not can_add:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.inspection_add_photo(
+                    inspection=inspection,
+                    upload=form.cleaned_data["photo"],
+                    by=request.user,
+                    caption=form.cleaned_data["caption"],
+                )
+            except ValidationError as exc:
+                form.add_error("photo", exc.messages)
+            else:
+                messages.success(request, _("Photo added."))
+                return redirect("escalation:inspection_detail", pk=inspection.pk)
+        status = 400
+    return render(
+        request,
+        "escalation/inspection_detail.html",
+        {"inspection": inspection, "photos": inspection.photos.all(), "form": form, "can_add": can_add},
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def photo_view(request: HttpRequest, pk: int) -> FileResponse:
+    """Serve a photo to those who may see its project, from storage outside the web root."""
+    photo = get_object_or_404(InspectionPhoto.objects.visible_to(request.user), pk=pk)
+    try:
+        handle = photo.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404(_("The photo file is missing from storage.")) from exc
+    response = FileResponse(handle, content_type=photo.content_type)
+    response["Content-Disposition"] = f'inline; filename="photo-{photo.pk}.{photo.file.name.rsplit(".", 1)[-1]}"'
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+# --- Inbox --------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def inbox(request: HttpRequest) -> HttpResponse:
+    mine = Notification.objects.visible_to(request.user)
+    show = request.GET.get("show", "all")
+    listed = mine.unread() if show == "unread" else mine
+    return render(
+        request,
+        "escalation/inbox.html",
+        {"page": _page(request, listed), "unread_count": mine.unread().count(), "show": show},
+    )
+
+
+@login_required
+@require_POST
+def inbox_mark_read(request: HttpRequest) -> HttpResponse:
+    ids = request.POST.getlist("id")
+    try:
+        chosen = [int(i) for i in ids] if ids else None
+    except ValueError:
+        chosen = []
+    count = notifications.mark_read(request.user, chosen)
+    if request.POST.get("open"):
+        note = Notification.objects.visible_to(request.user).filter(pk__in=chosen or []).first()
+        if note and note.link.startswith("/"):
+            return redirect(note.link)
+    messages.info(request, _("%(count)s notifications marked read.") % {"count": count})
+    return redirect(reverse("escalation:inbox") + ("?show=unread" if request.POST.get("show") == "unread" else ""))
