@@ -1,0 +1,368 @@
+"""The metric registry: every figure the bureau reports, defined once.
+
+A metric is a numerator over a denominator computed on a cohort of signed projects (see cohort.py)
+as of a date. Ledger figures are built from named "parts" (aggregates over the frame), so one
+database query answers every ledger figure of a cohort, and the dashboard's breakdowns (by sector,
+area, event, month) group the very same parts. Figures that rest on supervision (funds in place) or
+escalation (issues) are computed by their own function over those apps' models.
+
+Formulas follow docs/domain.md. Where practice has two variants (start rate), both are registered
+under their own key and each says which it is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Q, Sum
+from django.utils import translation
+from django.utils.formats import date_format
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from investledger.core.money import BILLION, quantize
+from investledger.projects.choices import SideState, Stage, stages_from
+from investledger.reporting.cohort import Cohort, frame
+
+LARGE_THRESHOLD = BILLION  # RMB 1 billion: the bureau's "large project"
+RATIO = "ratio"
+CNY = "cny"
+
+
+def parts(as_of: dt.date) -> dict:
+    """The aggregates every ledger figure is made of, over a frame (cohort.frame)."""
+    started = Q(f_stage__in=stages_from(Stage.STARTED))
+    due = Q(f_planned_start__isnull=False, f_planned_start__lte=as_of)
+    large = Q(f_value__gte=LARGE_THRESHOLD)
+    emerging = Q(sector__strategic_emerging=True)
+    return {
+        "projects": Count("pk"),
+        "value": Sum("f_value"),
+        "outside": Sum("f_outside"),
+        "not_terminated": Count("pk", filter=~Q(f_side=SideState.TERMINATED)),
+        "registered": Count("pk", filter=Q(f_stage__in=stages_from(Stage.REGISTERED))),
+        "started": Count("pk", filter=started),
+        "completed": Count("pk", filter=Q(f_stage__in=stages_from(Stage.COMPLETED))),
+        "in_production": Count("pk", filter=Q(f_stage__in=stages_from(Stage.IN_PRODUCTION))),
+        "due_to_start": Count("pk", filter=due),
+        "started_of_due": Count("pk", filter=due & started),
+        "large_count": Count("pk", filter=large),
+        "large_value": Sum("f_value", filter=large),
+        "emerging_count": Count("pk", filter=emerging),
+        "emerging_value": Sum("f_value", filter=emerging),
+    }
+
+
+def clean_parts(row: dict) -> dict:
+    """Aggregates as Decimal/int with 0 for empty sums (SQL SUM of nothing is NULL)."""
+    out = {}
+    for key in parts(dt.date.today()):
+        value = row.get(key)
+        if key in ("value", "outside", "large_value", "emerging_value"):
+            out[key] = quantize(Decimal(value)) if value is not None else Decimal("0.00")
+        else:
+            out[key] = int(value or 0)
+    return out
+
+
+@dataclass(frozen=True)
+class Metric:
+    key: str
+    name: Promise
+    definition: Promise
+    numerator_label: Promise
+    denominator_label: Promise | None
+    unit: str
+    variant: Promise | None = None
+    numerator: str | None = None  # a part name, for ledger figures
+    denominator: str | None = None
+    source: str = "ledger"  # ledger | supervision | escalation
+    compute: Callable | None = None  # for figures outside the ledger: (user, cohort, as_of) -> Result
+
+    def names(self) -> dict[str, str]:
+        out = {}
+        for lang in ("en", "zh-hans"):
+            with translation.override(lang):
+                out[lang] = str(self.name)
+        return out
+
+    def definitions(self) -> dict[str, str]:
+        out = {}
+        for lang in ("en", "zh-hans"):
+            with translation.override(lang):
+                out[lang] = str(self.definition)
+        return out
+
+
+@dataclass
+class Result:
+    metric: Metric
+    value: Decimal | None
+    numerator: Decimal | int | None
+    denominator: Decimal | int | None
+    cohort: str
+    as_of: dt.date
+    available: bool = True
+    note: str = ""
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def key(self) -> str:
+        return self.metric.key
+
+    def as_dict(self) -> dict:
+        def num(v):
+            return None if v is None else (str(v) if isinstance(v, Decimal) else v)
+
+        return {
+            "key": self.metric.key,
+            "name": str(self.metric.name),
+            "variant": str(self.metric.variant) if self.metric.variant else None,
+            "unit": self.metric.unit,
+            "value": num(self.value),
+            "numerator": num(self.numerator),
+            "denominator": num(self.denominator),
+            "numerator_label": str(self.metric.numerator_label),
+            "denominator_label": str(self.metric.denominator_label) if self.metric.denominator_label else None,
+            "cohort": self.cohort,
+            "as_of": self.as_of.isoformat(),
+            "available": self.available,
+            "note": self.note,
+        }
+
+
+def ratio(numerator, denominator) -> Decimal | None:
+    if denominator in (None, 0) or numerator is None:
+        return None
+    return (Decimal(numerator) / Decimal(denominator)).quantize(Decimal("0.0001"))
+
+
+def result_from_parts(metric: Metric, values: dict, cohort_text: str, as_of: dt.date) -> Result:
+    numerator = values[metric.numerator]
+    if metric.denominator is None:
+        return Result(metric, numerator, numerator, None, cohort_text, as_of)
+    denominator = values[metric.denominator]
+    return Result(metric, ratio(numerator, denominator), numerator, denominator, cohort_text, as_of)
+
+
+# --- Figures outside the ledger: supervision (funds in place) and escalation (issues) -------------
+
+
+def not_available(metric: Metric, cohort: Cohort, as_of: dt.date, why: str) -> Result:
+    return Result(metric, None, None, None, cohort.describe(), as_of, available=False, note=why)
+
+
+def _funds_in_place(user, cohort: Cohort, as_of: dt.date, base=None) -> Result:
+    from investledger.reporting import sources
+
+    metric = REGISTRY["funds_in_place_rate"]
+    projects = frame(user, cohort, as_of, base)
+    funds = sources.funds_in_place(projects, as_of)
+    if funds is None:
+        return not_available(metric, cohort, as_of, _("Not available yet: progress reports are not recorded yet."))
+    contract = clean_parts(projects.aggregate(value=Sum("f_value")))["value"]
+    return Result(metric, ratio(funds, contract), funds, contract, cohort.describe(), as_of)
+
+
+def _issue_resolution(user, cohort: Cohort, as_of: dt.date, base=None) -> Result:
+    from investledger.reporting import sources
+
+    metric = REGISTRY["issue_resolution_rate"]
+    found = sources.issue_resolution(frame(user, cohort, as_of, base), as_of)
+    if found is None:
+        return not_available(metric, cohort, as_of, _("Not available yet: issues are not recorded yet."))
+    closed_in_time, due = found
+    return Result(metric, ratio(closed_in_time, due), closed_in_time, due, cohort.describe(), as_of)
+
+
+# --- The registry ----------------------------------------------------------------------------------
+
+
+METRICS = [
+    Metric(
+        "signed_value",
+        gettext_lazy("Signed value"),
+        gettext_lazy("Sum of contract investment (签约额, in CNY) of the signed projects of the cohort."),
+        gettext_lazy("contract investment"),
+        None,
+        CNY,
+        numerator="value",
+    ),
+    Metric(
+        "signed_count",
+        gettext_lazy("Signed projects"),
+        gettext_lazy("Number of signed projects in the cohort, each counted once (under its first signing event)."),
+        gettext_lazy("projects"),
+        None,
+        "count",
+        numerator="projects",
+    ),
+    Metric(
+        "outside_money",
+        gettext_lazy("Outside money"),
+        gettext_lazy("Sum of outside money (引资额, in CNY) of the cohort, reported apart from the signed value."),
+        gettext_lazy("outside money"),
+        None,
+        CNY,
+        numerator="outside",
+    ),
+    Metric(
+        "fulfilment_rate",
+        gettext_lazy("Fulfilment rate"),
+        gettext_lazy("Projects not terminated / projects in the cohort (履约率)."),
+        gettext_lazy("projects not terminated"),
+        gettext_lazy("projects in the cohort"),
+        RATIO,
+        numerator="not_terminated",
+        denominator="projects",
+    ),
+    Metric(
+        "landing_rate",
+        gettext_lazy("Landing rate"),
+        gettext_lazy("Projects registered locally (registered or any later stage) / projects in the cohort (落地率)."),
+        gettext_lazy("projects registered or later"),
+        gettext_lazy("projects in the cohort"),
+        RATIO,
+        numerator="registered",
+        denominator="projects",
+    ),
+    Metric(
+        "start_rate_signed",
+        gettext_lazy("Start rate"),
+        gettext_lazy("Projects whose construction started (or later) / all projects in the cohort (开工率, signed basis)."),
+        gettext_lazy("projects started or later"),
+        gettext_lazy("projects in the cohort"),
+        RATIO,
+        variant=gettext_lazy("signed basis"),
+        numerator="started",
+        denominator="projects",
+    ),
+    Metric(
+        "start_rate_due",
+        gettext_lazy("Start rate"),
+        gettext_lazy(
+            "Of the projects whose planned start date has passed by the as-of date, those started (or later) "
+            "/ those projects (开工率, due basis). Projects without a planned start are not due."
+        ),
+        gettext_lazy("projects due to start that started"),
+        gettext_lazy("projects whose planned start has passed"),
+        RATIO,
+        variant=gettext_lazy("due basis"),
+        numerator="started_of_due",
+        denominator="due_to_start",
+    ),
+    Metric(
+        "production_rate",
+        gettext_lazy("Production rate"),
+        gettext_lazy("Projects in production (or reached design output) / projects in the cohort (投产率)."),
+        gettext_lazy("projects in production or later"),
+        gettext_lazy("projects in the cohort"),
+        RATIO,
+        numerator="in_production",
+        denominator="projects",
+    ),
+    Metric(
+        "funds_in_place_rate",
+        gettext_lazy("Funds-in-place rate"),
+        gettext_lazy(
+            "Cumulative funds in place (到位资金, latest progress report on or before the as-of date) "
+            "/ contract investment of the cohort (资金到位率)."
+        ),
+        gettext_lazy("cumulative funds in place"),
+        gettext_lazy("contract investment"),
+        RATIO,
+        source="supervision",
+        compute=_funds_in_place,
+    ),
+    Metric(
+        "large_share_count",
+        gettext_lazy("Large-project share"),
+        gettext_lazy("Projects of RMB 1 billion or more / projects in the cohort (大项目占比, by count)."),
+        gettext_lazy("projects of RMB 1 billion or more"),
+        gettext_lazy("projects in the cohort"),
+        RATIO,
+        variant=gettext_lazy("by count"),
+        numerator="large_count",
+        denominator="projects",
+    ),
+    Metric(
+        "large_share_value",
+        gettext_lazy("Large-project share"),
+        gettext_lazy("Contract investment of projects of RMB 1 billion or more / signed value (大项目占比, by value)."),
+        gettext_lazy("value of projects of RMB 1 billion or more"),
+        gettext_lazy("signed value"),
+        RATIO,
+        variant=gettext_lazy("by value"),
+        numerator="large_value",
+        denominator="value",
+    ),
+    Metric(
+        "emerging_share_value",
+        gettext_lazy("Strategic-emerging share"),
+        gettext_lazy("Contract investment in strategic emerging industries / signed value (战新占比, by value)."),
+        gettext_lazy("value in strategic emerging industries"),
+        gettext_lazy("signed value"),
+        RATIO,
+        variant=gettext_lazy("by value"),
+        numerator="emerging_value",
+        denominator="value",
+    ),
+    Metric(
+        "emerging_share_count",
+        gettext_lazy("Strategic-emerging share"),
+        gettext_lazy("Projects in strategic emerging industries / projects in the cohort (战新占比, by count)."),
+        gettext_lazy("projects in strategic emerging industries"),
+        gettext_lazy("projects in the cohort"),
+        RATIO,
+        variant=gettext_lazy("by count"),
+        numerator="emerging_count",
+        denominator="projects",
+    ),
+    Metric(
+        "issue_resolution_rate",
+        gettext_lazy("Issue resolution within deadline"),
+        gettext_lazy(
+            "Issues of the cohort's projects closed (销号) within their deadline / issues whose deadline "
+            "fell on or before the as-of date."
+        ),
+        gettext_lazy("issues closed within deadline"),
+        gettext_lazy("issues due"),
+        RATIO,
+        source="escalation",
+        compute=_issue_resolution,
+    ),
+]
+REGISTRY: dict[str, Metric] = {m.key: m for m in METRICS}
+
+
+def label(metric: Metric) -> str:
+    """Name with its variant: "Start rate (due basis)"."""
+    return f"{metric.name} ({metric.variant})" if metric.variant else str(metric.name)
+
+
+def compute_all(user, cohort: Cohort, as_of: dt.date, keys=None, base=None) -> dict[str, Result]:
+    """Every registered figure (or those in `keys`) for the cohort as of the date.
+
+    `base` replaces the user's visible projects (the public page passes the whole ledger, and only
+    ever shows aggregates).
+    """
+    wanted = [REGISTRY[k] for k in keys] if keys else METRICS
+    cohort_text = cohort.describe()
+    out: dict[str, Result] = {}
+    if any(m.compute is None for m in wanted):
+        values = clean_parts(frame(user, cohort, as_of, base).aggregate(**parts(as_of)))
+        for m in wanted:
+            if m.compute is None:
+                out[m.key] = result_from_parts(m, values, cohort_text, as_of)
+    for m in wanted:
+        if m.compute is not None:
+            out[m.key] = m.compute(user, cohort, as_of, base)
+    return {m.key: out[m.key] for m in wanted}
+
+
+def as_of_text(as_of: dt.date) -> str:
+    return gettext_lazy("as of %(date)s") % {"date": date_format(as_of)}

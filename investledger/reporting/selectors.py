@@ -1,0 +1,322 @@
+"""Read-only selectors behind the dashboards, reports and public page.
+
+Every selector starts from the frame of cohort.py (the user's visible projects, as of a date) and
+groups the metric parts of metrics.py, so a figure on a chart, in a table, in the API and in a report
+is the same computation.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from urllib.parse import urlencode
+
+from django.db.models import Count, Sum
+from django.db.models.functions import TruncMonth
+from django.urls import NoReverseMatch, reverse
+
+from investledger.core import access
+from investledger.core.money import quantize
+from investledger.events.models import SigningEvent
+from investledger.projects.choices import Stage, stages_from
+from investledger.reference.models import Area, Sector
+from investledger.reporting import metrics, sources
+from investledger.reporting.cohort import Cohort, frame
+
+SUMMED = ("value", "outside", "large_value", "emerging_value")
+
+
+def ledger_url(cohort: Cohort | None = None, **extra) -> str:
+    """The ledger page filtered to a cohort and to `extra` filters (ProjectFilterSet names)."""
+    try:
+        base = reverse("projects:project_list")
+    except NoReverseMatch:
+        base = "/projects/"
+    params = dict(cohort.ledger_params()) if cohort else {}
+    params.update({k: v for k, v in extra.items() if v is not None})
+    return f"{base}?{urlencode(params, doseq=True)}" if params else base
+
+
+# --- Roll-up along the area tree -----------------------------------------------------------------
+
+
+@dataclass
+class AreaTotals:
+    area: Area
+    own: dict  # parts of projects hosted by this area itself
+    subtree: dict  # parts of this area and all its sub-areas
+
+    def figure(self, key: str, cohort_text: str, as_of: dt.date) -> metrics.Result:
+        return metrics.result_from_parts(metrics.REGISTRY[key], self.subtree, cohort_text, as_of)
+
+
+def _zero() -> dict:
+    return metrics.clean_parts({})
+
+
+def _add(into: dict, row: dict) -> None:
+    for key, value in row.items():
+        into[key] = into[key] + value
+
+
+def rollup(user, cohort: Cohort, as_of: dt.date, base=None) -> dict[int, AreaTotals]:
+    """Figures of every area, own and with sub-areas: parks add up to their district, districts to the city.
+
+    One grouped query (by host area), then each area's parts are added to every area on its path,
+    so a project is credited once, to its host area, and counted in each area above it.
+    """
+    rows = (
+        frame(user, cohort, as_of, base)
+        .values("host_area_id")
+        .annotate(**metrics.parts(as_of))
+        .order_by()
+    )
+    own = {row["host_area_id"]: metrics.clean_parts(row) for row in rows}
+    areas = {a.pk: a for a in Area.objects.all()}
+    totals = {pk: AreaTotals(a, own.get(pk, _zero()), _zero()) for pk, a in areas.items()}
+    for area_id, values in own.items():
+        area = areas[area_id]
+        for ancestor_id in (int(x) for x in area.path.strip("/").split("/") if x):
+            if ancestor_id in totals:
+                _add(totals[ancestor_id].subtree, values)
+    return totals
+
+
+# --- Scope: which areas a reader's dashboard starts from ---------------------------------------
+
+
+def scope_roots(user) -> list[Area]:
+    """The top areas of the reader's scope: the city for city-wide readers, else their assigned areas."""
+    if access.is_city_wide(user):
+        return list(Area.objects.filter(parent__isnull=True))
+    assigned = [a.area for a in access._assignments(user) if a.area_id is not None]
+    if not assigned:
+        # Units and contacts see projects wherever they are: their dashboard starts from the city.
+        return list(Area.objects.filter(parent__isnull=True))
+    paths = sorted({a.path for a in assigned})
+    roots = [p for p in paths if not any(p != q and p.startswith(q) for q in paths)]
+    return [a for a in assigned if a.path in roots and a.path in roots]
+
+
+def areas_in_scope(user):
+    return Area.objects.filter(access.area_q(user)) if not access.is_city_wide(user) else Area.objects.all()
+
+
+# --- Breakdowns for the dashboard ------------------------------------------------------------
+
+
+@dataclass
+class Row:
+    label: str
+    count: int
+    value: Decimal
+    link: str
+    extra: dict = field(default_factory=dict)
+
+
+def _small(qs, key_field, as_of):
+    return (
+        qs.values(key_field)
+        .annotate(projects=Count("pk"), value=Sum("f_value"))
+        .order_by("-value", key_field)
+    )
+
+
+def by_sector(user, cohort, as_of, base=None) -> list[Row]:
+    rows = _small(frame(user, cohort, as_of, base), "sector_id", as_of)
+    sectors = Sector.objects.in_bulk([r["sector_id"] for r in rows])
+    return [
+        Row(
+            sectors[r["sector_id"]].label,
+            r["projects"],
+            quantize(Decimal(r["value"] or 0)),
+            ledger_url(cohort, sector=r["sector_id"]),
+        )
+        for r in rows
+    ]
+
+
+def by_event(user, cohort, as_of, base=None, limit: int = 15) -> list[Row]:
+    rows = list(_small(frame(user, cohort, as_of, base), "first_event_id", as_of)[:limit])
+    events = SigningEvent.objects.in_bulk([r["first_event_id"] for r in rows if r["first_event_id"]])
+    out = []
+    for r in rows:
+        event = events.get(r["first_event_id"])
+        out.append(
+            Row(
+                event.label if event else str(_no_event()),
+                r["projects"],
+                quantize(Decimal(r["value"] or 0)),
+                ledger_url(cohort, event=r["first_event_id"]) if event else ledger_url(cohort),
+            )
+        )
+    return out
+
+
+def _no_event():
+    from django.utils.translation import gettext_lazy
+
+    return gettext_lazy("no signing event")
+
+
+def by_month(user, cohort, as_of, base=None, months: int = 24) -> list[Row]:
+    qs = frame(user, cohort, as_of, base).annotate(month=TruncMonth("f_signed"))
+    rows = qs.values("month").annotate(projects=Count("pk"), value=Sum("f_value")).order_by("-month")[:months]
+    out = []
+    for r in sorted(rows, key=lambda r: r["month"]):
+        month = r["month"]
+        month = month.date() if isinstance(month, dt.datetime) else month
+        last = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+        start = max(month, cohort.signed_from) if cohort.signed_from else month
+        end = min(last, cohort.signed_to) if cohort.signed_to else last
+        link_cohort = Cohort(cohort.area, cohort.sector, cohort.event)
+        out.append(
+            Row(
+                f"{month:%Y-%m}",
+                r["projects"],
+                quantize(Decimal(r["value"] or 0)),
+                ledger_url(link_cohort, signed_from=start.isoformat(), signed_to=end.isoformat()),
+            )
+        )
+    return out
+
+
+FUNNEL = [Stage.SIGNED, Stage.REGISTERED, Stage.STARTED, Stage.COMPLETED, Stage.IN_PRODUCTION]
+FUNNEL_PART = {
+    Stage.SIGNED: "projects",
+    Stage.REGISTERED: "registered",
+    Stage.STARTED: "started",
+    Stage.COMPLETED: "completed",
+    Stage.IN_PRODUCTION: "in_production",
+}
+
+
+def funnel(cohort: Cohort, values: dict) -> list[Row]:
+    """Signed → registered → started → completed → in production, each "this stage or later"."""
+    return [
+        Row(
+            str(Stage(stage).label),
+            values[FUNNEL_PART[stage]],
+            Decimal("0"),
+            ledger_url(cohort, stage=stages_from(stage)),
+        )
+        for stage in FUNNEL
+    ]
+
+
+def child_areas(root: Area, user) -> list[Area]:
+    return list(areas_in_scope(user).filter(parent=root).order_by("path"))
+
+
+def by_area(totals: dict[int, AreaTotals], children: list[Area], cohort: Cohort) -> list[Row]:
+    return [
+        Row(
+            child.label,
+            totals[child.pk].subtree["projects"],
+            totals[child.pk].subtree["value"],
+            ledger_url(cohort.with_area(child)),
+            extra={"area": child, "parts": totals[child.pk].subtree},
+        )
+        for child in children
+    ]
+
+
+def lights_for_areas(user, cohort, as_of, children: list[Area], base=None):
+    """Lights per child area (with sub-areas), or None when supervision has no lights yet."""
+    per_area = sources.lights_by_area(frame(user, cohort, as_of, base), as_of)
+    if per_area is None:
+        return None
+    areas = {a.pk: a for a in Area.objects.all()}
+    out = []
+    for child in children:
+        counts = {"green": 0, "yellow": 0, "red": 0, "none": 0}
+        for area_id, c in per_area.items():
+            if areas[area_id].path.startswith(child.path):
+                for k, v in c.items():
+                    counts[k] += v
+        out.append((child, counts))
+    return out
+
+
+def funds_for_areas(user, cohort, as_of, children: list[Area], totals, base=None):
+    """Funds in place against contract value per child area, or None before progress reports exist."""
+    sub = sources.funds_subquery(as_of)
+    if sub is None:
+        return None
+    rows = (
+        frame(user, cohort, as_of, base)
+        .annotate(_funds=sub)
+        .values("host_area_id")
+        .annotate(funds=Sum("_funds"))
+        .order_by()
+    )
+    areas = {a.pk: a for a in Area.objects.all()}
+    out = []
+    for child in children:
+        funds = sum(
+            (Decimal(r["funds"] or 0) for r in rows if areas[r["host_area_id"]].path.startswith(child.path)),
+            Decimal("0"),
+        )
+        out.append((child, quantize(funds), totals[child.pk].subtree["value"]))
+    return out
+
+
+# --- District ranking --------------------------------------------------------------------------
+
+
+@dataclass
+class RankLine:
+    area: Area
+    score: Decimal
+    components: list[tuple[str, Decimal | None, Decimal, Decimal]]  # (metric label, value, points, weight)
+    link: str
+    rank: int = 0
+
+
+def ranking(user, cohort: Cohort, as_of: dt.date, children: list[Area], totals, base=None) -> list[RankLine]:
+    """Rank areas by the bureau's scoring formula (reporting.RankingWeight, edited in the admin).
+
+    Each weighted metric gives points from 0 to 100: a rate gives its percentage, an amount or a count
+    gives its share of the best area's. The score is the weighted mean of the points.
+    """
+    from investledger.reporting.models import RankingWeight
+
+    weights = RankingWeight.formula()
+    cohort_text = cohort.describe()
+    raw: dict[int, dict[str, Decimal | None]] = {}
+    for child in children:
+        child_cohort = cohort.with_area(child)
+        values = {}
+        for key, _weight in weights:
+            metric = metrics.REGISTRY[key]
+            if metric.compute is None:
+                values[key] = totals[child.pk].figure(key, cohort_text, as_of).value
+            else:
+                values[key] = metric.compute(user, child_cohort, as_of, base).value
+        raw[child.pk] = values
+    best = {
+        key: max((raw[c.pk][key] or Decimal("0") for c in children), default=Decimal("0")) for key, _w in weights
+    }
+    lines = []
+    total_weight = sum((w for _k, w in weights), Decimal("0"))
+    for child in children:
+        components = []
+        score = Decimal("0")
+        for key, weight in weights:
+            metric = metrics.REGISTRY[key]
+            value = raw[child.pk][key]
+            if value is None:
+                points = Decimal("0")
+            elif metric.unit == metrics.RATIO:
+                points = value * 100
+            else:
+                points = (Decimal(value) / best[key] * 100) if best[key] else Decimal("0")
+            score += points * weight
+            components.append((metrics.label(metric), value, points.quantize(Decimal("0.1")), weight))
+        score = (score / total_weight).quantize(Decimal("0.1")) if total_weight else Decimal("0")
+        lines.append(RankLine(child, score, components, ledger_url(cohort.with_area(child))))
+    lines.sort(key=lambda line: (-line.score, line.area.path))
+    for index, line in enumerate(lines, start=1):
+        line.rank = index
+    return lines

@@ -1,0 +1,164 @@
+"""Figures that rest on supervision (progress reports, lights) and escalation (issues).
+
+Reporting reads those apps' models; it never writes them. Each function answers None when the data
+does not exist in this installation yet (the app's tables are not there), and the figure then says
+"not available yet" instead of showing a zero that would read as a fact.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from functools import lru_cache
+
+from django.apps import apps
+from django.db import connection
+from django.db.models import Count, DecimalField, F, OuterRef, Q, Subquery, Sum
+
+from investledger.core import clock
+from investledger.core.money import quantize
+
+
+def _model(label: str):
+    try:
+        return apps.get_model(label)
+    except LookupError:
+        return None
+
+
+@lru_cache(maxsize=32)
+def _tables(_alias_and_db: tuple) -> frozenset[str]:
+    return frozenset(connection.introspection.table_names())
+
+
+def available(label: str):
+    """The model `app.Model` if its table exists in this database, else None."""
+    model = _model(label)
+    if model is None:
+        return None
+    key = (connection.alias, connection.settings_dict.get("NAME"))
+    tables = _tables(key)
+    if model._meta.db_table not in tables:
+        _tables.cache_clear()  # a migration may have run since: look again once
+        tables = _tables(key)
+    return model if model._meta.db_table in tables else None
+
+
+# --- Funds in place (supervision.ProgressReport, cumulative amounts) -------------------------------
+
+
+def funds_subquery(as_of: dt.date):
+    """Per project: cumulative funds in place of its latest report submitted by `as_of`."""
+    report = available("supervision.ProgressReport")
+    if report is None:
+        return None
+    latest = (
+        report.objects.filter(project=OuterRef("pk"), submitted_on__lte=as_of, period__lte=as_of)
+        .order_by("-period", "-id")
+        .values("funds_in_place_cny")[:1]
+    )
+    return Subquery(latest, output_field=DecimalField(max_digits=20, decimal_places=2))
+
+
+def funds_in_place(projects, as_of: dt.date) -> Decimal | None:
+    sub = funds_subquery(as_of)
+    if sub is None:
+        return None
+    total = projects.annotate(_funds=sub).aggregate(total=Sum("_funds"))["total"]
+    return quantize(Decimal(total)) if total is not None else Decimal("0.00")
+
+
+def funds_by_project(projects, as_of: dt.date) -> dict[int, Decimal]:
+    sub = funds_subquery(as_of)
+    if sub is None:
+        return {}
+    return {
+        pk: quantize(Decimal(v))
+        for pk, v in projects.annotate(_funds=sub).filter(_funds__isnull=False).values_list("pk", "_funds")
+    }
+
+
+# --- Lights (supervision.LightAssessment) ---------------------------------------------------------
+
+
+def light_subquery(as_of: dt.date, field: str = "light"):
+    """Per project: its light on `as_of` (the newest assessment made on or before that day)."""
+    model = available("supervision.LightAssessment")
+    if model is None:
+        return None
+    if as_of >= clock.today():
+        rows = model.objects.filter(project=OuterRef("pk"), is_current=True)
+    else:
+        rows = model.objects.filter(project=OuterRef("pk"), assessed_on__lte=as_of).order_by("-assessed_on", "-id")
+    return Subquery(rows.values(field)[:1])
+
+
+def lights_by_area(projects, as_of: dt.date) -> dict[int, dict[str, int]] | None:
+    """{host_area_id: {"green": n, "yellow": n, "red": n, "none": n}} for the frame's projects."""
+    sub = light_subquery(as_of)
+    if sub is None:
+        return None
+    out: dict[int, dict[str, int]] = {}
+    rows = projects.annotate(_light=sub).values("host_area_id", "_light").annotate(n=Count("pk")).order_by()
+    for row in rows:
+        counts = out.setdefault(row["host_area_id"], {"green": 0, "yellow": 0, "red": 0, "none": 0})
+        counts[row["_light"] or "none"] += row["n"]
+    return out
+
+
+def flagged_projects(projects, as_of: dt.date, lights=("red", "yellow")):
+    """Red and yellow projects on `as_of` with their light row (for the reasons), worst first."""
+    model = available("supervision.LightAssessment")
+    if model is None:
+        return None
+    if as_of >= clock.today():
+        rows = model.objects.filter(is_current=True, light__in=lights)
+    else:
+        latest = light_subquery(as_of, "pk")
+        rows = model.objects.filter(pk__in=projects.annotate(_lid=latest).values("_lid"), light__in=lights)
+    rows = rows.filter(project__in=projects.values("pk")).select_related("project", "project__host_area")
+    return sorted(rows, key=lambda r: (r.light != "red", r.project.host_area.path, r.project.reference))
+
+
+def explain(assessment) -> list[str]:
+    try:
+        from investledger.supervision.rules import explain as explain_rules
+
+        return [str(line) for line in explain_rules(assessment.fired)]
+    except (ImportError, KeyError, TypeError, ValueError):
+        return [str(item.get("rule", item)) for item in assessment.fired]
+
+
+# --- Issues (escalation.Issue) --------------------------------------------------------------------
+
+
+def issues_of(projects):
+    """Issues of the given projects (already limited to what the reader may see)."""
+    model = available("escalation.Issue")
+    if model is None:
+        return None
+    return model.objects.filter(project__in=projects.values("pk"))
+
+
+def issue_resolution(projects, as_of: dt.date) -> tuple[int, int] | None:
+    """(issues closed within their deadline, issues whose resolve deadline fell by `as_of`)."""
+    issues = issues_of(projects)
+    if issues is None:
+        return None
+    due = Q(resolve_by__lte=as_of)
+    in_time = due & Q(closed_on__isnull=False, closed_on__lte=as_of) & Q(closed_on__lte=F("resolve_by"))
+    agg = issues.aggregate(due=Count("pk", filter=due), in_time=Count("pk", filter=in_time))
+    return agg["in_time"] or 0, agg["due"] or 0
+
+
+def overdue_issues(projects, as_of: dt.date):
+    """Issues open on `as_of` whose resolve deadline had passed, oldest deadline first."""
+    issues = issues_of(projects)
+    if issues is None:
+        return None
+    open_then = Q(closed_on__isnull=True) | Q(closed_on__gt=as_of)
+    return (
+        issues.filter(open_then, resolve_by__lt=as_of, raised_on__lte=as_of)
+        .select_related("project", "responsible_unit", "project__host_area")
+        .order_by("resolve_by", "pk")
+    )

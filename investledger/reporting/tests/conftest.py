@@ -1,0 +1,91 @@
+"""A small ledger whose figures are computed by hand in the tests.
+
+Five projects, created on the day of their signing and moved along their lifecycle on known days
+(the clock is frozen for each change, so the audit trail holds the history):
+
+| project | area       | sector       | value  | signed     | planned start | history                              |
+|---------|------------|--------------|--------|------------|---------------|--------------------------------------|
+| N1      | North      | EV (SE)      | 2.0 bn | 2022-08-22 | 2023-01-01    | started 2023-03-15                    |
+| N2      | North Park | Bio (SE)     | 0.5 bn | 2022-08-22 | 2023-06-01    | registered 2022-10-01; outside 0.2 bn |
+| N3      | North Park | Food         | 1.0 bn | 2022-08-22 | —             | in production 2024-01-10              |
+| S1      | South      | Food         | 3.0 bn | 2022-08-22 | 2023-03-01    | terminated 2023-09-01                 |
+| S2      | South      | EV (SE)      | 0.3 bn | 2023-05-10 | —             | —                                     |
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+import pytest
+
+from investledger.core import clock
+from investledger.core.audit import audit_context
+from investledger.core.testing import make_project
+from investledger.events.models import SigningEvent
+from investledger.projects.choices import SideState, Stage
+from investledger.projects.services import project_set_side_state, project_set_stage
+
+TODAY = dt.date(2024, 6, 30)
+BN = Decimal("1000000000")
+
+
+@pytest.fixture(autouse=True)
+def _fast_settings(settings):
+    settings.INVESTLEDGER_DASHBOARD_CACHE_SECONDS = 0
+    # Personas are created for every test: a fast hasher keeps the suite quick (never in production).
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@dataclass
+class Ledger:
+    n1: object
+    n2: object
+    n3: object
+    s1: object
+    s2: object
+    event: object
+    event2: object
+
+
+def build_ledger(ref) -> Ledger:
+    event = ref.event  # 2022-08-22
+    with clock.frozen_at(dt.date(2022, 8, 22)):
+        n1 = make_project(
+            area=ref.north, sector=ref.ev, name="North EV plant", value=2 * BN, event=event,
+            planned_start=dt.date(2023, 1, 1),
+        )
+        n2 = make_project(
+            area=ref.north_park, sector=ref.bio, name="Park biomedicine base", value=BN / 2, event=event,
+            planned_start=dt.date(2023, 6, 1), outside_value_cny=Decimal("200000000"),
+        )
+        n3 = make_project(area=ref.north_park, sector=ref.food, name="Park food factory", value=BN, event=event)
+        s1 = make_project(
+            area=ref.south, sector=ref.food, name="South cold chain", value=3 * BN, event=event,
+            planned_start=dt.date(2023, 3, 1),
+        )
+    event2 = SigningEvent.objects.create(name="春季推介会", name_en="Spring roadshow", kind="roadshow", date=dt.date(2023, 5, 10))
+    with clock.frozen_at(dt.date(2023, 5, 10)):
+        s2 = make_project(area=ref.south, sector=ref.ev, name="South charging network", value=BN * Decimal("0.3"), event=event2)
+    with audit_context(actor=None, source="test"):
+        with clock.frozen_at(dt.date(2022, 10, 1)):
+            project_set_stage(project=n2, stage=Stage.REGISTERED)
+        with clock.frozen_at(dt.date(2023, 3, 15)):
+            project_set_stage(project=n1, stage=Stage.STARTED)
+        with clock.frozen_at(dt.date(2023, 9, 1)):
+            project_set_side_state(
+                project=s1, side_state=SideState.TERMINATED, reason="Investor withdrew", since=dt.date(2023, 9, 1)
+            )
+        with clock.frozen_at(dt.date(2024, 1, 10)):
+            project_set_stage(project=n3, stage=Stage.IN_PRODUCTION)
+    return Ledger(n1, n2, n3, s1, s2, event, event2)
+
+
+@pytest.fixture
+def ledger(reference_data, personas):
+    return build_ledger(reference_data)
+
+
+@pytest.fixture
+def today():
+    with clock.frozen_at(TODAY):
+        yield TODAY
