@@ -1,0 +1,143 @@
+"""Forms of the supervision pages. They only check the shape of the input; services decide the rest."""
+
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from investledger.supervision.choices import InspectionStatus
+
+WAN = Decimal("10000")  # amounts are typed in 万元 (ten thousand yuan), as officers report them
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        if not data:
+            return []
+        items = data if isinstance(data, (list, tuple)) else [data]
+        return [super(MultipleFileField, self).clean(item, initial) for item in items]
+
+
+class BootstrapMixin:
+    """Bootstrap classes on every widget (the pages have no inline styles)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput) or widget.is_hidden:
+                continue
+            css = "form-select form-select-sm" if isinstance(widget, forms.Select) else "form-control form-control-sm"
+            widget.attrs.setdefault("class", css)
+
+
+class VersionedForm(BootstrapMixin, forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class MilestoneRecordForm(VersionedForm):
+    actual_date = forms.DateField(label=_("Actual date"), widget=DateInput())
+    evidence_number = forms.CharField(label=_("Licence or contract number"), max_length=100, required=False)
+    files = MultipleFileField(
+        label=_("Documents or photos (PDF, PNG, JPEG)"),
+        required=False,
+        widget=MultipleFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg"}),
+    )
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class DelayReasonForm(VersionedForm):
+    reason = forms.CharField(
+        label=_("Reason for delay"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
+
+
+class VerifyForm(VersionedForm):
+    decision = forms.ChoiceField(
+        label=_("Decision"), choices=[("accept", _("Accept evidence")), ("reject", _("Reject evidence"))]
+    )
+    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class InspectionForm(BootstrapMixin, forms.Form):
+    status = forms.ChoiceField(
+        label=_("Result"),
+        choices=[
+            (InspectionStatus.CONFIRMED, InspectionStatus.CONFIRMED.label),
+            (InspectionStatus.DISCREPANCY, InspectionStatus.DISCREPANCY.label),
+        ],
+    )
+    findings = forms.CharField(label=_("Findings"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReportRowForm(forms.Form):
+    """One project's row of the batch page; an untouched empty row is skipped."""
+
+    project = forms.IntegerField(widget=forms.HiddenInput)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    funds_in_place = forms.DecimalField(
+        label=_("Funds in place (10k CNY)"),
+        min_value=0,
+        max_digits=16,
+        decimal_places=2,
+        required=False,
+        widget=forms.NumberInput(attrs={"class": "form-control form-control-sm num", "step": "0.01"}),
+    )
+    investment_completed = forms.DecimalField(
+        label=_("Investment completed (10k CNY)"),
+        min_value=0,
+        max_digits=16,
+        decimal_places=2,
+        required=False,
+        widget=forms.NumberInput(attrs={"class": "form-control form-control-sm num", "step": "0.01"}),
+    )
+    jobs_created = forms.IntegerField(
+        label=_("Jobs created"),
+        min_value=0,
+        required=False,
+        widget=forms.NumberInput(attrs={"class": "form-control form-control-sm num"}),
+    )
+    narrative = forms.CharField(
+        label=_("Progress"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 1, "class": "form-control form-control-sm"}),
+    )
+    problems = forms.CharField(
+        label=_("Problems met"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 1, "class": "form-control form-control-sm"}),
+    )
+    confirm_funds_excess = forms.BooleanField(label=_("Figures are right"), required=False)
+
+    def is_blank(self) -> bool:
+        d = self.cleaned_data
+        return (
+            d.get("funds_in_place") is None
+            and d.get("investment_completed") is None
+            and not (d.get("narrative") or d.get("problems") or d.get("jobs_created"))
+        )
+
+    def clean(self):
+        data = super().clean()
+        if self.is_blank():
+            return data
+        for name in ("funds_in_place", "investment_completed"):
+            if data.get(name) is None and name not in self.errors:
+                self.add_error(name, _("Give this amount (0 if none)."))
+        return data
+
+
+ReportFormSet = forms.formset_factory(ReportRowForm, extra=0)

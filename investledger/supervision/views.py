@@ -1,0 +1,418 @@
+"""Supervision pages: the overview, a project's milestones, the batch report page, evidence and inspections.
+
+Objects outside the reader's scope are not found (404); a visible object the reader may not act on
+answers 403. Writes go through the services, which recompute the stage and the light at once.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from investledger.core import access, clock
+from investledger.core.access import Action
+from investledger.projects.choices import SideState, Stage
+from investledger.projects.models import Project
+from investledger.reference.models import Area
+from investledger.supervision import periods, rules, selectors, services
+from investledger.supervision.choices import EvidenceStatus, InspectionStatus
+from investledger.supervision.forms import (
+    WAN,
+    DelayReasonForm,
+    InspectionForm,
+    MilestoneRecordForm,
+    ReportFormSet,
+    VerifyForm,
+)
+from investledger.supervision.models import EvidenceFile, InspectionSample, LightAssessment, Milestone, ProgressReport
+
+
+def _allowed(queryset, user, action: str, pk) -> bool:
+    return queryset.visible_to(user, action).filter(pk=pk).exists()
+
+
+def _visible_areas(user):
+    return Area.objects.filter(access.area_q(user, Action.VIEW))
+
+
+# --- Overview ------------------------------------------------------------------------------------
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    areas = _visible_areas(request.user)
+    area = None
+    if request.GET.get("area"):
+        area = areas.filter(pk=request.GET["area"]).first() if request.GET["area"].isdigit() else None
+        if area is None:
+            raise Http404(_("No such area."))
+    data = selectors.overview(request.user, area=area)
+    context = {
+        "overview": data,
+        "areas": areas,
+        "area": area,
+        "at_risk": selectors.projects_at_risk(request.user, area=area, limit=20),
+        "total": sum(data.counts.values()),
+        "today": clock.today(),
+        "can_verify": access.can(request.user, Action.VERIFY),
+        "can_report": access.can(request.user, Action.REPORT),
+    }
+    return render(request, "supervision/overview.html", context)
+
+
+# --- A project's milestones ------------------------------------------------------------------------
+
+
+def _milestones_page(request, project: Project, bound: dict | None = None, status: int = 200) -> HttpResponse:
+    bound = bound or {}
+    user = request.user
+    milestones = list(project.milestones.prefetch_related("files").select_related("verified_by", "project"))
+    can_report = _allowed(Project.objects, user, Action.REPORT, project.pk)
+    can_verify = _allowed(Project.objects, user, Action.VERIFY, project.pk)
+    forecasts = selectors.forecast_milestones(milestones)
+    rows = []
+    for m in milestones:
+        forms = bound.get(m.pk, {})
+        rows.append(
+            {
+                "milestone": m,
+                "forecast": forecasts.get(m.pk),
+                "record_form": forms.get("record")
+                or MilestoneRecordForm(
+                    initial={
+                        "version": m.version,
+                        "actual_date": m.actual_date,
+                        "evidence_number": m.evidence_number,
+                        "note": m.note,
+                    },
+                    prefix=f"m{m.pk}",
+                ),
+                "reason_form": forms.get("reason")
+                or DelayReasonForm(initial={"version": m.version, "reason": m.delay_reason}, prefix=f"r{m.pk}"),
+                "verify_form": forms.get("verify") or VerifyForm(initial={"version": m.version}, prefix=f"v{m.pk}"),
+                "open_form": bool(forms),
+                "can_verify_now": can_verify and m.evidence_status == EvidenceStatus.PENDING,
+            }
+        )
+    history = list(LightAssessment.objects.filter(project=project).select_related("rule_set")[:20])
+    for h in history:
+        h.reasons = rules.explain(h.fired)
+    context = {
+        "project": project,
+        "rows": rows,
+        "can_report": can_report,
+        "can_verify": can_verify,
+        "current": next((h for h in history if h.is_current), None),
+        "history": history,
+        "reports": ProgressReport.objects.filter(project=project).order_by("-period")[:12],
+        "today": clock.today(),
+    }
+    return render(request, "supervision/project_milestones.html", context, status=status)
+
+
+@login_required
+def project_milestones(request: HttpRequest, pk: int) -> HttpResponse:
+    project = get_object_or_404(
+        Project.objects.visible_to(request.user, Action.VIEW).select_related("host_area", "sector", "investor"), pk=pk
+    )
+    return _milestones_page(request, project)
+
+
+def _milestone_for(request, pk: int, action: str) -> Milestone:
+    milestone = get_object_or_404(
+        Milestone.objects.visible_to(request.user, Action.VIEW).select_related("project"), pk=pk
+    )
+    if not _allowed(Milestone.objects, request.user, action, pk):
+        raise PermissionDenied(_("You may not do this on this project."))
+    return milestone
+
+
+def _back(milestone: Milestone) -> HttpResponse:
+    url = reverse("supervision:project_milestones", args=[milestone.project_id])
+    return redirect(f"{url}#milestone-{milestone.pk}")
+
+
+def _conflict_message() -> str:
+    return _("Someone else changed this milestone after you opened the page. Reload it and try again.")
+
+
+@login_required
+@require_POST
+def milestone_record(request: HttpRequest, pk: int) -> HttpResponse:
+    milestone = _milestone_for(request, pk, Action.REPORT)
+    form = MilestoneRecordForm(request.POST, request.FILES, prefix=f"m{pk}")
+    if form.is_valid():
+        try:
+            services.milestone_record(
+                milestone=milestone,
+                actual_date=form.cleaned_data["actual_date"],
+                evidence_number=form.cleaned_data["evidence_number"],
+                files=form.cleaned_data["files"],
+                note=form.cleaned_data["note"],
+                expected_version=form.cleaned_data["version"],
+                by=request.user,
+            )
+        except services.EditConflict:
+            form.add_error(None, _conflict_message())
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("%(milestone)s recorded; it awaits verification.") % {"milestone": milestone.get_kind_display()},
+            )
+            return _back(milestone)
+    return _milestones_page(request, milestone.project, {milestone.pk: {"record": form}}, status=400)
+
+
+@login_required
+@require_POST
+def milestone_reason(request: HttpRequest, pk: int) -> HttpResponse:
+    milestone = _milestone_for(request, pk, Action.REPORT)
+    form = DelayReasonForm(request.POST, prefix=f"r{pk}")
+    if form.is_valid():
+        try:
+            services.milestone_set_delay_reason(
+                milestone=milestone, reason=form.cleaned_data["reason"], expected_version=form.cleaned_data["version"]
+            )
+        except services.EditConflict:
+            form.add_error(None, _conflict_message())
+        else:
+            messages.success(request, _("Reason for delay saved."))
+            return _back(milestone)
+    return _milestones_page(request, milestone.project, {milestone.pk: {"reason": form}}, status=400)
+
+
+@login_required
+@require_POST
+def milestone_verify(request: HttpRequest, pk: int) -> HttpResponse:
+    milestone = _milestone_for(request, pk, Action.VERIFY)
+    form = VerifyForm(request.POST, prefix=f"v{pk}")
+    if form.is_valid():
+        try:
+            services.milestone_verify(
+                milestone=milestone,
+                accept=form.cleaned_data["decision"] == "accept",
+                comment=form.cleaned_data["comment"],
+                by=request.user,
+                expected_version=form.cleaned_data["version"],
+            )
+        except services.EditConflict:
+            form.add_error(None, _conflict_message())
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Verification saved."))
+            return _back(milestone)
+    return _milestones_page(request, milestone.project, {milestone.pk: {"verify": form}}, status=400)
+
+
+def _add_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+@login_required
+def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
+    evidence = get_object_or_404(EvidenceFile.objects.visible_to(request.user, Action.VIEW), pk=pk)
+    try:
+        handle = evidence.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404(_("The file is missing from storage.")) from exc
+    response = FileResponse(
+        handle,
+        content_type=evidence.content_type,
+        as_attachment=evidence.content_type == "application/pdf",
+        filename=evidence.original_name,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- Progress reports, one page per period ---------------------------------------------------------
+
+
+@login_required
+def report_batch(request: HttpRequest, period: str | None = None) -> HttpResponse:
+    """All of an officer's projects for one period on one page; only rows typed in are saved."""
+    if not access.can(request.user, Action.REPORT):
+        raise PermissionDenied(_("You do not report progress."))
+    rule_set = services.current_rule_set()
+    length, grace = rule_set.param("report_period_months"), rule_set.param("report_grace_days")
+    today = clock.today()
+    if period is None:
+        start = selectors.default_report_period(length, grace, today)
+        return redirect("supervision:report_batch_period", period=f"{start:%Y-%m}")
+    try:
+        start = periods.parse_period(period)
+    except ValueError as exc:
+        raise Http404(_("No such period.")) from exc
+    if start != periods.period_start(start, length) or start > today:
+        raise Http404(_("No such period."))
+    due = periods.period_due(start, length, grace)
+    projects = list(
+        Project.objects.visible_to(request.user, Action.REPORT)
+        .exclude(stage__in=[Stage.NEGOTIATING, Stage.FULL_OUTPUT])
+        .exclude(side_state=SideState.TERMINATED)
+        .select_related("host_area")
+        .order_by("host_area__path", "reference")
+    )
+    existing = {r.project_id: r for r in ProgressReport.objects.filter(project__in=projects, period=start)}
+    initial = []
+    for p in projects:
+        r = existing.get(p.pk)
+        initial.append(
+            {
+                "project": p.pk,
+                "version": r.version if r else 0,
+                "funds_in_place": r.funds_in_place_cny / WAN if r else None,
+                "investment_completed": r.investment_completed_cny / WAN if r else None,
+                "jobs_created": r.jobs_created if r else None,
+                "narrative": r.narrative if r else "",
+                "problems": r.problems if r else "",
+                "confirm_funds_excess": r.funds_excess_confirmed if r else False,
+            }
+        )
+    status = 200
+    warnings: set[int] = set()
+    if request.method == "POST":
+        formset = ReportFormSet(request.POST, initial=initial)
+        allowed = {p.pk: p for p in projects}
+        saved = 0
+        if formset.is_valid():
+            try:
+                with transaction.atomic():
+                    failed = False
+                    for form in formset:
+                        if not form.has_changed() or form.is_blank():
+                            continue
+                        project = allowed.get(form.cleaned_data["project"])
+                        if project is None:
+                            raise PermissionDenied(_("You may not report on this project."))
+                        try:
+                            with transaction.atomic():
+                                services.report_submit(
+                                    project=project,
+                                    period=start,
+                                    funds_in_place_cny=form.cleaned_data["funds_in_place"] * WAN,
+                                    investment_completed_cny=form.cleaned_data["investment_completed"] * WAN,
+                                    jobs_created=form.cleaned_data["jobs_created"] or 0,
+                                    narrative=form.cleaned_data["narrative"],
+                                    problems=form.cleaned_data["problems"],
+                                    confirm_funds_excess=form.cleaned_data["confirm_funds_excess"],
+                                    expected_version=form.cleaned_data["version"],
+                                    by=request.user,
+                                )
+                            saved += 1
+                        except services.FundsAboveInvestment as exc:
+                            warnings.add(project.pk)
+                            _add_errors(form, exc)
+                            failed = True
+                        except services.EditConflict:
+                            form.add_error(
+                                None, _("Someone else saved this report after you opened the page; reload it.")
+                            )
+                            failed = True
+                        except ValidationError as exc:
+                            _add_errors(form, exc)
+                            failed = True
+                    if failed:
+                        raise _BatchRefused
+            except _BatchRefused:
+                pass
+            else:
+                if saved:
+                    messages.success(request, _("%(count)s reports saved.") % {"count": saved})
+                else:
+                    messages.info(request, _("Nothing was changed."))
+                return redirect("supervision:report_batch_period", period=period)
+        status = 400
+        messages.error(request, _("Nothing was saved: correct the rows marked below and save again."))
+    else:
+        formset = ReportFormSet(initial=initial)
+    rows = []
+    for p, form in zip(projects, formset.forms, strict=True):
+        r = existing.get(p.pk)
+        rows.append(
+            {
+                "project": p,
+                "form": form,
+                "report": r,
+                "late": (r.is_late if r else today > due),
+                "warning": p.pk in warnings or (r is not None and r.funds_excess_confirmed),
+            }
+        )
+    context = {
+        "formset": formset,
+        "rows": rows,
+        "period": start,
+        "period_label": periods.period_label(start, length),
+        "previous": periods.add_months(start, -length),
+        "next": periods.add_months(start, length) if periods.add_months(start, length) <= today else None,
+        "due": due,
+        "today": today,
+        "tolerance": rule_set.param("funds_tolerance_percent"),
+    }
+    return render(request, "supervision/report_batch.html", context, status=status)
+
+
+class _BatchRefused(Exception):
+    """A row of the batch was refused: roll back every row."""
+
+
+# --- Inspection queue ----------------------------------------------------------------------------
+
+
+@login_required
+def inspection_queue(request: HttpRequest) -> HttpResponse:
+    if not access.can(request.user, Action.VERIFY):
+        raise PermissionDenied(_("Only supervisors inspect evidence."))
+    samples = (
+        InspectionSample.objects.visible_to(request.user, Action.VERIFY)
+        .select_related("milestone", "milestone__project", "milestone__project__host_area", "inspector")
+        .prefetch_related("milestone__files")
+        .order_by("status", "-period", "id")
+    )
+    show_done = request.GET.get("done") == "1"
+    if not show_done:
+        samples = samples.filter(status=InspectionStatus.QUEUED)
+    rows = [{"sample": s, "form": InspectionForm(prefix=f"i{s.pk}")} for s in samples[:200]]
+    return render(
+        request, "supervision/inspection_queue.html", {"rows": rows, "show_done": show_done, "today": clock.today()}
+    )
+
+
+@login_required
+@require_POST
+def inspection_record(request: HttpRequest, pk: int) -> HttpResponse:
+    sample = get_object_or_404(InspectionSample.objects.visible_to(request.user, Action.VIEW), pk=pk)
+    if not _allowed(InspectionSample.objects, request.user, Action.VERIFY, pk):
+        raise PermissionDenied(_("Only supervisors inspect evidence."))
+    form = InspectionForm(request.POST, prefix=f"i{pk}")
+    if form.is_valid():
+        try:
+            services.inspection_record(
+                sample=sample,
+                status=form.cleaned_data["status"],
+                findings=form.cleaned_data["findings"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Inspection recorded."))
+    else:
+        messages.error(request, _("Choose a result."))
+    return redirect("supervision:inspection_queue")
