@@ -48,7 +48,10 @@ def _unit_for(project: Project, kind: str) -> Unit:
     """The project's own city's unit of that kind, else any such unit, else one created for the demo."""
     city_id = int(project.host_area.path.strip("/").split("/")[0])
     city_code = project.host_area.__class__.objects.filter(pk=city_id).values_list("code", flat=True).first()
-    unit = Unit.objects.filter(code=f"{city_code}-{kind}").first() or Unit.objects.filter(code__endswith=f"-{kind}").first()
+    unit = (
+        Unit.objects.filter(code=f"{city_code}-{kind}").first()
+        or Unit.objects.filter(code__endswith=f"-{kind}").first()
+    )
     if unit is None:
         name, name_en, unit_kind = FALLBACK_UNITS[kind]
         unit, _ = Unit.objects.get_or_create(
@@ -71,20 +74,6 @@ def _pick_projects(limit: int) -> list[Project]:
         if project not in chosen:
             chosen.append(project)
     return chosen[:limit]
-
-
-def _units() -> dict[str, Unit]:
-    units = {}
-    for code, name, name_en in UNITS:
-        units[code], _ = Unit.objects.get_or_create(
-            code=code,
-            defaults={
-                "name": name,
-                "name_en": name_en,
-                "kind": Unit.Kind.UTILITY if "power" in code or "water" in code else Unit.Kind.DEPARTMENT,
-            },
-        )
-    return units
 
 
 def _working_days_ago(calendar: WorkCalendar, today: dt.date, n: int) -> dt.date:
