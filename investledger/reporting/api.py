@@ -46,7 +46,7 @@ class MetricViewSet(viewsets.ViewSet):
 
     def _compute(self, request, keys=None):
         form = read_cohort(request.query_params)
-        return metrics.compute_all(request.user, form.cohort(), form.as_of(), keys=keys)
+        return metrics.compute_all(request.user, form.cohort(), form.as_of_date(), keys=keys)
 
     @extend_schema(parameters=COHORT_PARAMETERS, responses=OpenApiTypes.OBJECT)
     def list(self, request):

@@ -58,7 +58,7 @@ class Cohort:
     signed_from: dt.date | None = None
     signed_to: dt.date | None = None
 
-    def describe(self) -> str:
+    def describe(self, scoped: bool = True) -> str:
         parts = []
         if self.area is not None:
             parts.append(_("%(area)s (incl. sub-areas)") % {"area": self.area.label})
@@ -75,9 +75,15 @@ class Cohort:
             parts.append(_("signed from %(start)s") % {"start": date_format(self.signed_from)})
         elif self.signed_to:
             parts.append(_("signed up to %(end)s") % {"end": date_format(self.signed_to)})
+        if not scoped:
+            return _("signed projects: %(parts)s") % {"parts": "; ".join(parts)} if parts else _("all signed projects")
         if not parts:
             return _("all signed projects in your scope")
         return _("signed projects in your scope: %(parts)s") % {"parts": "; ".join(parts)}
+
+    @property
+    def public_description(self) -> str:
+        return self.describe(scoped=False)
 
     def ledger_params(self) -> dict[str, str]:
         """The same cohort as ledger filter parameters (ProjectFilterSet names)."""
@@ -121,7 +127,7 @@ class CohortForm(forms.Form):
         d = self.cleaned_data
         return Cohort(d.get("area"), d.get("sector"), d.get("event"), d.get("signed_from"), d.get("signed_to"))
 
-    def as_of(self) -> dt.date:
+    def as_of_date(self) -> dt.date:
         return self.cleaned_data.get("as_of") or clock.today()
 
 

@@ -233,7 +233,9 @@ METRICS = [
     Metric(
         "start_rate_signed",
         gettext_lazy("Start rate"),
-        gettext_lazy("Projects whose construction started (or later) / all projects in the cohort (开工率, signed basis)."),
+        gettext_lazy(
+            "Projects whose construction started (or later) / all projects in the cohort (开工率, signed basis)."
+        ),
         gettext_lazy("projects started or later"),
         gettext_lazy("projects in the cohort"),
         RATIO,
@@ -344,17 +346,23 @@ def label(metric: Metric) -> str:
     return f"{metric.name} ({metric.variant})" if metric.variant else str(metric.name)
 
 
-def compute_all(user, cohort: Cohort, as_of: dt.date, keys=None, base=None) -> dict[str, Result]:
+def ledger_parts(user, cohort: Cohort, as_of: dt.date, base=None) -> dict:
+    """All parts of the ledger figures of a cohort, in one query."""
+    return clean_parts(frame(user, cohort, as_of, base).aggregate(**parts(as_of)))
+
+
+def compute_all(user, cohort: Cohort, as_of: dt.date, keys=None, base=None, values=None) -> dict[str, Result]:
     """Every registered figure (or those in `keys`) for the cohort as of the date.
 
     `base` replaces the user's visible projects (the public page passes the whole ledger, and only
-    ever shows aggregates).
+    ever shows aggregates). `values` may pass parts already computed by `ledger_parts`.
     """
     wanted = [REGISTRY[k] for k in keys] if keys else METRICS
     cohort_text = cohort.describe()
     out: dict[str, Result] = {}
     if any(m.compute is None for m in wanted):
-        values = clean_parts(frame(user, cohort, as_of, base).aggregate(**parts(as_of)))
+        if values is None:
+            values = ledger_parts(user, cohort, as_of, base)
         for m in wanted:
             if m.compute is None:
                 out[m.key] = result_from_parts(m, values, cohort_text, as_of)

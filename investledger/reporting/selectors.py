@@ -66,12 +66,7 @@ def rollup(user, cohort: Cohort, as_of: dt.date, base=None) -> dict[int, AreaTot
     One grouped query (by host area), then each area's parts are added to every area on its path,
     so a project is credited once, to its host area, and counted in each area above it.
     """
-    rows = (
-        frame(user, cohort, as_of, base)
-        .values("host_area_id")
-        .annotate(**metrics.parts(as_of))
-        .order_by()
-    )
+    rows = frame(user, cohort, as_of, base).values("host_area_id").annotate(**metrics.parts(as_of)).order_by()
     own = {row["host_area_id"]: metrics.clean_parts(row) for row in rows}
     areas = {a.pk: a for a in Area.objects.all()}
     totals = {pk: AreaTotals(a, own.get(pk, _zero()), _zero()) for pk, a in areas.items()}
@@ -116,11 +111,7 @@ class Row:
 
 
 def _small(qs, key_field, as_of):
-    return (
-        qs.values(key_field)
-        .annotate(projects=Count("pk"), value=Sum("f_value"))
-        .order_by("-value", key_field)
-    )
+    return qs.values(key_field).annotate(projects=Count("pk"), value=Sum("f_value")).order_by("-value", key_field)
 
 
 def by_sector(user, cohort, as_of, base=None) -> list[Row]:
@@ -295,9 +286,7 @@ def ranking(user, cohort: Cohort, as_of: dt.date, children: list[Area], totals, 
             else:
                 values[key] = metric.compute(user, child_cohort, as_of, base).value
         raw[child.pk] = values
-    best = {
-        key: max((raw[c.pk][key] or Decimal("0") for c in children), default=Decimal("0")) for key, _w in weights
-    }
+    best = {key: max((raw[c.pk][key] or Decimal("0") for c in children), default=Decimal("0")) for key, _w in weights}
     lines = []
     total_weight = sum((w for _k, w in weights), Decimal("0"))
     for child in children:

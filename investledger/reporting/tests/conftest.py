@@ -51,21 +51,38 @@ def build_ledger(ref) -> Ledger:
     event = ref.event  # 2022-08-22
     with clock.frozen_at(dt.date(2022, 8, 22)):
         n1 = make_project(
-            area=ref.north, sector=ref.ev, name="North EV plant", value=2 * BN, event=event,
+            area=ref.north,
+            sector=ref.ev,
+            name="North EV plant",
+            value=2 * BN,
+            event=event,
             planned_start=dt.date(2023, 1, 1),
         )
         n2 = make_project(
-            area=ref.north_park, sector=ref.bio, name="Park biomedicine base", value=BN / 2, event=event,
-            planned_start=dt.date(2023, 6, 1), outside_value_cny=Decimal("200000000"),
+            area=ref.north_park,
+            sector=ref.bio,
+            name="Park biomedicine base",
+            value=BN / 2,
+            event=event,
+            planned_start=dt.date(2023, 6, 1),
+            outside_value_cny=Decimal("200000000"),
         )
         n3 = make_project(area=ref.north_park, sector=ref.food, name="Park food factory", value=BN, event=event)
         s1 = make_project(
-            area=ref.south, sector=ref.food, name="South cold chain", value=3 * BN, event=event,
+            area=ref.south,
+            sector=ref.food,
+            name="South cold chain",
+            value=3 * BN,
+            event=event,
             planned_start=dt.date(2023, 3, 1),
         )
-    event2 = SigningEvent.objects.create(name="春季推介会", name_en="Spring roadshow", kind="roadshow", date=dt.date(2023, 5, 10))
+    event2 = SigningEvent.objects.create(
+        name="春季推介会", name_en="Spring roadshow", kind="roadshow", date=dt.date(2023, 5, 10)
+    )
     with clock.frozen_at(dt.date(2023, 5, 10)):
-        s2 = make_project(area=ref.south, sector=ref.ev, name="South charging network", value=BN * Decimal("0.3"), event=event2)
+        s2 = make_project(
+            area=ref.south, sector=ref.ev, name="South charging network", value=BN * Decimal("0.3"), event=event2
+        )
     with audit_context(actor=None, source="test"):
         with clock.frozen_at(dt.date(2022, 10, 1)):
             project_set_stage(project=n2, stage=Stage.REGISTERED)

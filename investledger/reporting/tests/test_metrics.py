@@ -12,8 +12,8 @@ pytestmark = pytest.mark.django_db
 BN = Decimal("1000000000")
 
 
-def values(user, cohort=Cohort(), as_of=None):
-    return compute_all(user, cohort, as_of)
+def values(user, cohort=None, as_of=None):
+    return compute_all(user, cohort or Cohort(), as_of)
 
 
 class TestRegistry:

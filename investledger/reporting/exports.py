@@ -1,0 +1,297 @@
+"""Open exports of the filtered ledger: CSV and XLSX rows, and an OC4IDS 0.9.5 project package.
+
+All three start from the reader's visible projects narrowed by the ledger's ProjectFilterSet, and
+stream: rows are read with `iterator(chunk_size=2000)` and written as they come, so a million-row
+export runs in bounded memory. (The intake app's Excel export fills a bureau template layout; this
+one is the plain data export.)
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import tempfile
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from investledger.core import clock
+from investledger.projects.choices import AgreementType, SideState, Stage
+from investledger.reporting import sources
+
+CHUNK = 2000
+EXTENSION_DIR = Path(__file__).resolve().parent / "oc4ids"
+OC4IDS_VERSION = "0.9"
+ID_PREFIX = "investledger"
+
+
+def columns() -> list[tuple[str, str]]:
+    """(database path, heading) of the plain export, in order."""
+    return [
+        ("reference", _("Reference")),
+        ("name", _("Project name")),
+        ("investor__name", _("Investor")),
+        ("host_area__name", _("Host area")),
+        ("host_area__code", _("Host area code")),
+        ("sector__name", _("Sector")),
+        ("sector__strategic_emerging", _("Strategic emerging")),
+        ("agreement_type", _("Agreement type")),
+        ("stage", _("Stage")),
+        ("side_state", _("Side state")),
+        ("currency", _("Currency")),
+        ("contract_value", _("Contract investment")),
+        ("contract_value_cny", _("Contract investment (CNY)")),
+        ("outside_value_cny", _("Outside money (CNY)")),
+        ("signed_on", _("Signing date")),
+        ("first_event__name", _("First signed at")),
+        ("planned_start", _("Planned construction start")),
+        ("planned_production", _("Planned production")),
+        ("lead_unit__name", _("Lead unit")),
+    ]
+
+
+def _labels():
+    return {
+        "stage": dict(Stage.choices),
+        "side_state": dict(SideState.choices),
+        "agreement_type": dict(AgreementType.choices),
+    }
+
+
+def rows(queryset) -> Iterator[list]:
+    """Export rows (heading first) with readable labels; values stay typed (Decimal, date)."""
+    cols = columns()
+    paths = [path for path, _h in cols]
+    labels = _labels()
+    yield [heading for _p, heading in cols]
+    for values in queryset.order_by("pk").values_list(*paths).iterator(chunk_size=CHUNK):
+        row = list(values)
+        for index, path in enumerate(paths):
+            if path in labels and row[index] is not None:
+                row[index] = str(labels[path].get(row[index], row[index])) if row[index] else ""
+            elif path == "sector__strategic_emerging":
+                row[index] = _("yes") if row[index] else _("no")
+        yield row
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def csv_stream(queryset) -> Iterator[str]:
+    writer = csv.writer(_Echo())
+    yield "\ufeff"  # so Excel opens the UTF-8 file with its Chinese names intact
+    for row in rows(queryset):
+        yield writer.writerow(["" if v is None else v for v in row])
+
+
+def xlsx_file(queryset):
+    """A write-only workbook written row by row to a temporary file (deleted when closed)."""
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    sheet = wb.create_sheet(_("Projects")[:31])
+    for row in rows(queryset):
+        sheet.append([float(v) if isinstance(v, Decimal) else v for v in row])
+    handle = tempfile.TemporaryFile(suffix=".xlsx")
+    wb.save(handle)
+    handle.seek(0)
+    return handle
+
+
+# --- OC4IDS ------------------------------------------------------------------------------------
+
+STATUS = {
+    Stage.NEGOTIATING: "identification",
+    Stage.SIGNED: "preparation",
+    Stage.REGISTERED: "preparation",
+    Stage.LAND_SECURED: "preparation",
+    Stage.STARTED: "implementation",
+    Stage.COMPLETED: "completion",
+    Stage.IN_PRODUCTION: "maintenance",
+    Stage.FULL_OUTPUT: "maintenance",
+}
+
+
+def project_status(stage: str, side_state: str) -> str:
+    """Stage → OC4IDS projectStatus (a closed codelist). A terminated project is cancelled."""
+    if side_state == SideState.TERMINATED:
+        return "cancelled"
+    return STATUS[stage]
+
+
+def _datetime(day: dt.date | None) -> str | None:
+    if day is None:
+        return None
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min)).isoformat()
+
+
+def _amount(value: Decimal | None, currency: str = "CNY") -> dict | None:
+    return None if value is None else {"amount": float(value), "currency": currency}
+
+
+def _drop_empty(data):
+    if isinstance(data, dict):
+        return {k: _drop_empty(v) for k, v in data.items() if v not in (None, "", [], {})}
+    if isinstance(data, list):
+        return [_drop_empty(v) for v in data]
+    return data
+
+
+def oc4ids_project(project, milestones: list, reports: list, as_of: dt.date) -> dict:
+    area_party = f"area-{project.host_area.code}"
+    investor_party = f"investor-{project.investor_id}"
+    parties = [
+        {"id": area_party, "name": project.host_area.name, "roles": ["publicAuthority"]},
+        {"id": investor_party, "name": project.investor.name, "roles": ["funder"]},
+    ]
+    if project.lead_unit_id:
+        parties.append(
+            {"id": f"unit-{project.lead_unit.code}", "name": project.lead_unit.name, "roles": ["administrativeEntity"]}
+        )
+    signing = {
+        "id": "signing",
+        "title": _("Signed at %(event)s") % {"event": project.first_event.name}
+        if project.first_event_id
+        else _("Signed"),
+        "type": "approval",
+        "code": "signing",
+        "dateMet": _datetime(project.signed_on),
+        "status": "met" if project.signed_on else "scheduled",
+    }
+    out_milestones = [signing]
+    for m in milestones:
+        met = m.is_met
+        status = "met" if met else ("notMet" if m.planned_date < as_of else "scheduled")
+        out_milestones.append(
+            {
+                "id": f"milestone-{m.pk}",
+                "title": str(m.get_kind_display()),
+                "type": "delivery",
+                "code": m.kind,
+                "dueDate": _datetime(m.planned_date),
+                "dateMet": _datetime(m.actual_date) if met else None,
+                "status": status,
+            }
+        )
+    observations, transactions, previous = [], [], Decimal("0")
+    for r in sorted(reports, key=lambda r: r.period):
+        observations.append(
+            {
+                "id": f"funds-{r.period:%Y-%m}",
+                "period": {"startDate": _datetime(r.period), "endDate": _datetime(r.submitted_on)},
+                "value": _amount(r.funds_in_place_cny),
+            }
+        )
+        if r.funds_in_place_cny > previous:
+            transactions.append(
+                {
+                    "id": f"funds-{r.pk}",
+                    "date": _datetime(r.submitted_on),
+                    "value": _amount(r.funds_in_place_cny - previous),
+                    "payer": {"id": investor_party, "name": project.investor.name},
+                    "payee": {"id": area_party, "name": project.host_area.name},
+                }
+            )
+        previous = max(previous, r.funds_in_place_cny)
+    metrics_out = []
+    if observations:
+        metrics_out.append(
+            {
+                "id": "financialProgress",
+                "title": _("Funds in place (cumulative)"),
+                "description": _("Cumulative funds in place from the project's progress reports."),
+                "observations": observations,
+            }
+        )
+    data = {
+        "id": f"{ID_PREFIX}-{project.reference}",
+        "updated": project.updated.isoformat(),
+        "title": project.name,
+        "description": project.description,
+        "status": project_status(project.stage, project.side_state),
+        "type": "construction",
+        "identifiers": [{"id": project.reference, "scheme": ID_PREFIX}],
+        "publicAuthority": {"id": area_party, "name": project.host_area.name},
+        "budget": {"amount": _amount(project.contract_value_cny)},
+        "period": {"startDate": _datetime(project.planned_start), "endDate": _datetime(project.planned_completion)},
+        "additionalClassifications": [
+            {"scheme": f"{ID_PREFIX}-sector", "id": project.sector.code, "description": project.sector.name}
+        ],
+        "parties": parties,
+        "milestones": out_milestones,
+        "metrics": metrics_out,
+        "transactions": transactions,
+        # Extension (reporting/oc4ids/extension.json): what the ledger adds to OC4IDS.
+        "signingEvent": {
+            "id": str(project.first_event_id),
+            "name": project.first_event.name,
+            "date": _datetime(project.first_event.date),
+        }
+        if project.first_event_id
+        else None,
+        "contractValue": _amount(project.contract_value, project.currency),
+        "responsibleUnit": {"id": f"unit-{project.lead_unit.code}", "name": project.lead_unit.name}
+        if project.lead_unit_id
+        else None,
+    }
+    return _drop_empty(data)
+
+
+def oc4ids_stream(queryset, *, uri: str, extension_uri: str, publisher: str) -> Iterator[str]:
+    """The package as JSON text, project by project (never the whole list in memory)."""
+    as_of = clock.today()
+    head = {
+        "uri": uri,
+        "publishedDate": clock.now().isoformat(),
+        "version": OC4IDS_VERSION,
+        "publisher": {"name": publisher},
+        "extensions": [extension_uri],
+    }
+    text = json.dumps(head, ensure_ascii=False)
+    yield text[:-1] + ', "projects": ['
+    milestone_model = sources.available("supervision.Milestone")
+    report_model = sources.available("supervision.ProgressReport")
+    qs = queryset.select_related("investor", "host_area", "sector", "lead_unit", "first_event").order_by("pk")
+    batch: list = []
+    first = True
+
+    def flush(batch):
+        ids = [p.pk for p in batch]
+        milestones: dict[int, list] = {}
+        reports: dict[int, list] = {}
+        if milestone_model is not None:
+            for m in milestone_model.objects.filter(project_id__in=ids).order_by("position"):
+                milestones.setdefault(m.project_id, []).append(m)
+        if report_model is not None:
+            for r in report_model.objects.filter(project_id__in=ids, submitted_on__lte=as_of):
+                reports.setdefault(r.project_id, []).append(r)
+        for p in batch:
+            yield json.dumps(
+                oc4ids_project(p, milestones.get(p.pk, []), reports.get(p.pk, []), as_of), ensure_ascii=False
+            )
+
+    for project in qs.iterator(chunk_size=CHUNK):
+        batch.append(project)
+        if len(batch) >= 500:
+            for item in flush(batch):
+                yield item if first else "," + item
+                first = False
+            batch = []
+    for item in flush(batch):
+        yield item if first else "," + item
+        first = False
+    yield "]}"
+
+
+def extension_document() -> dict:
+    return json.loads((EXTENSION_DIR / "extension.json").read_text(encoding="utf-8"))
+
+
+def extension_schema() -> dict:
+    return json.loads((EXTENSION_DIR / "project-schema.json").read_text(encoding="utf-8"))
