@@ -60,4 +60,6 @@ class MeViewSet(viewsets.ViewSet):
         return Response(me_payload(request.user))
 
 
-ROUTES = [("me", MeViewSet, "me")]
+from investledger.core.api_history import HistoryViewSet  # noqa: E402  (registered with the accounts routes)
+
+ROUTES = [("me", MeViewSet, "me"), ("history", HistoryViewSet, "history")]

@@ -17,6 +17,7 @@ urlpatterns = [
     path("escalation/", include("investledger.escalation.urls")),
     path("reports/", include("investledger.reporting.urls")),
     path("intake/", include("investledger.intake.urls")),
+    path("history/", include("investledger.core.urls")),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

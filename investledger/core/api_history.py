@@ -1,0 +1,82 @@
+"""/api/history/: the readable audit history of a project (with its signings) or of any audited record.
+
+GET /api/history/project/<pk>/            a project and its signings, newest first
+GET /api/history/?object=<app.model>:<pk>  any audited record, e.g. `events.signingevent:3`
+
+The same access rule as the pages: an object the reader may not see answers 404.
+"""
+
+from __future__ import annotations
+
+from django.http import Http404
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import permissions, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+
+from investledger.core import access, history
+
+
+class ChangeSerializer(serializers.Serializer):
+    field = serializers.CharField(source="name")
+    label = serializers.CharField()
+    before = serializers.JSONField()
+    after = serializers.JSONField()
+    before_display = serializers.CharField()
+    after_display = serializers.CharField()
+
+
+class HistoryItemSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    timestamp = serializers.DateTimeField()
+    actor = serializers.CharField(source="actor_name")
+    source = serializers.CharField()
+    door = serializers.CharField()
+    kind = serializers.CharField()
+    kind_label = serializers.CharField()
+    subject = serializers.CharField()
+    message = serializers.CharField()
+    changes = ChangeSerializer(many=True)
+
+
+class HistoryViewSet(viewsets.ViewSet):
+    """Who changed what, when and through which door, from the audit trail."""
+
+    permission_classes = [permissions.IsAuthenticated]
+    pagination_class = None
+
+    def _answer(self, request, entries):
+        from investledger.core.drf import StandardPagination
+
+        paginator = StandardPagination()
+        page = paginator.paginate_queryset(entries.order_by("-id"), request, view=self)
+        data = HistoryItemSerializer(history.describe(page), many=True).data
+        return paginator.get_paginated_response(data)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("object", str, description="app_label.model:pk, e.g. projects.signing:12")],
+        responses=HistoryItemSerializer(many=True),
+    )
+    def list(self, request):
+        from investledger.core.views_history import object_entries_for
+
+        target = request.query_params.get("object", "")
+        label, sep, pk = target.rpartition(":")
+        if not sep or not label or not pk:
+            raise ValidationError({"object": _("Name the record as app_label.model:id, e.g. projects.project:12.")})
+        if label in ("project", "projects.project"):
+            return self.project(request, pk=pk)
+        return self._answer(request, object_entries_for(request.user, label, pk))
+
+    @extend_schema(responses=HistoryItemSerializer(many=True))
+    @action(detail=False, url_path=r"project/(?P<pk>[^/.]+)")
+    def project(self, request, pk=None):
+        from investledger.core.views_history import _check_project
+
+        if not str(pk).isdigit():
+            raise Http404
+        if not access.can(request.user, access.Action.VIEW):
+            raise Http404
+        _check_project(request.user, int(pk))
+        return self._answer(request, history.project_entries(int(pk)))
