@@ -126,6 +126,7 @@ class ImportBatch(BaseModel):
     signature = models.CharField(_("header signature"), max_length=40, blank=True)
     mapping = models.JSONField(_("mapping"), default=dict)
     suggested = models.JSONField(_("suggested mapping"), default=dict)
+    samples = models.JSONField(_("first rows"), default=list, help_text=_("A few data rows shown beside the mapping."))
     mapping_remembered = models.BooleanField(_("mapping remembered from an earlier file"), default=False)
     rows_total = models.PositiveIntegerField(_("rows in file"), default=0)
     rows_read = models.PositiveIntegerField(_("rows read"), default=0)

@@ -119,14 +119,19 @@ class Table:
 
 def open_table(path: Path, fmt: str) -> Table:
     table = _open_xlsx(path) if fmt == "xlsx" else _open_csv(path)
-    if table.total_rows == 0 or not any(any(_filled(v) for v in row) for row in table.head):
-        raise SheetError(_("The sheet has no rows: there is nothing to import."))
     limit = max_rows()
     if table.total_rows > limit:
         raise SheetError(
             _("The sheet has %(rows)s rows; at most %(limit)s rows are imported at once. Split it into several files.")
-            % {"rows": f"{table.total_rows:,}", "limit": f"{limit:,}"}
+            % {
+                "rows": f"{table.total_rows:,}"
+                if table.format == "xlsx"
+                else _("more than %(n)s") % {"n": f"{limit:,}"},
+                "limit": f"{limit:,}",
+            }
         )
+    if table.total_rows == 0 or not any(any(_filled(v) for v in row) for row in table.head):
+        raise SheetError(_("The sheet has no rows: there is nothing to import."))
     return table
 
 

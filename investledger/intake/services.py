@@ -111,6 +111,12 @@ def batch_create(*, user, uploaded, file_name: str, kind: str = Kind.SIGNINGS, s
         path.unlink(missing_ok=True)
         raise
     mapping, scores = auto_mapping(header, kind)
+    samples = []
+    for _number, values in table.rows(header.row + 1):
+        if any(text_of(v) for v in values):
+            samples.append([text_of(v) for v in values])
+        if len(samples) >= 3:
+            break
     remembered = ColumnMapping.objects.filter(source=source, kind=kind, signature=header.signature).first()
     batch = ImportBatch.objects.create(
         kind=kind,
@@ -129,6 +135,7 @@ def batch_create(*, user, uploaded, file_name: str, kind: str = Kind.SIGNINGS, s
         mapping=remembered.mapping if remembered and source else mapping,
         suggested={k: {"field": v, "score": round(scores[k])} for k, v in mapping.items()},
         mapping_remembered=bool(remembered and source),
+        samples=samples,
         rows_total=max(table.total_rows - header.row, 0),
     )
     return batch

@@ -1,0 +1,153 @@
+"""API: POST /api/imports/ uploads and checks a file; /api/imports/{id}/commit/ writes it."""
+
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+
+from investledger.core import access
+from investledger.core.access import Action
+from investledger.core.audit import audit_context
+from investledger.events.models import SigningEvent
+from investledger.intake import services
+from investledger.intake.fields import Kind
+from investledger.intake.models import ImportBatch, ImportRow
+from investledger.intake.parsing import SheetError
+
+
+class ImportRowSerializer(serializers.ModelSerializer):
+    duplicate_of = serializers.SlugRelatedField(slug_field="reference", read_only=True)
+    project = serializers.SlugRelatedField(slug_field="reference", read_only=True)
+
+    class Meta:
+        model = ImportRow
+        fields = ["number", "values", "errors", "warnings", "duplicate_of", "resolution", "outcome", "project"]
+
+
+class ImportBatchSerializer(serializers.ModelSerializer):
+    uploaded_by = serializers.StringRelatedField()
+
+    class Meta:
+        model = ImportBatch
+        fields = [
+            "id",
+            "kind",
+            "source",
+            "file_name",
+            "file_size",
+            "status",
+            "message",
+            "header_row",
+            "headers",
+            "mapping",
+            "mapping_remembered",
+            "rows_total",
+            "rows_read",
+            "rows_validated",
+            "rows_written",
+            "error_count",
+            "warning_count",
+            "new_count",
+            "existing_count",
+            "uploaded_by",
+            "created",
+            "committed_at",
+        ]
+        read_only_fields = fields
+
+
+class UploadSerializer(serializers.Serializer):
+    file = serializers.FileField()
+    kind = serializers.ChoiceField(choices=Kind.choices, default=Kind.SIGNINGS)
+    source = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
+    event = serializers.PrimaryKeyRelatedField(queryset=SigningEvent.objects.all(), required=False, allow_null=True)
+    mapping = serializers.JSONField(required=False, help_text="column index → field; the guessed mapping if absent")
+
+
+class CommitSerializer(serializers.Serializer):
+    decisions = serializers.DictField(
+        child=serializers.ChoiceField(choices=["same", "new"]), required=False, help_text="row number → same|new"
+    )
+    duplicates = serializers.ChoiceField(choices=["same", "new"], required=False, help_text="decision for all rows")
+
+
+class ImportBatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Imports the user may see (those of their areas). Create uploads and checks; commit writes."""
+
+    serializer_class = ImportBatchSerializer
+    parser_classes = [MultiPartParser, FormParser]
+
+    def get_queryset(self):
+        return ImportBatch.objects.visible_to(self.request.user).select_related("uploaded_by")
+
+    def _actionable(self, pk):
+        batch = get_object_or_404(self.get_queryset(), pk=pk)
+        if not ImportBatch.objects.visible_to(self.request.user, Action.CREATE).filter(pk=batch.pk).exists():
+            raise PermissionDenied
+        return batch
+
+    def create(self, request):
+        if not access.can(request.user, Action.CREATE):
+            raise PermissionDenied
+        upload = UploadSerializer(data=request.data)
+        upload.is_valid(raise_exception=True)
+        data = upload.validated_data
+        with audit_context(actor=request.user, source="api:import"):
+            try:
+                batch = services.batch_create(
+                    user=request.user,
+                    uploaded=data["file"],
+                    file_name=data["file"].name,
+                    kind=data["kind"],
+                    source=data.get("source", ""),
+                    event=data.get("event"),
+                )
+                services.batch_confirm_mapping(
+                    batch=batch,
+                    mapping=data.get("mapping") or batch.mapping,
+                    user=request.user,
+                    remember=bool(data.get("mapping")),
+                )
+            except SheetError as exc:
+                return Response({"file": [str(exc)]}, status=status.HTTP_400_BAD_REQUEST)
+            except services.ImportRefused as exc:
+                return Response(
+                    {"mapping": [str(exc)], "headers": batch.headers, "suggested": batch.mapping},
+                    status=status.HTTP_400_BAD_REQUEST,
+                )
+            batch = services.batch_start_validation(batch)
+        return Response(ImportBatchSerializer(batch).data, status=status.HTTP_201_CREATED)
+
+    @action(detail=True, methods=["get"])
+    def rows(self, request, pk=None):
+        batch = get_object_or_404(self.get_queryset(), pk=pk)
+        queryset = batch.rows.select_related("duplicate_of", "project").order_by("number")
+        if request.query_params.get("problems"):
+            queryset = queryset.exclude(errors=[], warnings=[])
+        page = self.paginate_queryset(queryset)
+        return self.get_paginated_response(ImportRowSerializer(page, many=True).data)
+
+    @action(detail=True, methods=["post"], parser_classes=[JSONParser, MultiPartParser, FormParser])
+    def commit(self, request, pk=None):
+        batch = self._actionable(pk)
+        body = CommitSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            if body.validated_data.get("decisions"):
+                services.batch_resolve(
+                    batch=batch, decisions={int(k): v for k, v in body.validated_data["decisions"].items()}
+                )
+            if body.validated_data.get("duplicates"):
+                services.batch_resolve_all(batch=batch, decision=body.validated_data["duplicates"])
+            with audit_context(actor=request.user, source=f"import:{batch.pk}"):
+                batch = services.batch_start_commit(batch=batch, user=request.user)
+        except services.ImportRefused as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+        return Response(ImportBatchSerializer(batch).data)
+
+
+ROUTES = [("imports", ImportBatchViewSet, "import")]

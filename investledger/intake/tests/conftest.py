@@ -1,0 +1,14 @@
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Personas are created for every test; the production hasher would spend seconds on them."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def progress_in_tmp(settings, tmp_path):
+    """Progress files of test imports stay out of the real data directory."""
+    settings.DATA_DIR = tmp_path / "data"
+    settings.MEDIA_ROOT = tmp_path / "media"
