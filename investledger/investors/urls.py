@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from investledger.investors import views
 
 app_name = "investors"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.investor_list, name="investor_list"),
+    path("new/", views.investor_create, name="investor_create"),
+    path("<int:pk>/", views.investor_detail, name="investor_detail"),
+    path("<int:pk>/edit/", views.investor_edit, name="investor_edit"),
+]

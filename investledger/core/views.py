@@ -1,0 +1,160 @@
+"""Generic page machinery shared by the domain apps: scoped lookups, filtered lists and audited edits.
+
+Every page starts from `Model.objects.visible_to(request.user, action)`. The two answers to a
+forbidden request are kept apart on purpose: an object the user may not see is not found (404, so
+ids cannot be probed); an action the user may not take on an object they can see is forbidden (403).
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db import transaction
+from django.shortcuts import get_object_or_404
+from django.utils.cache import patch_vary_headers
+from django.views.generic import TemplateView
+
+from investledger.core import access, audit
+from investledger.core.models import AuditEntry
+
+PAGE_SIZES = (10, 25, 50, 100)
+DEFAULT_PAGE_SIZE = 25
+
+
+def get_visible_or_404(queryset, user, pk, action: str = access.Action.VIEW):
+    """The object with `pk` if the user may see it (else 404) and may `action` it (else 403)."""
+    obj = get_object_or_404(queryset.visible_to(user, access.Action.VIEW), pk=pk)
+    if action != access.Action.VIEW:
+        if not access.can(user, action) or not queryset.visible_to(user, action).filter(pk=obj.pk).exists():
+            raise PermissionDenied
+    return obj
+
+
+def allowed(queryset, user, obj, action: str) -> bool:
+    """Whether to offer `action` on a visible object: the role allows it and the object is in scope for it."""
+    return access.can(user, action) and queryset.visible_to(user, action).filter(pk=obj.pk).exists()
+
+
+def require(user, action: str) -> None:
+    if not access.can(user, action):
+        raise PermissionDenied
+
+
+def add_validation_error(form, error: ValidationError, rename: dict | None = None) -> None:
+    """Put a model/service ValidationError on the form, on the named field when the form has it.
+
+    `rename` maps model field names to form field names where they differ.
+    """
+    rename = rename or {}
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            field = rename.get(field, field)
+            target = field if field in form.fields else None
+            for e in errors:
+                form.add_error(target, e)
+    else:
+        form.add_error(None, error)
+
+
+def page_size_from(request) -> int:
+    try:
+        size = int(request.GET.get("page_size", DEFAULT_PAGE_SIZE))
+    except (TypeError, ValueError):
+        return DEFAULT_PAGE_SIZE
+    return size if size in PAGE_SIZES else DEFAULT_PAGE_SIZE
+
+
+def paginate(request, queryset, per_page: int):
+    paginator = Paginator(queryset, per_page)
+    number = request.GET.get("page") or 1
+    try:
+        return paginator.page(number)
+    except PageNotAnInteger:
+        return paginator.page(1)
+    except EmptyPage:
+        return paginator.page(paginator.num_pages)
+
+
+class ObjectListView(LoginRequiredMixin, TemplateView):
+    """A filtered, sorted, paginated list of what the user may see.
+
+    Subclasses set `queryset`, `filterset_class`, `template_name` and `partial_template_name` (the
+    htmx fragment holding the table, swapped when the filters change). The full page is always
+    served to plain requests and to htmx history restores, so the page works without JavaScript.
+    """
+
+    queryset = None
+    filterset_class = None
+    partial_template_name: str | None = None
+    table_id = "object-table"
+    tiebreak = "-pk"
+
+    def get_queryset(self):
+        return self.queryset.visible_to(self.request.user)
+
+    def get_filterset(self, queryset):
+        return self.filterset_class(self.request.GET or None, queryset=queryset, request=self.request)
+
+    def filterset_ready(self, filterset) -> None:
+        """Hook to narrow the filter choices to the user (e.g. only their areas)."""
+
+    def ordered(self, queryset):
+        order = list(queryset.query.order_by) or list(queryset.model._meta.ordering)
+        return queryset.order_by(*order, self.tiebreak)
+
+    def extra_context_for(self, filtered_queryset) -> dict:
+        return {}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        filterset = self.get_filterset(self.get_queryset())
+        self.filterset_ready(filterset)
+        queryset = filterset.qs if filterset.is_bound else filterset.queryset
+        queryset = self.ordered(queryset)
+        page_size = page_size_from(self.request)
+        page = paginate(self.request, queryset, page_size)
+        context.update(
+            filterset=filterset,
+            filter_form=filterset.form,
+            page_obj=page,
+            page_range=page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+            object_list=page.object_list,
+            page_size=page_size,
+            page_sizes=PAGE_SIZES,
+            ordering=self.request.GET.get("ordering", ""),
+            table_id=self.table_id,
+            city_wide=access.is_city_wide(self.request.user),
+        )
+        context.update(self.extra_context_for(queryset))
+        return context
+
+    def get_template_names(self):
+        htmx = getattr(self.request, "htmx", None)
+        if htmx and not htmx.history_restore_request and htmx.target == self.table_id:
+            return [self.partial_template_name]
+        return [self.template_name]
+
+    def render_to_response(self, context, **kwargs):
+        response = super().render_to_response(context, **kwargs)
+        # The same URL answers with a fragment or a full page: caches must keep them apart.
+        patch_vary_headers(response, ("HX-Request", "HX-Target"))
+        return response
+
+
+@transaction.atomic
+def save_audited(form, *, message: str = ""):
+    """Save a ModelForm of reference data (events, investors) with its audit entry, in one transaction.
+
+    Used for records without their own service module; ledger data (projects, signings) goes through
+    the app's services instead.
+    """
+    instance = form.instance
+    creating = instance.pk is None
+    before = None
+    if not creating:
+        stored = type(instance).objects.select_for_update().get(pk=instance.pk)
+        before = audit.snapshot(stored)
+    obj = form.save()
+    audit.record(obj, AuditEntry.Kind.CREATE if creating else AuditEntry.Kind.UPDATE, before=before, message=message)
+    return obj

@@ -1,0 +1,45 @@
+"""The signing-event form (bureau administrators keep the list of events)."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from investledger.events.models import SigningEvent
+from investledger.projects.forms import AmountField, DateInput, StyledFormMixin, style_widgets
+from investledger.reference.models import Area, Unit
+
+
+class SigningEventForm(StyledFormMixin, forms.ModelForm):
+    announced_value_cny = AmountField(
+        label=_("Value announced (CNY)"),
+        required=False,
+        help_text=_("As announced on the day, in full yuan (212,100,000,000 for 2121亿元)."),
+    )
+    source_url = forms.URLField(
+        label=_("Source"), required=False, assume_scheme="https", help_text=_("Address of the announcement.")
+    )
+
+    class Meta:
+        model = SigningEvent
+        fields = [
+            "name",
+            "name_en",
+            "kind",
+            "date",
+            "end_date",
+            "place",
+            "online",
+            "organiser",
+            "lead_unit",
+            "host_area",
+            "announced_count",
+            "announced_value_cny",
+            "source_url",
+            "notes",
+        ]
+        widgets = {"date": DateInput(), "end_date": DateInput(), "notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lead_unit"].queryset = Unit.objects.order_by("code")
+        self.fields["host_area"].queryset = Area.objects.order_by("path")
+        style_widgets(self)

@@ -1,0 +1,126 @@
+"""Pages of signing events: the list with ledger totals, and each event's figures beside what was announced.
+
+Ledger figures follow the counting-once rule (`Signing.counted_project` / `counted_value_cny`) and are
+computed within what the reader may see.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, DecimalField, IntegerField, OuterRef, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from investledger.core import access
+from investledger.core.access import Action
+from investledger.core.views import ObjectListView, allowed, get_visible_or_404, require, save_audited
+from investledger.events.forms import SigningEventForm
+from investledger.events.models import SigningEvent
+from investledger.events.selectors import event_totals
+from investledger.projects.filtersets import SigningEventFilterSet
+from investledger.projects.models import Project, Signing
+
+ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=20, decimal_places=2))
+
+
+def with_ledger_totals(queryset, user):
+    """Annotate events with the projects and value they count, within the projects `user` may see."""
+    counted = Signing.objects.filter(
+        event=OuterRef("pk"), project__in=Project.objects.visible_to(user).values("pk")
+    ).order_by()
+    count = counted.filter(counted_project=True).values("event").annotate(n=Count("pk")).values("n")
+    value = counted.values("event").annotate(v=Sum("counted_value_cny")).values("v")
+    return queryset.annotate(
+        ledger_count=Coalesce(Subquery(count, output_field=IntegerField()), Value(0)),
+        ledger_value=Coalesce(Subquery(value, output_field=DecimalField(max_digits=20, decimal_places=2)), ZERO),
+    )
+
+
+class EventListView(ObjectListView):
+    queryset = SigningEvent.objects
+    filterset_class = SigningEventFilterSet
+    template_name = "events/event_list.html"
+    partial_template_name = "events/_event_table.html"
+    table_id = "event-table"
+
+    def get_queryset(self):
+        user = self.request.user
+        return with_ledger_totals(SigningEvent.objects.visible_to(user), user)
+
+    def filterset_ready(self, filterset):
+        form = filterset.form
+        for name in ("date_from", "date_to"):
+            form.fields[name].widget.input_type = "date"
+        for field in form.fields.values():
+            field.widget.attrs.setdefault(
+                "class",
+                "form-select form-select-sm" if field.widget.input_type == "select" else "form-control form-control-sm",
+            )
+
+    def extra_context_for(self, queryset):
+        return {"can_manage": access.can(self.request.user, Action.MANAGE)}
+
+
+event_list = EventListView.as_view()
+
+
+@login_required
+def event_detail(request, pk: int):
+    user = request.user
+    event = get_visible_or_404(SigningEvent.objects.select_related("lead_unit", "host_area"), user, pk)
+    totals = event_totals(event, user)
+    sectors = [
+        {
+            "sector": line.sector,
+            "count": line.count,
+            "value": line.value_cny,
+            "share": (line.value_cny / totals.value_cny) if totals.value_cny else None,
+        }
+        for line in totals.by_sector
+    ]
+    projects = (
+        Project.objects.visible_to(user)
+        .filter(first_event=event)
+        .select_related("investor", "host_area", "sector")
+        .order_by("-contract_value_cny", "pk")
+    )
+    context = {
+        "event": event,
+        "totals": totals,
+        "sectors": sectors,
+        "projects": projects,
+        "count_gap": (totals.count - event.announced_count) if event.announced_count is not None else None,
+        "value_gap": (totals.value_cny - event.announced_value_cny) if event.announced_value_cny is not None else None,
+        "city_wide": access.is_city_wide(user),
+        "can_manage": allowed(SigningEvent.objects, user, event, Action.MANAGE),
+    }
+    return render(request, "events/event_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def event_create(request):
+    require(request.user, Action.MANAGE)
+    form = SigningEventForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        event = save_audited(form)
+        messages.success(request, _("Signing event “%(name)s” created.") % {"name": event.label})
+        return redirect("events:event_detail", pk=event.pk)
+    return render(request, "events/event_form.html", {"form": form, "creating": True})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def event_edit(request, pk: int):
+    event = get_visible_or_404(SigningEvent.objects, request.user, pk, Action.MANAGE)
+    form = SigningEventForm(request.POST or None, instance=event)
+    if request.method == "POST" and form.is_valid():
+        event = save_audited(form)
+        messages.success(request, _("Changes to “%(name)s” saved.") % {"name": event.label})
+        return redirect("events:event_detail", pk=event.pk)
+    return render(request, "events/event_form.html", {"form": form, "event": event, "creating": False})

@@ -1,0 +1,42 @@
+"""The investor form (bureau administrators keep the list of investors)."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from investledger.investors.models import Investor
+from investledger.projects.forms import StyledFormMixin, style_widgets
+
+
+class InvestorForm(StyledFormMixin, forms.ModelForm):
+    class Meta:
+        model = Investor
+        fields = [
+            "name",
+            "name_en",
+            "parent",
+            "origin",
+            "country",
+            "ownership",
+            "fortune_global_500",
+            "china_top_500",
+            "listed",
+            "notes",
+        ]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        parents = Investor.objects.order_by("name")
+        if self.instance.pk:
+            parents = parents.exclude(pk=self.instance.pk)
+        self.fields["parent"].queryset = parents
+        style_widgets(self)
+
+    def clean_parent(self):
+        parent = self.cleaned_data.get("parent")
+        node = parent
+        while node is not None and self.instance.pk:
+            if node.pk == self.instance.pk:
+                raise forms.ValidationError(_("An investor cannot belong to its own subsidiary."))
+            node = node.parent
+        return parent

@@ -1,0 +1,112 @@
+"""Pages of investors: the list with the projects and value the reader may see, and each investor's projects."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, DecimalField, IntegerField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from investledger.core import access
+from investledger.core.access import Action
+from investledger.core.views import ObjectListView, allowed, get_visible_or_404, require, save_audited
+from investledger.investors.forms import InvestorForm
+from investledger.investors.models import Investor
+from investledger.projects.filtersets import InvestorFilterSet
+from investledger.projects.models import Project
+
+MONEY = DecimalField(max_digits=20, decimal_places=2)
+
+
+def with_project_totals(queryset, user):
+    """Annotate investors with the number and contract value of the projects they lead, that `user` may see."""
+    # Scope through an id subquery: `visible_to` may join to-many relations and repeat rows.
+    ids = Project.objects.filter(
+        investor=OuterRef("pk"), pk__in=Project.objects.visible_to(user).values("pk")
+    ).order_by()
+    count = ids.values("investor").annotate(n=Count("pk")).values("n")
+    value = ids.values("investor").annotate(v=Sum("contract_value_cny")).values("v")
+    return queryset.annotate(
+        project_count=Coalesce(Subquery(count, output_field=IntegerField()), Value(0)),
+        project_value=Coalesce(Subquery(value, output_field=MONEY), Value(Decimal("0"), output_field=MONEY)),
+    )
+
+
+class InvestorListView(ObjectListView):
+    queryset = Investor.objects
+    filterset_class = InvestorFilterSet
+    template_name = "investors/investor_list.html"
+    partial_template_name = "investors/_investor_table.html"
+    table_id = "investor-table"
+
+    def get_queryset(self):
+        user = self.request.user
+        return with_project_totals(Investor.objects.visible_to(user), user)
+
+    def filterset_ready(self, filterset):
+        for field in filterset.form.fields.values():
+            field.widget.attrs.setdefault(
+                "class",
+                "form-select form-select-sm" if field.widget.input_type == "select" else "form-control form-control-sm",
+            )
+
+    def extra_context_for(self, queryset):
+        return {"can_manage": access.can(self.request.user, Action.MANAGE)}
+
+
+investor_list = InvestorListView.as_view()
+
+
+@login_required
+def investor_detail(request, pk: int):
+    user = request.user
+    investor = get_visible_or_404(Investor.objects.select_related("parent"), user, pk)
+    projects = (
+        Project.objects.filter(
+            pk__in=Project.objects.visible_to(user).filter(Q(investor=investor) | Q(co_investors=investor)).values("pk")
+        )
+        .select_related("host_area", "sector", "first_event", "investor")
+        .order_by("-signed_on", "-pk")
+    )
+    totals = projects.filter(investor=investor).aggregate(count=Count("pk"), value=Sum("contract_value_cny"))
+    subsidiaries = Investor.objects.visible_to(user).filter(parent=investor).order_by("name")
+    context = {
+        "investor": investor,
+        "projects": projects,
+        "totals": totals,
+        "subsidiaries": subsidiaries,
+        "parent_visible": investor.parent_id
+        and Investor.objects.visible_to(user).filter(pk=investor.parent_id).exists(),
+        "city_wide": access.is_city_wide(user),
+        "can_manage": allowed(Investor.objects, user, investor, Action.CHANGE),
+    }
+    return render(request, "investors/investor_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def investor_create(request):
+    require(request.user, Action.MANAGE)
+    form = InvestorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        investor = save_audited(form)
+        messages.success(request, _("Investor “%(name)s” created.") % {"name": investor.name})
+        return redirect("investors:investor_detail", pk=investor.pk)
+    return render(request, "investors/investor_form.html", {"form": form, "creating": True})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def investor_edit(request, pk: int):
+    investor = get_visible_or_404(Investor.objects, request.user, pk, Action.CHANGE)
+    form = InvestorForm(request.POST or None, instance=investor)
+    if request.method == "POST" and form.is_valid():
+        investor = save_audited(form)
+        messages.success(request, _("Changes to “%(name)s” saved.") % {"name": investor.name})
+        return redirect("investors:investor_detail", pk=investor.pk)
+    return render(request, "investors/investor_form.html", {"form": form, "investor": investor, "creating": False})

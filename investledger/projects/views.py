@@ -1,0 +1,273 @@
+"""Pages of the ledger: the filtered list, a project's record, and the forms that change it.
+
+Reads start from `Project.objects.visible_to(request.user)`; writes go through `services`.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Sum
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from investledger.core import access
+from investledger.core.access import Action
+from investledger.core.views import ObjectListView, add_validation_error, allowed, get_visible_or_404, require
+from investledger.investors.models import Investor
+from investledger.projects import services
+from investledger.projects.filtersets import ProjectFilterSet
+from investledger.projects.forms import ProjectCreateForm, ProjectEditForm, SideStateForm, SigningForm
+from investledger.projects.models import Project
+from investledger.reference.models import Area
+
+# Column key (the `ordering` value of ProjectFilterSet) → whether it sorts descending first.
+SORTABLE = {"reference": False, "name": False, "value": True, "stage": False, "signed_on": True}
+LIST_RELATED = ("investor", "host_area", "sector", "first_event")
+
+
+def sort_links(current: str) -> dict:
+    """For each sortable column: the `ordering` value its header link sets and the arrow to show."""
+    links = {}
+    for key, descending_first in SORTABLE.items():
+        if current == key:
+            links[key] = {"next": f"-{key}", "arrow": "▲", "aria": "ascending"}
+        elif current == f"-{key}":
+            links[key] = {"next": key, "arrow": "▼", "aria": "descending"}
+        else:
+            links[key] = {"next": f"-{key}" if descending_first else key, "arrow": "", "aria": "none"}
+    return links
+
+
+class ProjectListView(ObjectListView):
+    queryset = Project.objects
+    filterset_class = ProjectFilterSet
+    template_name = "projects/project_list.html"
+    partial_template_name = "projects/_project_table.html"
+    table_id = "ledger-table"
+
+    def get_queryset(self):
+        # One row per project with its related names in the same query, whatever the page size.
+        return Project.objects.visible_to(self.request.user).select_related(*LIST_RELATED)
+
+    def filterset_ready(self, filterset):
+        user = self.request.user
+        form = filterset.form
+        if not access.is_city_wide(user):
+            scoped = Area.objects.filter(access.area_q(user))
+            if scoped.exists():
+                form.fields["area"].queryset = scoped
+        form.fields["area"].queryset = form.fields["area"].queryset.order_by("path")
+        form.fields["area"].label_from_instance = lambda a: f"{'— ' * a.depth}{a.label}"
+        form.fields["investor"].queryset = Investor.objects.visible_to(user).order_by("name")
+        form.fields["stage"].widget = forms.CheckboxSelectMultiple(choices=form.fields["stage"].choices)
+        for name in ("signed_from", "signed_to"):
+            form.fields[name].widget.input_type = "date"
+        for name in ("value_min", "value_max"):
+            form.fields[name].widget.attrs.update(step="any", min="0")
+        for name, field in form.fields.items():
+            if name == "stage":
+                continue
+            css = (
+                "form-select form-select-sm"
+                if isinstance(field.widget, forms.Select)
+                else "form-control form-control-sm"
+            )
+            field.widget.attrs.setdefault("class", css)
+
+    def extra_context_for(self, queryset):
+        totals = Project.objects.filter(pk__in=queryset.values("pk")).aggregate(
+            count=Count("pk"), value=Sum("contract_value_cny")
+        )
+        user = self.request.user
+        return {
+            "totals": totals,
+            "sort": sort_links(self.request.GET.get("ordering", "")),
+            "can_create": access.can(user, Action.CREATE),
+            "advanced_filters": ("side_state", "agreement_type", "strategic_emerging", "large"),
+            "hidden_filters": ("value_cny_min", "value_cny_max", "is_demo", "ordering"),
+        }
+
+
+project_list = ProjectListView.as_view()
+
+
+@login_required
+def project_detail(request, pk: int):
+    user = request.user
+    project = get_visible_or_404(
+        Project.objects.select_related(
+            "investor", "host_area", "sector", "first_event", "lead_unit", "host_area__parent"
+        ),
+        user,
+        pk,
+    )
+    can_change = allowed(Project.objects, user, project, Action.CHANGE)
+    context = {
+        "project": project,
+        "signings": project.signings.select_related("event").order_by("signed_on", "id"),
+        "co_investors": project.co_investors.order_by("name"),
+        "involved_units": project.involved_units.order_by("code"),
+        "contacts": project.contacts.order_by("username"),
+        "area_chain": list(project.host_area.ancestors()),
+        "can_change": can_change,
+    }
+    return render(request, "projects/project_detail.html", context)
+
+
+def _duplicate_rows(user, candidates):
+    """Likely duplicates, linked when the user may open them (the check spans the whole city)."""
+    visible = set(
+        Project.objects.visible_to(user).filter(pk__in=[c.project.pk for c in candidates]).values_list("pk", flat=True)
+    )
+    return [{"project": c.project, "reasons": c.reasons, "visible": c.project.pk in visible} for c in candidates]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def project_create(request):
+    user = request.user
+    require(user, Action.CREATE)
+    duplicates = None
+    if request.method == "POST":
+        form = ProjectCreateForm(request.POST, user=user, action=Action.CREATE)
+        if form.is_valid():
+            fields, m2m = form.service_fields()
+            try:
+                project = services.project_create(
+                    fields=fields,
+                    m2m=m2m,
+                    event=form.cleaned_data.get("event"),
+                    signed_on=form.cleaned_data.get("signed_on"),
+                    confirm_not_duplicate=form.cleaned_data.get("confirm_new", False),
+                )
+            except services.DuplicateSuspected as exc:
+                duplicates = _duplicate_rows(user, exc.candidates)
+                form.add_error(
+                    "confirm_new",
+                    _(
+                        "This looks like a project already in the ledger. Check the projects listed; tick the box "
+                        "if it is a new project."
+                    ),
+                )
+            except ValidationError as exc:
+                add_validation_error(form, exc)
+            else:
+                messages.success(request, _("Project %(ref)s created.") % {"ref": project.reference})
+                return redirect("projects:project_detail", pk=project.pk)
+    else:
+        form = ProjectCreateForm(user=user, action=Action.CREATE)
+    if duplicates is None:
+        form.fields["confirm_new"].widget = forms.HiddenInput()
+    return render(request, "projects/project_form.html", {"form": form, "duplicates": duplicates, "creating": True})
+
+
+def _conflict_message(project_pk: int) -> str:
+    current = Project.objects.only("updated").get(pk=project_pk)
+    changed = timezone.localtime(current.updated)
+    if changed.date() == timezone.localdate():
+        when = date_format(changed, "H:i")
+    else:
+        when = date_format(changed, "Y-m-d H:i")
+    return _("Someone else changed this project at %(time)s; reload to see their changes.") % {"time": when}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def project_edit(request, pk: int):
+    user = request.user
+    project = get_visible_or_404(Project.objects, user, pk, Action.CHANGE)
+    if request.method == "POST":
+        form = ProjectEditForm(request.POST, instance=project, user=user, action=Action.CHANGE)
+        if form.is_valid():
+            fields, m2m = form.service_fields()
+            try:
+                services.project_update(
+                    project=project, fields=fields, m2m=m2m, expected_version=form.cleaned_data["version"]
+                )
+            except services.EditConflict:
+                form.add_error(None, _conflict_message(project.pk))
+            except ValidationError as exc:
+                add_validation_error(form, exc)
+            else:
+                messages.success(request, _("Changes to %(ref)s saved.") % {"ref": project.reference})
+                return redirect("projects:project_detail", pk=project.pk)
+    else:
+        form = ProjectEditForm(instance=project, user=user, action=Action.CHANGE)
+    stored = Project.objects.only("reference", "name").get(pk=project.pk)
+    return render(request, "projects/project_form.html", {"form": form, "project": stored, "creating": False})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def project_side_state(request, pk: int):
+    """Mark a project stalled, suspended or terminated (with reason and date), or clear the mark."""
+    user = request.user
+    project = get_visible_or_404(Project.objects, user, pk, Action.CHANGE)
+    if request.method == "POST":
+        form = SideStateForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                with transaction.atomic():
+                    locked = Project.objects.select_for_update().get(pk=project.pk)
+                    if locked.version != data["version"]:
+                        raise services.EditConflict(locked.version)
+                    services.project_set_side_state(
+                        project=locked,
+                        side_state=data["side_state"],
+                        reason=(data["reason"] or "").strip(),
+                        since=data["since"],
+                    )
+            except services.EditConflict:
+                form.add_error(None, _conflict_message(project.pk))
+            except ValidationError as exc:
+                add_validation_error(form, exc, rename={"side_state_reason": "reason", "side_state_date": "since"})
+            else:
+                messages.success(request, _("Side state of %(ref)s saved.") % {"ref": project.reference})
+                return redirect("projects:project_detail", pk=project.pk)
+    else:
+        form = SideStateForm(
+            initial={
+                "side_state": project.side_state,
+                "reason": project.side_state_reason,
+                "since": project.side_state_date,
+                "version": project.version,
+            }
+        )
+    return render(request, "projects/project_side_state.html", {"form": form, "project": project})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def signing_add(request, pk: int):
+    """Record that the project was signed again at another event; the counting rule decides what it adds."""
+    user = request.user
+    project = get_visible_or_404(Project.objects, user, pk, Action.CHANGE)
+    if request.method == "POST":
+        form = SigningForm(request.POST, project=project)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.signing_add(
+                    project=project,
+                    event=data["event"],
+                    signed_on=data["signed_on"],
+                    kind=data["kind"],
+                    stated_value_cny=data["stated_value_cny"],
+                    notes=data["notes"],
+                )
+            except ValidationError as exc:
+                add_validation_error(form, exc)
+            else:
+                messages.success(request, _("Signing at %(event)s recorded.") % {"event": data["event"].label})
+                return redirect("projects:project_detail", pk=project.pk)
+    else:
+        form = SigningForm(project=project, initial={"stated_value_cny": project.contract_value_cny})
+    return render(request, "projects/signing_form.html", {"form": form, "project": project})
