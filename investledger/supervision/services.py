@@ -257,7 +257,10 @@ def _store_evidence(milestone: Milestone, uploads, by) -> list[EvidenceFile]:
             evidence.file.save(evidence.original_name, upload, save=False)
             stored.append(evidence)
             evidence.save()
-            audit.record(evidence, AuditEntry.Kind.CREATE)
+            # The audit snapshot cannot serialise a stored file: record its storage name instead.
+            audit.record(
+                evidence, AuditEntry.Kind.CREATE, after={**audit.snapshot(evidence), "file": evidence.file.name}
+            )
     except Exception:
         for evidence in stored:
             evidence.file.storage.delete(evidence.file.name)
@@ -429,7 +432,11 @@ def report_submit(
                     "Funds in place (%(funds)s) exceed investment completed (%(invested)s) by more than "
                     "%(tolerance)s%%. Check the figures, or confirm they are right."
                 )
-                % {"funds": funds_in_place_cny, "invested": investment_completed_cny, "tolerance": tolerance}
+                % {
+                    "funds": f"CNY {funds_in_place_cny:,.2f}",
+                    "invested": f"CNY {investment_completed_cny:,.2f}",
+                    "tolerance": tolerance,
+                }
             },
             code="funds_excess",
         )

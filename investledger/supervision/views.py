@@ -214,9 +214,14 @@ def milestone_verify(request: HttpRequest, pk: int) -> HttpResponse:
     return _milestones_page(request, milestone.project, {milestone.pk: {"verify": form}}, status=400)
 
 
+# Service field names that a form names differently (the batch page types amounts in 万元).
+FORM_FIELD = {"funds_in_place_cny": "funds_in_place", "investment_completed_cny": "investment_completed"}
+
+
 def _add_errors(form, exc: ValidationError) -> None:
     if hasattr(exc, "error_dict"):
         for field, errors in exc.message_dict.items():
+            field = FORM_FIELD.get(field, field)
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc.messages)

@@ -6,6 +6,7 @@ def media_root(settings, tmp_path):
     """Evidence files go to a throw-away folder, never the real upload store."""
     settings.MEDIA_ROOT = tmp_path / "uploads"
     settings.AXES_ENABLED = False
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast logins in tests
     return settings.MEDIA_ROOT
 
 
