@@ -126,7 +126,7 @@ class IssueViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
                 )
         except services.EditConflict as exc:
             return _conflict(exc)
-        return Response(self.get_serializer(self.get_queryset().get(pk=issue.pk)).data)
+        return Response(IssueSerializer(self.get_queryset().get(pk=issue.pk), context={"request": request}).data)
 
     @action(detail=True, methods=["post"], serializer_class=StepSerializer)
     def respond(self, request, pk=None):

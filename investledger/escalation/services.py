@@ -523,7 +523,9 @@ def _store_photo(inspection: Inspection, upload, by, caption: str = "") -> Inspe
     photo.file.save(f"{uuid.uuid4().hex}.{ext}", ContentFile(data), save=False)
     try:
         photo.save()
-        audit.record(photo, AuditEntry.Kind.CREATE)
+        after = audit.snapshot(photo)
+        after["file"] = photo.file.name  # core.audit.snapshot does not turn file fields into text
+        audit.record(photo, AuditEntry.Kind.CREATE, after=after)
     except Exception:
         photo.file.delete(save=False)  # a failed write must not leave the file behind
         raise
