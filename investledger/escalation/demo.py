@@ -61,6 +61,50 @@ def _unit_for(project: Project, kind: str) -> Unit:
 
 
 def _pick_projects(limit: int) -> list[Project]:
+    """Demo projects spread over as many host areas as possible, those of areas that have a
+    district officer first (so the demo officers have issues to answer), by name for stable picks."""
+    from investledger.accounts.models import RoleAssignment
+    from investledger.core.access import Role
+
+    covered = list(
+        RoleAssignment.objects.filter(role=Role.DISTRICT_OFFICER, area__isnull=False).values_list(
+            "area__path", flat=True
+        )
+    )
+    demo = sorted(
+        Project.objects.filter(is_demo=True).select_related("host_area"),
+        key=lambda p: (not any(p.host_area.path.startswith(path) for path in covered), p.name, p.pk),
+    )
+    chosen, areas = [], set()
+    for project in demo:
+        if project.host_area_id not in areas:
+            chosen.append(project)
+            areas.add(project.host_area_id)
+    for project in demo:
+        if len(chosen) >= limit:
+            break
+        if project not in chosen:
+            chosen.append(project)
+    return chosen[:limit]
+
+
+def _unit_for(project: Project, kind: str) -> Unit:
+    """The project's own city's unit of that kind, else any such unit, else one created for the demo."""
+    city_id = int(project.host_area.path.strip("/").split("/")[0])
+    city_code = project.host_area.__class__.objects.filter(pk=city_id).values_list("code", flat=True).first()
+    unit = (
+        Unit.objects.filter(code=f"{city_code}-{kind}").first()
+        or Unit.objects.filter(code__endswith=f"-{kind}").first()
+    )
+    if unit is None:
+        name, name_en, unit_kind = FALLBACK_UNITS[kind]
+        unit, _ = Unit.objects.get_or_create(
+            code=f"demo-{kind}", defaults={"name": name, "name_en": name_en, "kind": unit_kind}
+        )
+    return unit
+
+
+def _pick_projects(limit: int) -> list[Project]:
     """Demo projects spread over as many host areas as possible, by name for stable choices."""
     chosen, areas = [], set()
     demo = list(Project.objects.filter(is_demo=True).select_related("host_area").order_by("name", "pk"))
@@ -93,9 +137,13 @@ def load(stdout=None) -> dict[str, int]:
         if stdout:
             stdout.write("No demo projects: load the demo ledger first.")
         return added
-    today = clock.today()
     with audit_context(source="command:demo"), transaction.atomic():
         calendar = WorkCalendar.load()
+        # On a weekend or holiday the demo is laid out as of the last working day, so it shows the
+        # same ladder whichever day it is loaded.
+        today = clock.today()
+        if not calendar.is_working_day(today):
+            today = _working_days_ago(calendar, today, 1)
         for index, (title, category, unit_kind, ago, history) in enumerate(ISSUES):
             project = projects[index % len(projects)]
             if Issue.objects.filter(project=project, title=title).exists():

@@ -237,7 +237,12 @@ class IssueResponse(BaseModel):
     kind = models.CharField(_("kind"), max_length=12, choices=ResponseKind.choices)
     text = models.TextField(_("text"))
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     unit = models.ForeignKey(
         "reference.Unit", verbose_name=_("on behalf of"), null=True, blank=True, on_delete=models.PROTECT
@@ -310,7 +315,12 @@ class Notice(BaseModel):
     )
     deadline = models.DateField(_("deadline"))
     issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("issued by"), null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("issued by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     issued_on = models.DateField(_("issued on"), db_index=True)
     status = models.CharField(_("status"), max_length=14, choices=NoticeStatus.choices, default=NoticeStatus.ISSUED)
@@ -361,7 +371,12 @@ class Inspection(BaseModel):
         _("outcome"), max_length=12, choices=InspectionOutcome.choices, default=InspectionOutcome.AS_REPORTED
     )
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     access_via = ("project", "project")
@@ -390,7 +405,12 @@ class InspectionPhoto(BaseModel):
     original_name = models.CharField(_("file name"), max_length=200, blank=True)
     caption = models.CharField(_("caption"), max_length=200, blank=True)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     access_via = ("project", "inspection__project")
