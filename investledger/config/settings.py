@@ -147,7 +147,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = PROJECT_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", PROJECT_DIR / "staticfiles"))
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns on every start when it is missing
 # Front-end packages come from the npm registry at set-up (package.json) and are served from node_modules.
 NODE_MODULES = Path(os.environ.get("INVESTLEDGER_NODE_MODULES", PROJECT_DIR / "node_modules"))
 STATICFILES_DIRS = [
