@@ -222,7 +222,7 @@ def _build(user, cohort: Cohort, as_of: dt.date) -> Dashboard:
             )
         )
 
-    board.ranking = selectors.ranking(user, cohort, as_of, children, totals)
+    board.ranking = selectors.ranking(user, cohort, as_of, children, totals, funds=funds)
     board.charts.append(
         Chart(
             "ranking",

@@ -136,10 +136,12 @@ def _amount(value: Decimal | None, currency: str = "CNY") -> dict | None:
 
 
 def _drop_empty(data):
+    """Leave out empty values, bottom-up (OC4IDS forbids empty objects and arrays)."""
     if isinstance(data, dict):
-        return {k: _drop_empty(v) for k, v in data.items() if v not in (None, "", [], {})}
+        cleaned = {k: _drop_empty(v) for k, v in data.items()}
+        return {k: v for k, v in cleaned.items() if v not in (None, "", [], {})}
     if isinstance(data, list):
-        return [_drop_empty(v) for v in data]
+        return [v for v in (_drop_empty(v) for v in data) if v not in (None, "", [], {})]
     return data
 
 

@@ -57,10 +57,13 @@ def parts(as_of: dt.date) -> dict:
     }
 
 
+PART_NAMES = tuple(parts(dt.date(2000, 1, 1)))
+
+
 def clean_parts(row: dict) -> dict:
     """Aggregates as Decimal/int with 0 for empty sums (SQL SUM of nothing is NULL)."""
     out = {}
-    for key in parts(dt.date.today()):
+    for key in PART_NAMES:
         value = row.get(key)
         if key in ("value", "outside", "large_value", "emerging_value"):
             out[key] = quantize(Decimal(value)) if value is not None else Decimal("0.00")

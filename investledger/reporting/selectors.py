@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 from urllib.parse import urlencode
 
 from django.db.models import Count, Sum
@@ -27,12 +28,17 @@ from investledger.reporting.cohort import Cohort, frame
 SUMMED = ("value", "outside", "large_value", "emerging_value")
 
 
+@lru_cache(maxsize=1)
+def _ledger_base() -> str:
+    try:
+        return reverse("projects:project_list")
+    except NoReverseMatch:  # the ledger pages are served under /projects/ (config/urls.py)
+        return "/projects/"
+
+
 def ledger_url(cohort: Cohort | None = None, **extra) -> str:
     """The ledger page filtered to a cohort and to `extra` filters (ProjectFilterSet names)."""
-    try:
-        base = reverse("projects:project_list")
-    except NoReverseMatch:
-        base = "/projects/"
+    base = _ledger_base()
     params = dict(cohort.ledger_params()) if cohort else {}
     params.update({k: v for k, v in extra.items() if v is not None})
     return f"{base}?{urlencode(params, doseq=True)}" if params else base
@@ -265,7 +271,9 @@ class RankLine:
     rank: int = 0
 
 
-def ranking(user, cohort: Cohort, as_of: dt.date, children: list[Area], totals, base=None) -> list[RankLine]:
+def ranking(
+    user, cohort: Cohort, as_of: dt.date, children: list[Area], totals, base=None, funds=None
+) -> list[RankLine]:
     """Rank areas by the bureau's scoring formula (reporting.RankingWeight, edited in the admin).
 
     Each weighted metric gives points from 0 to 100: a rate gives its percentage, an amount or a count
@@ -275,16 +283,23 @@ def ranking(user, cohort: Cohort, as_of: dt.date, children: list[Area], totals, 
 
     weights = RankingWeight.formula()
     cohort_text = cohort.describe()
+    keys = {key for key, _w in weights}
+    projects = frame(user, cohort, as_of, base)
+    if funds is None and "funds_in_place_rate" in keys:
+        funds = funds_for_areas(user, cohort, as_of, children, totals, base)
+    funds = {area.pk: metrics.ratio(f, v) for area, f, v in funds} if funds is not None else {}
+    issues = sources.issue_resolution_by_area(projects, as_of, children) if "issue_resolution_rate" in keys else None
+    issues = {pk: metrics.ratio(n, d) for pk, (n, d) in issues.items()} if issues is not None else {}
     raw: dict[int, dict[str, Decimal | None]] = {}
     for child in children:
-        child_cohort = cohort.with_area(child)
         values = {}
         for key, _weight in weights:
-            metric = metrics.REGISTRY[key]
-            if metric.compute is None:
-                values[key] = totals[child.pk].figure(key, cohort_text, as_of).value
+            if key == "funds_in_place_rate":
+                values[key] = funds.get(child.pk)
+            elif key == "issue_resolution_rate":
+                values[key] = issues.get(child.pk)
             else:
-                values[key] = metric.compute(user, child_cohort, as_of, base).value
+                values[key] = totals[child.pk].figure(key, cohort_text, as_of).value
         raw[child.pk] = values
     best = {key: max((raw[c.pk][key] or Decimal("0") for c in children), default=Decimal("0")) for key, _w in weights}
     lines = []

@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from django.apps import apps
 from django.db import connection
-from django.db.models import Count, DecimalField, F, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, DecimalField, OuterRef, Q, Subquery, Sum
 
 from investledger.core import clock
 from investledger.core.money import quantize
@@ -141,14 +141,36 @@ def issues_of(projects):
 
 
 def issue_resolution(projects, as_of: dt.date) -> tuple[int, int] | None:
-    """(issues closed within their deadline, issues whose resolve deadline fell by `as_of`)."""
+    """(issues closed within their deadline, issues due by `as_of`), by the issue register's own rule."""
     issues = issues_of(projects)
     if issues is None:
         return None
-    due = Q(resolve_by__lte=as_of)
-    in_time = due & Q(closed_on__isnull=False, closed_on__lte=as_of) & Q(closed_on__lte=F("resolve_by"))
-    agg = issues.aggregate(due=Count("pk", filter=due), in_time=Count("pk", filter=in_time))
-    return agg["in_time"] or 0, agg["due"] or 0
+    from investledger.escalation.selectors import issue_resolution_rate
+
+    rate = issue_resolution_rate(issues, as_of)
+    return rate.closed_in_time, rate.due
+
+
+def issue_resolution_by_area(projects, as_of: dt.date, areas) -> dict[int, tuple[int, int]] | None:
+    """Issue resolution per area (with sub-areas) for `areas`, by the register's own rule.
+
+    One query finds the host areas that have issues due; the rule then runs only for the areas above
+    them, so a ledger with few issues costs one query, whatever the number of areas.
+    """
+    issues = issues_of(projects)
+    if issues is None:
+        return None
+    from investledger.escalation.selectors import issue_resolution_rate
+
+    hosts = set(issues.filter(resolve_by__lte=as_of).values_list("project__host_area__path", flat=True).distinct())
+    out = {}
+    for area in areas:
+        if any(path.startswith(area.path) for path in hosts):
+            rate = issue_resolution_rate(issues.filter(project__host_area__path__startswith=area.path), as_of)
+            out[area.pk] = (rate.closed_in_time, rate.due)
+        else:
+            out[area.pk] = (0, 0)
+    return out
 
 
 def overdue_issues(projects, as_of: dt.date):
