@@ -170,7 +170,7 @@ class TestFilters:
         assert row["contract_value_cny"] == "200000000.00"
 
     def test_the_list_costs_the_same_number_of_queries_for_any_page_size(self, reference_data, personas):
-        for n in range(12):
+        for _ in range(12):
             make_project(area=reference_data.north, sector=reference_data.ev, event=reference_data.event)
         client = client_for(personas.officer_north)
         client.get("/api/projects/?page_size=1")  # loads the role assignments cached on the user
@@ -225,7 +225,9 @@ class TestCreate:
         assert not Project.objects.exists()
 
     def test_it_converts_a_foreign_amount_at_the_given_rate(self, reference_data, personas):
-        body = new_project_body(reference_data, currency="USD", fx_rate="7.1", fx_date="2025-01-02", contract_value="100")
+        body = new_project_body(
+            reference_data, currency="USD", fx_rate="7.1", fx_date="2025-01-02", contract_value="100"
+        )
         response = client_for(personas.admin).post("/api/projects/", body, format="json")
         assert response.status_code == 201, response.content
         assert response.json()["contract_value_cny"] == "710.00"
@@ -254,7 +256,9 @@ class TestUpdate:
     def test_it_saves_an_edit_and_bumps_the_version(self, personas, ledger):
         project = ledger["north"]
         response = client_for(personas.officer_north).patch(
-            f"/api/projects/{project.pk}/", {"name": "North battery plant II", "version": project.version}, format="json"
+            f"/api/projects/{project.pk}/",
+            {"name": "North battery plant II", "version": project.version},
+            format="json",
         )
         assert response.status_code == 200, response.content
         assert response.json()["version"] == project.version + 1
@@ -371,7 +375,9 @@ class TestSideState:
 class TestSignings:
     @pytest.fixture
     def expo(self):
-        return SigningEvent.objects.create(name="投洽会", name_en="Investment fair", kind="expo", date=dt.date(2024, 9, 8))
+        return SigningEvent.objects.create(
+            name="投洽会", name_en="Investment fair", kind="expo", date=dt.date(2024, 9, 8)
+        )
 
     def test_a_re_signing_is_recorded_but_adds_no_amount(self, personas, ledger, expo):
         project = ledger["north"]
@@ -415,4 +421,6 @@ class TestSignings:
         assert response.status_code == 403
 
     def test_signings_of_a_project_outside_the_scope_are_not_found(self, personas, ledger):
-        assert client_for(personas.officer_south).get(f"/api/projects/{ledger['north'].pk}/signings/").status_code == 404
+        assert (
+            client_for(personas.officer_south).get(f"/api/projects/{ledger['north'].pk}/signings/").status_code == 404
+        )
