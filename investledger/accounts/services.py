@@ -18,6 +18,7 @@ from investledger.core.access import Role
 from investledger.core.models import AuditEntry
 
 AUDITED_FIELDS = ("username", "display_name", "first_name", "last_name", "email", "language", "unit_id", "is_active")
+EDITABLE_FIELDS = {"username", "display_name", "first_name", "last_name", "email", "language", "unit"}
 
 
 def user_snapshot(user: User) -> dict:
@@ -85,7 +86,7 @@ def user_update(*, user: User, fields: dict, roles: list[dict] | None = None, au
     locked = User.objects.select_for_update().get(pk=user.pk)
     before = user_snapshot(locked)
     for name, value in fields.items():
-        if name not in AUDITED_FIELDS or name == "is_active":
+        if name not in EDITABLE_FIELDS:
             raise ValueError(f"{name} is not changed through user_update")
         setattr(locked, name, value)
     locked.full_clean(exclude=["password"])

@@ -29,6 +29,8 @@ class ChangeSerializer(serializers.Serializer):
 
 class HistoryItemSerializer(serializers.Serializer):
     id = serializers.IntegerField()
+    record = serializers.CharField()
+    object_id = serializers.CharField()
     timestamp = serializers.DateTimeField()
     actor = serializers.CharField(source="actor_name")
     source = serializers.CharField()

@@ -38,6 +38,8 @@ class FieldChange:
 @dataclass
 class HistoryItem:
     id: int
+    record: str  # app_label.model of the changed record
+    object_id: str
     timestamp: dt.datetime
     actor_name: str
     source: str
@@ -252,6 +254,8 @@ def describe(entries) -> list[HistoryItem]:
         items.append(
             HistoryItem(
                 id=entry.pk,
+                record=f"{entry.content_type.app_label}.{entry.content_type.model}",
+                object_id=entry.object_id,
                 timestamp=entry.timestamp,
                 actor_name=entry.actor_name,
                 source=entry.source,
