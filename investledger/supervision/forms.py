@@ -65,6 +65,11 @@ class DelayReasonForm(VersionedForm):
     )
 
 
+class ReplanForm(VersionedForm):
+    planned_date = forms.DateField(label=_("New planned date"), widget=DateInput())
+    reason = forms.CharField(label=_("Why the plan changes"), max_length=500)
+
+
 class VerifyForm(VersionedForm):
     decision = forms.ChoiceField(
         label=_("Decision"), choices=[("accept", _("Accept evidence")), ("reject", _("Reject evidence"))]

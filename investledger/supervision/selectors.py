@@ -160,9 +160,7 @@ def projects_at_risk(user, *, area=None, as_of: dt.date | None = None, limit: in
 # --- Reporting periods -----------------------------------------------------------------------------
 
 
-def default_report_period(length: int, grace_days: int, today: dt.date | None = None) -> dt.date:
-    """The period officers are filling in now: the last one ended, while its grace days run, else the current one."""
+def default_report_period(length: int, today: dt.date | None = None) -> dt.date:
+    """The period officers fill in now: the last one that has ended (a report covers a whole period)."""
     today = today or clock.today()
-    current = periods.period_start(today, length)
-    previous = periods.add_months(current, -length)
-    return previous if today <= periods.period_due(previous, length, grace_days) else current
+    return periods.add_months(periods.period_start(today, length), -length)

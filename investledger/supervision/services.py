@@ -348,6 +348,34 @@ def milestone_set_delay_reason(*, milestone: Milestone, reason: str, expected_ve
 
 
 @transaction.atomic
+def milestone_replan(
+    *, milestone: Milestone, planned_date, reason: str, expected_version: int | None = None
+) -> Milestone:
+    """Move an open milestone's planned date (调整计划), with the reason, which the audit entry keeps."""
+    locked = Milestone.objects.select_for_update().select_related("project").get(pk=milestone.pk)
+    _check_version(locked, expected_version)
+    reason = (reason or "").strip()
+    errors = {}
+    if locked.is_met:
+        errors["planned_date"] = _("The milestone is met; its plan can no longer change.")
+    if planned_date is None:
+        errors["planned_date"] = _("Give the new planned date.")
+    if not reason:
+        errors["reason"] = _("Say why the plan changes.")
+    if errors:
+        raise ValidationError(errors)
+    before = audit.snapshot(locked)
+    locked.planned_date = planned_date
+    if audit.diff(before, audit.snapshot(locked)):
+        locked.version += 1
+        locked.save(update_fields=["planned_date", "version", "updated"])
+        audit.record(locked, AuditEntry.Kind.UPDATE, before=before, message=reason)
+        _after_change(locked.project)
+    milestone.__dict__.update(locked.__dict__)
+    return locked
+
+
+@transaction.atomic
 def milestone_verify(
     *, milestone: Milestone, accept: bool, comment: str = "", by=None, expected_version: int | None = None
 ) -> Milestone:
@@ -478,8 +506,9 @@ def project_facts(project: Project, as_of) -> rules.ProjectFacts:
         stage=project.stage,
         reporting_from=project.signed_on or timezone.localdate(project.created),
         contract_value_cny=project.contract_value_cny,
-        planned_start=project.planned_start or planned.get(MilestoneKind.STARTED),
-        planned_completion=project.planned_completion or planned.get(MilestoneKind.COMPLETED),
+        # The milestone plan carries the project's own dates, and any replanning since.
+        planned_start=planned.get(MilestoneKind.STARTED) or project.planned_start,
+        planned_completion=planned.get(MilestoneKind.COMPLETED) or project.planned_completion,
         milestones=[
             rules.MilestoneFacts(
                 kind=m.kind,

@@ -8,6 +8,7 @@ urlpatterns = [
     path("projects/<int:pk>/milestones/", views.project_milestones, name="project_milestones"),
     path("milestones/<int:pk>/record/", views.milestone_record, name="milestone_record"),
     path("milestones/<int:pk>/reason/", views.milestone_reason, name="milestone_reason"),
+    path("milestones/<int:pk>/replan/", views.milestone_replan, name="milestone_replan"),
     path("milestones/<int:pk>/verify/", views.milestone_verify, name="milestone_verify"),
     path("evidence/<int:pk>/", views.evidence_download, name="evidence_download"),
     path("reports/", views.report_batch, name="report_batch"),

@@ -28,6 +28,7 @@ from investledger.supervision.forms import (
     DelayReasonForm,
     InspectionForm,
     MilestoneRecordForm,
+    ReplanForm,
     ReportFormSet,
     VerifyForm,
 )
@@ -76,6 +77,7 @@ def _milestones_page(request, project: Project, bound: dict | None = None, statu
     milestones = list(project.milestones.prefetch_related("files").select_related("verified_by", "project"))
     can_report = _allowed(Project.objects, user, Action.REPORT, project.pk)
     can_verify = _allowed(Project.objects, user, Action.VERIFY, project.pk)
+    can_replan = _allowed(Project.objects, user, Action.CHANGE, project.pk)
     forecasts = selectors.forecast_milestones(milestones)
     rows = []
     for m in milestones:
@@ -96,8 +98,10 @@ def _milestones_page(request, project: Project, bound: dict | None = None, statu
                 ),
                 "reason_form": forms.get("reason")
                 or DelayReasonForm(initial={"version": m.version, "reason": m.delay_reason}, prefix=f"r{m.pk}"),
+                "replan_form": forms.get("replan")
+                or ReplanForm(initial={"version": m.version, "planned_date": m.planned_date}, prefix=f"p{m.pk}"),
                 "verify_form": forms.get("verify") or VerifyForm(initial={"version": m.version}, prefix=f"v{m.pk}"),
-                "open_form": bool(forms),
+                "open": next(iter(forms), ""),
                 "can_verify_now": can_verify and m.evidence_status == EvidenceStatus.PENDING,
             }
         )
@@ -109,6 +113,7 @@ def _milestones_page(request, project: Project, bound: dict | None = None, statu
         "rows": rows,
         "can_report": can_report,
         "can_verify": can_verify,
+        "can_replan": can_replan,
         "current": next((h for h in history if h.is_current), None),
         "history": history,
         "reports": ProgressReport.objects.filter(project=project).order_by("-period")[:12],
@@ -192,6 +197,29 @@ def milestone_reason(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+def milestone_replan(request: HttpRequest, pk: int) -> HttpResponse:
+    milestone = _milestone_for(request, pk, Action.CHANGE)
+    form = ReplanForm(request.POST, prefix=f"p{pk}")
+    if form.is_valid():
+        try:
+            services.milestone_replan(
+                milestone=milestone,
+                planned_date=form.cleaned_data["planned_date"],
+                reason=form.cleaned_data["reason"],
+                expected_version=form.cleaned_data["version"],
+            )
+        except services.EditConflict:
+            form.add_error(None, _conflict_message())
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Planned date changed."))
+            return _back(milestone)
+    return _milestones_page(request, milestone.project, {milestone.pk: {"replan": form}}, status=400)
+
+
+@login_required
+@require_POST
 def milestone_verify(request: HttpRequest, pk: int) -> HttpResponse:
     milestone = _milestone_for(request, pk, Action.VERIFY)
     form = VerifyForm(request.POST, prefix=f"v{pk}")
@@ -257,7 +285,7 @@ def report_batch(request: HttpRequest, period: str | None = None) -> HttpRespons
     length, grace = rule_set.param("report_period_months"), rule_set.param("report_grace_days")
     today = clock.today()
     if period is None:
-        start = selectors.default_report_period(length, grace, today)
+        start = selectors.default_report_period(length, today)
         return redirect("supervision:report_batch_period", period=f"{start:%Y-%m}")
     try:
         start = periods.parse_period(period)
