@@ -18,7 +18,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import ngettext
 from PIL import Image, UnidentifiedImageError
 
 from investledger.core import access, audit, clock
@@ -302,11 +302,18 @@ def _tell_raiser(issue: Issue, subject: str, text: str, what: str) -> None:
 
 # --- Escalation ---------------------------------------------------------------------------------
 
-STEP_REASON = {
-    Step.RESPOND: gettext_lazy("No response by %(deadline)s (%(days)s working days after it was raised)"),
-    Step.ASSESS: gettext_lazy("No assessment by %(deadline)s (%(days)s working days after it was raised)"),
-    Step.RESOLVE: gettext_lazy("Not resolved by %(deadline)s (%(days)s working days after it was raised)"),
-}
+
+def _reason(step: str, deadline: dt.date, days: int) -> str:
+    """Why an issue climbed, in the words the history and the e-mails show."""
+    after = ngettext("%(days)s working day after it was raised", "%(days)s working days after it was raised", days) % {
+        "days": days
+    }
+    text = {
+        Step.RESPOND: _("No response by %(deadline)s (%(after)s)"),
+        Step.ASSESS: _("No assessment by %(deadline)s (%(after)s)"),
+        Step.RESOLVE: _("Not resolved by %(deadline)s (%(after)s)"),
+    }[step]
+    return text % {"deadline": deadline.isoformat(), "after": after}
 
 
 def missed_steps(issue: Issue, as_of: dt.date, calendar: WorkCalendar) -> list[str]:
@@ -360,9 +367,7 @@ def _escalate_one(pk: int, as_of: dt.date, calendar: WorkCalendar) -> list[Escal
             continue
         before = audit.snapshot(issue)
         deadline = issue.deadline(step)
-        reason = str(
-            STEP_REASON[step] % {"deadline": deadline.isoformat(), "days": calendar.between(issue.raised_on, deadline)}
-        )
+        reason = _reason(step, deadline, calendar.between(issue.raised_on, deadline))
         escalation = EscalationStep.objects.create(
             issue=issue,
             from_level=issue.level,

@@ -1,0 +1,54 @@
+"""The issue list and an escalated issue in a real Chromium (screenshots under /tmp)."""
+
+import pytest
+
+from investledger.core import clock
+from investledger.core.audit import audit_context
+from investledger.core.testing import PASSWORD
+from investledger.escalation import services
+
+from .helpers import FRI, THU, raise_issue, scan
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def login(page, live_server, username):
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    with page.expect_navigation():
+        page.click("form[method=post] button[type=submit]:has-text('Log in')")
+    assert "/accounts/login/" not in page.url, "login failed"
+
+
+def test_the_issue_list_and_an_escalated_issue_render(
+    page, live_server, reference_data, park_project, south_project, personas
+):
+    escalated = raise_issue(park_project, reference_data.power, on=THU, title="110 kV line connection delayed")
+    raise_issue(south_project, reference_data.bureau, on=FRI, title="Land pre-approval pending", category="land")
+    closed = raise_issue(
+        south_project, reference_data.power, on=THU, title="Temporary water for the site", category="water"
+    )
+    with clock.frozen_at(FRI), audit_context(actor=personas.officer_south, source="test"):
+        services.issue_close(issue=closed, by=personas.officer_south, resolution="Connected on Friday.")
+    scan(escalated.assess_by.replace(day=escalated.assess_by.day + 1))  # missed respond and assess: bureau
+
+    login(page, live_server, "admin")
+    page.goto(f"{live_server.url}/escalation/issues/")
+    page.wait_for_selector("#issue-table")
+    assert page.locator("#issue-table tbody tr").count() == 3
+    assert page.locator("#issue-table .badge.level-bureau").count() == 1
+    page.screenshot(path="/tmp/escalation-issue-list.png", full_page=True)
+
+    page.goto(f"{live_server.url}/escalation/issues/{escalated.pk}/")
+    page.wait_for_selector("#escalation-steps")
+    assert page.locator("#escalation-steps li").count() == 2
+    assert "City bureau" in page.locator("#issue-level").inner_text()
+    assert page.locator(".ladder li.current").inner_text().startswith("3")
+    page.screenshot(path="/tmp/escalation-issue-detail.png", full_page=True)
+
+    # The filter form submits itself when a select changes (no inline script: CSP).
+    page.goto(f"{live_server.url}/escalation/issues/")
+    page.select_option("#id_level", "3")
+    page.wait_for_url("**level=3**")
+    assert page.locator("#issue-table tbody tr").count() == 1
