@@ -68,12 +68,18 @@ class HistoryViewSet(viewsets.ViewSet):
         if not sep or not label or not pk:
             raise ValidationError({"object": _("Name the record as app_label.model:id, e.g. projects.project:12.")})
         if label in ("project", "projects.project"):
-            return self.project(request, pk=pk)
+            return self._project(request, pk)
         return self._answer(request, object_entries_for(request.user, label, pk))
 
-    @extend_schema(responses=HistoryItemSerializer(many=True))
-    @action(detail=False, url_path=r"project/(?P<pk>[^/.]+)")
-    def project(self, request, pk=None):
+    @extend_schema(
+        parameters=[OpenApiParameter("project_id", int, OpenApiParameter.PATH)],
+        responses=HistoryItemSerializer(many=True),
+    )
+    @action(detail=False, url_path=r"project/(?P<project_id>[0-9]+)")
+    def project(self, request, project_id=None):
+        return self._project(request, project_id)
+
+    def _project(self, request, pk):
         from investledger.core.views_history import _check_project
 
         if not str(pk).isdigit():

@@ -1,0 +1,163 @@
+"""Security settings: production checks, log-in throttling, CSRF, CSP and the other response headers."""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from investledger.core.testing import PASSWORD, make_project
+
+MANAGE = Path(settings.PROJECT_DIR) / "manage.py"
+
+
+def production_env(**extra):
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    }
+    env.update(
+        INVESTLEDGER_PRODUCTION="1",
+        SECRET_KEY=secrets.token_urlsafe(60),
+        ALLOWED_HOSTS="example.org",
+        INVESTLEDGER_DATA_DIR=os.environ.get("INVESTLEDGER_DATA_DIR", str(Path(settings.DATA_DIR))),
+    )
+    env.update(extra)
+    return env
+
+
+def run_manage(*args, env):
+    return subprocess.run(
+        [sys.executable, str(MANAGE), *args], env=env, capture_output=True, text=True, timeout=300, check=False
+    )
+
+
+def test_the_production_settings_pass_the_deployment_security_checks():
+    result = run_manage("check", "--deploy", "--tag", "security", "--fail-level", "WARNING", env=production_env())
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_whole_deployment_check_is_clean():
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=production_env())
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    env = production_env()
+    del env["SECRET_KEY"]
+    result = run_manage("check", env=env)
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_production_refuses_a_short_or_development_secret_key():
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=production_env(SECRET_KEY="short"))
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stdout + result.stderr
+
+
+@pytest.mark.django_db
+def test_five_wrong_passwords_lock_the_account_out(personas, settings):
+    settings.AXES_ENABLED = True
+    url = reverse("accounts:login")
+    client = Client(REMOTE_ADDR="203.0.113.7")
+    for _attempt in range(settings.AXES_FAILURE_LIMIT - 1):
+        response = client.post(url, {"username": "officer_north", "password": "wrong password"})
+        assert response.status_code == 200
+        assert not response.wsgi_request.user.is_authenticated
+    locked = client.post(url, {"username": "officer_north", "password": "still wrong"})
+    assert locked.status_code == 429
+    # Even the right password is refused now, from that address.
+    after = client.post(url, {"username": "officer_north", "password": PASSWORD})
+    assert after.status_code == 429
+    assert "Too many failed log-in attempts" in after.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_right_password_signs_in_and_resets_the_count(personas, settings):
+    url = reverse("accounts:login")
+    client = Client(REMOTE_ADDR="203.0.113.8")
+    for _attempt in range(settings.AXES_FAILURE_LIMIT - 1):
+        client.post(url, {"username": "officer_south", "password": "wrong"})
+    response = client.post(url, {"username": "officer_south", "password": PASSWORD})
+    assert response.status_code == 302
+    client.post(reverse("accounts:logout"))
+    response = client.post(url, {"username": "officer_south", "password": "wrong"})
+    assert response.status_code == 200  # counting starts again
+
+
+@pytest.mark.django_db
+def test_forms_refuse_a_post_without_the_csrf_token(personas):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(personas.admin)
+    response = client.post(reverse("accounts:user_token_revoke", args=[personas.officer_north.pk]))
+    assert response.status_code == 403
+    page = client.get(reverse("accounts:user_edit", args=[personas.officer_north.pk]))
+    token = page.cookies["csrftoken"].value
+    response = client.post(
+        reverse("accounts:user_token_revoke", args=[personas.officer_north.pk]), {"csrfmiddlewaretoken": token}
+    )
+    assert response.status_code == 302
+
+
+@pytest.mark.django_db
+def test_the_login_form_refuses_a_post_without_the_csrf_token(personas):
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(reverse("accounts:login"), {"username": "admin", "password": PASSWORD})
+    assert response.status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_api_refuses_session_writes_without_the_csrf_token_but_takes_tokens(personas, reference_data):
+    project = make_project(area=reference_data.north, sector=reference_data.ev)
+    client = APIClient(enforce_csrf_checks=True)
+    client.force_login(personas.officer_north)
+    response = client.patch(f"/api/projects/{project.pk}/", {"planned_jobs": 5, "version": project.version})
+    assert response.status_code == 403
+    assert "CSRF" in response.content.decode()
+    from rest_framework.authtoken.models import Token
+
+    token_client = APIClient(enforce_csrf_checks=True)
+    token_client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=personas.officer_north).key}")
+    response = token_client.patch(
+        f"/api/projects/{project.pk}/", {"planned_jobs": 5, "version": project.version}, format="json"
+    )
+    assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_pages_carry_a_content_security_policy_without_inline_code(personas):
+    client = Client()
+    client.force_login(personas.admin)
+    for url in (reverse("accounts:login"), reverse("accounts:user_list"), reverse("core:ledger_as_of")):
+        response = client.get(url)
+        policy = response.headers.get("Content-Security-Policy", "")
+        directives = dict((d.strip().split(" ", 1) + [""])[:2] for d in policy.split(";") if d.strip())
+        assert directives["default-src"] == "'self'", url
+        assert "'unsafe-inline'" not in directives.get("script-src", "'self'")
+        assert "'unsafe-inline'" not in directives.get("style-src", "'self'")
+        assert directives["frame-ancestors"] == "'none'"
+
+
+@pytest.mark.django_db
+def test_pages_carry_the_other_protective_headers(personas):
+    response = Client().get(reverse("accounts:login"))
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+    assert response.headers["X-Request-ID"]
+
+
+@pytest.mark.django_db
+def test_the_session_cookie_is_out_of_reach_of_scripts(personas):
+    client = Client()
+    response = client.post(reverse("accounts:login"), {"username": "admin", "password": PASSWORD})
+    assert response.status_code == 302
+    assert response.cookies[settings.SESSION_COOKIE_NAME]["httponly"]
