@@ -54,6 +54,7 @@ class EventListView(ObjectListView):
 
     def filterset_ready(self, filterset):
         form = filterset.form
+        form.fields["kind"].widget.choices = [("", _("All"))] + list(form.fields["kind"].widget.choices)[1:]
         for name in ("date_from", "date_to"):
             form.fields[name].widget.input_type = "date"
         for field in form.fields.values():

@@ -49,6 +49,10 @@ class InvestorListView(ObjectListView):
         return with_project_totals(Investor.objects.visible_to(user), user)
 
     def filterset_ready(self, filterset):
+        fields = filterset.form.fields
+        for name in ("origin", "ownership"):
+            fields[name].widget.choices = [("", _("All"))] + list(fields[name].widget.choices)[1:]
+        fields["fortune_global_500"].widget.choices = [("", _("All")), ("true", _("Yes")), ("false", _("No"))]
         for field in filterset.form.fields.values():
             field.widget.attrs.setdefault(
                 "class",

@@ -17,6 +17,15 @@ from investledger.projects.models import Project
 from investledger.reference.models import Area, Sector, Unit
 
 
+class AmountInput(forms.TextInput):
+    """Shows a stored amount with thousands separators, as people read and type it."""
+
+    def format_value(self, value):
+        if isinstance(value, Decimal):
+            return f"{value:,.2f}"
+        return super().format_value(value)
+
+
 class AmountField(forms.DecimalField):
     """A non-negative amount as people type it: "1,500,000,000" or "1500000000.00"."""
 
@@ -29,8 +38,8 @@ class AmountField(forms.DecimalField):
         kwargs.setdefault("max_digits", 20)
         kwargs.setdefault("decimal_places", 2)
         kwargs.setdefault("min_value", Decimal("0"))
+        kwargs.setdefault("widget", AmountInput)
         super().__init__(**kwargs)
-        self.widget.input_type = "text"
         self.widget.attrs.setdefault("inputmode", "decimal")
 
     def to_python(self, value):
@@ -148,7 +157,7 @@ class ProjectForm(StyledFormMixin, forms.ModelForm):
         self.user = user
         # A district officer may only place projects in the areas (and sub-areas) they answer for.
         self.fields["host_area"].queryset = Area.objects.filter(access.area_q(user, action)).order_by("path")
-        self.fields["host_area"].label_from_instance = _area_label
+        self.fields["host_area"].label_from_instance = area_label
         self.fields["host_area"].error_messages["invalid_choice"] = _(
             "Choose a host area you are responsible for; that area is not one of them."
         )
@@ -192,8 +201,9 @@ class ProjectForm(StyledFormMixin, forms.ModelForm):
         return fields, m2m
 
 
-def _area_label(area) -> str:
-    return f"{'— ' * area.depth}{area.label}"
+def area_label(area) -> str:
+    """An area in a choice list, indented by its depth (ideographic spaces survive in <option> text)."""
+    return "\u3000" * area.depth + area.label
 
 
 class ProjectCreateForm(ProjectForm):

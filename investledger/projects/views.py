@@ -23,7 +23,7 @@ from investledger.core.views import ObjectListView, add_validation_error, allowe
 from investledger.investors.models import Investor
 from investledger.projects import services
 from investledger.projects.filtersets import ProjectFilterSet
-from investledger.projects.forms import ProjectCreateForm, ProjectEditForm, SideStateForm, SigningForm
+from investledger.projects.forms import ProjectCreateForm, ProjectEditForm, SideStateForm, SigningForm, area_label
 from investledger.projects.models import Project
 from investledger.reference.models import Area
 
@@ -64,9 +64,17 @@ class ProjectListView(ObjectListView):
             if scoped.exists():
                 form.fields["area"].queryset = scoped
         form.fields["area"].queryset = form.fields["area"].queryset.order_by("path")
-        form.fields["area"].label_from_instance = lambda a: f"{'— ' * a.depth}{a.label}"
+        form.fields["area"].label_from_instance = area_label
         form.fields["investor"].queryset = Investor.objects.visible_to(user).order_by("name")
-        form.fields["stage"].widget = forms.CheckboxSelectMultiple(choices=form.fields["stage"].choices)
+        form.fields["stage"].widget = forms.CheckboxSelectMultiple(
+            choices=form.fields["stage"].choices, attrs={"class": "form-check-input"}
+        )
+        for name in ("area", "sector", "event", "investor"):
+            form.fields[name].empty_label = _("All")
+        for name in ("side_state", "agreement_type"):
+            form.fields[name].widget.choices = [("", _("All"))] + list(form.fields[name].widget.choices)[1:]
+        for name in ("strategic_emerging", "large"):
+            form.fields[name].widget.choices = [("", _("All")), ("true", _("Yes")), ("false", _("No"))]
         for name in ("signed_from", "signed_to"):
             form.fields[name].widget.input_type = "date"
         for name in ("value_min", "value_max"):
