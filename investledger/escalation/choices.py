@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class IssueCategory(models.TextChoices):
@@ -16,19 +17,19 @@ class IssueCategory(models.TextChoices):
 
 
 class IssueStatus(models.TextChoices):
-    OPEN = "open", _("Open")
-    RESPONDED = "responded", _("Responded")
-    ASSESSED = "assessed", _("Assessed")
-    CLOSED = "closed", _("Closed (resolved)")
+    OPEN = "open", pgettext_lazy("issue status", "Open")
+    RESPONDED = "responded", pgettext_lazy("issue status", "Responded")
+    ASSESSED = "assessed", pgettext_lazy("issue status", "Assessed")
+    CLOSED = "closed", pgettext_lazy("issue status", "Closed (resolved)")
 
 
 class Level(models.IntegerChoices):
     """Who holds an issue. It climbs one level each time a deadline passes."""
 
-    UNIT = 1, _("Responsible unit")
-    DISTRICT = 2, _("District")
-    BUREAU = 3, _("City bureau")
-    LEADER = 4, _("City leader")
+    UNIT = 1, pgettext_lazy("escalation level", "Responsible unit")
+    DISTRICT = 2, pgettext_lazy("escalation level", "District")
+    BUREAU = 3, pgettext_lazy("escalation level", "City bureau")
+    LEADER = 4, pgettext_lazy("escalation level", "City leader")
 
 
 class Step(models.TextChoices):

@@ -286,6 +286,16 @@ class EscalationStep(BaseModel):
     def __str__(self) -> str:
         return f"{self.issue.reference}: {self.get_from_level_display()} → {self.get_to_level_display()}"
 
+    @property
+    def reason_text(self) -> str:
+        """The reason in the reader's language (`reason` keeps the words recorded at the time)."""
+        text = {
+            Step.RESPOND: _("No response by %(deadline)s"),
+            Step.ASSESS: _("No assessment by %(deadline)s"),
+            Step.RESOLVE: _("Not resolved by %(deadline)s"),
+        }[self.missed_step]
+        return str(text) % {"deadline": self.missed_deadline.isoformat()}
+
 
 # --- Supervision notices ------------------------------------------------------------------------
 

@@ -52,3 +52,17 @@ def test_the_issue_list_and_an_escalated_issue_render(
     page.select_option("#id_level", "3")
     page.wait_for_url("**level=3**")
     assert page.locator("#issue-table tbody tr").count() == 1
+
+
+def test_an_escalated_issue_reads_in_chinese(page, live_server, reference_data, park_project, personas):
+    issue = raise_issue(park_project, reference_data.power, on=THU, title="110千伏专线接入滞后")
+    scan(issue.respond_by + (issue.assess_by - issue.respond_by))  # missed the response: district
+
+    login(page, live_server, "unit_power")
+    page.goto(f"{live_server.url}/escalation/issues/{issue.pk}/")
+    with page.expect_navigation():
+        page.click("button[data-language=zh-hans]")
+    page.wait_for_selector("#escalation-steps")
+    assert "区县" in page.locator("#issue-level").inner_text()
+    assert "答复" in page.content() and "升级记录" in page.content()
+    page.screenshot(path="/tmp/escalation-issue-detail-zh.png", full_page=True)
