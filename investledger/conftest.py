@@ -8,6 +8,12 @@ import pytest
 from investledger.core.testing import Personas, build_reference_data
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """The personas' passwords are hashed with a fast hasher in tests; production keeps PBKDF2."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def reference_data(db):
     return build_reference_data()

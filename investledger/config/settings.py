@@ -152,6 +152,7 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns on every star
 # Front-end packages come from the npm registry at set-up (package.json) and are served from node_modules.
 NODE_MODULES = Path(os.environ.get("INVESTLEDGER_NODE_MODULES", PROJECT_DIR / "node_modules"))
 STATICFILES_DIRS = [
+    BASE_DIR / "static",
     ("vendor/echarts", NODE_MODULES / "echarts" / "dist"),
     ("vendor/bootstrap", NODE_MODULES / "bootstrap" / "dist"),
 ]
@@ -165,7 +166,7 @@ STORAGES = {
 }
 # Uploaded evidence lives outside the web root and is only served through views that check access.
 MEDIA_ROOT = Path(os.environ.get("INVESTLEDGER_MEDIA_ROOT", DATA_DIR / "uploads"))
-MEDIA_URL = None
+MEDIA_URL = "/uploads-are-not-served/"  # evidence is only served through access-checked views
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 

@@ -5,7 +5,6 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
 
-from investledger.core.access import project_q
 from investledger.projects.models import Signing
 
 LARGE = Decimal("1000000000")
@@ -34,7 +33,11 @@ class EventTotals:
 
 def counted_signings(event, user):
     """The event's signings that count, limited to projects the user may see."""
-    return Signing.objects.filter(event=event).filter(project_q(user, prefix="project"))
+    from investledger.projects.models import Project
+
+    # A subquery, not a join: the scope filter crosses to-many relations (contacts, units) that
+    # would repeat signings in the sums.
+    return Signing.objects.filter(event=event, project__in=Project.objects.visible_to(user).values("pk"))
 
 
 def event_totals(event, user) -> EventTotals:

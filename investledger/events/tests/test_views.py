@@ -77,11 +77,6 @@ class TestEventList:
         assert row(response, expo["event"]).ledger_count == 1
         assert row(response, expo["event"]).ledger_value == 3 * BN
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason="events.selectors.counted_signings filters through the involved-units join and repeats rows; "
-        "filtering on project__in=Project.objects.visible_to(user) fixes it",
-    )
     def test_event_detail_counts_a_project_once_for_a_responsible_unit(self, client, personas, expo, reference_data):
         with audit_context(source="test"):
             services.project_update(
