@@ -38,7 +38,18 @@ else:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
+# Our apps come first: where two catalogues translate the same text, the first app listed wins.
 INSTALLED_APPS = [
+    "investledger.core",
+    "investledger.accounts",
+    "investledger.reference",
+    "investledger.investors",
+    "investledger.events",
+    "investledger.projects",
+    "investledger.supervision",
+    "investledger.escalation",
+    "investledger.reporting",
+    "investledger.intake",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -56,16 +67,6 @@ INSTALLED_APPS = [
     "csp",
     "django_tasks",
     "django_tasks_db",
-    "investledger.core",
-    "investledger.accounts",
-    "investledger.reference",
-    "investledger.investors",
-    "investledger.events",
-    "investledger.projects",
-    "investledger.supervision",
-    "investledger.escalation",
-    "investledger.reporting",
-    "investledger.intake",
 ]
 
 MIDDLEWARE = [
