@@ -14,7 +14,8 @@
   function baseOption(spec) {
     return {
       animation: false,
-      tooltip: { trigger: spec.kind === "funnel" ? "item" : "axis" },
+      // Plain-text tooltips: HTML tooltips carry style attributes, which the CSP refuses.
+      tooltip: { trigger: spec.kind === "funnel" ? "item" : "axis", renderMode: "richText" },
       grid: { left: 8, right: 8, top: 36, bottom: 8, containLabel: true },
       legend: { top: 0 },
     };
