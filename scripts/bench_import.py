@@ -37,7 +37,9 @@ def generate(path: Path, rows: int) -> None:
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("签约项目")
     ws.append(["2022年重点项目集中签约清单"])
-    ws.append(["序号", "项目名称", "投资方", "所在区域", "产业领域", "签约额（亿元）", "签约日期", "计划开工日期", "项目简介"])
+    ws.append(
+        ["序号", "项目名称", "投资方", "所在区域", "产业领域", "签约额（亿元）", "签约日期", "计划开工日期", "项目简介"]
+    )
     for i in range(1, rows + 1):
         ws.append(
             [
@@ -65,9 +67,9 @@ def run_child(path: Path) -> dict:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    from investledger.core.audit import audit_context
     from django.contrib.auth import get_user_model
 
+    from investledger.core.audit import audit_context
     from investledger.core.testing import build_reference_data
     from investledger.intake import services
     from investledger.intake.models import ImportBatch
@@ -133,7 +135,10 @@ def main() -> None:
         if not path.exists():
             t = time.perf_counter()
             generate(path, rows)
-            print(f"generated {path.name} ({path.stat().st_size / 1e6:.1f} MB) in {time.perf_counter() - t:.1f}s", file=sys.stderr)
+            print(
+                f"generated {path.name} ({path.stat().st_size / 1e6:.1f} MB) in {time.perf_counter() - t:.1f}s",
+                file=sys.stderr,
+            )
         for db in databases:
             env = {
                 **os.environ,

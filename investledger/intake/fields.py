@@ -103,6 +103,7 @@ SIGNING_COLUMNS: tuple[Column, ...] = (
             "district",
             "location",
             "所属区域",
+            "所在区县",
         ),
         note="Required. A district, county, zone or park, in Chinese or English (drop-down).",
         width=18,

@@ -1019,9 +1019,7 @@ def _write(batch: ImportBatch, user, report) -> tuple[int, int, int]:
                 existing += 1
                 continue
             if area_id not in allowed:
-                raise ImportRefused(
-                    _("Row %(row)s: you may not import projects into this area.") % {"row": row.number}
-                )
+                raise ImportRefused(_("Row %(row)s: you may not import projects into this area.") % {"row": row.number})
             event = events[v["event_id"]]
             year = v["signed_on"].year if v.get("signed_on") else clock.today().year
             numbers[year] += 1

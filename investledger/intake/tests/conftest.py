@@ -12,3 +12,13 @@ def progress_in_tmp(settings, tmp_path):
     """Progress files of test imports stay out of the real data directory."""
     settings.DATA_DIR = tmp_path / "data"
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _media_url_for_the_live_server():
+    """MEDIA_URL = None (uploads are never served directly) breaks the live server's media handler,
+    which is built once per session; a prefix that no page links to keeps it working in tests."""
+    from django.test import override_settings
+
+    with override_settings(MEDIA_URL="/not-served/"):
+        yield

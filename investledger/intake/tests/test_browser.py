@@ -1,0 +1,73 @@
+"""Importing a Chinese signing list in a real Chromium: upload, mapping, preview, commit, ledger.
+
+Screenshots are saved under /tmp (intake-mapping.png, intake-preview.png, intake-committed.png).
+"""
+
+import pytest
+
+from investledger.core.testing import PASSWORD, make_investor, make_project
+from investledger.intake.tests.helpers import write_xlsx
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def login(page, live_server, username):
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    with page.expect_navigation():
+        page.press("#id_password", "Enter")
+    assert "/accounts/login/" not in page.url
+
+
+def test_an_officer_imports_a_chinese_signing_list(page, live_server, reference_data, personas, tmp_path, settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    make_project(
+        area=reference_data.north,
+        sector=reference_data.ev,
+        investor=make_investor("长安汽车"),
+        name="新能源汽车零部件产业园",
+        value="5000000000",
+        event=reference_data.event,
+    )
+    path = write_xlsx(
+        tmp_path / "2022智博会签约清单.xlsx",
+        [
+            ["序号", "项目名称", "投资方", "所在区县", "产业领域", "签约额（亿元）", "签约时间", "备注"],
+            [1, "智能网联汽车研发中心", "赛力斯集团", "北区", "智能网联新能源汽车", 35.5, "2022年8月22日", "重点"],
+            [2, "生物医药创新港", "华润医药", "北区园区", "生物医药", "12亿元", "2022/8/22", ""],
+            [3, "新能源汽车零部件产业园项目", "长安汽车", "北区", "智能网联新能源汽车", 50, "2022-08-22", ""],
+        ],
+        title="2022年智博会重点项目集中签约清单",
+    )
+    login(page, live_server, "officer_north")
+    page.goto(f"{live_server.url}/intake/")
+    page.set_input_files("#id_file", str(path))
+    page.fill("#id_source", "北区智博会")
+    page.select_option("#id_event", str(reference_data.event.pk))
+    page.click("#upload-form button[type=submit]")
+
+    page.wait_for_selector("#mapping-form")
+    assert page.locator("#id_col_1").input_value() == "name"
+    assert page.locator("#id_col_5").input_value() == "contract_value"
+    assert page.locator("#id_col_0").input_value() == ""
+    page.screenshot(path="/tmp/intake-mapping.png", full_page=True)
+    page.click("#mapping-form button[type=submit]")
+
+    page.wait_for_selector("#decisions-form")
+    assert "row 5, column 项目名称" in page.locator(".problems").inner_text()
+    assert page.locator("#commit-form button").is_disabled()
+    page.screenshot(path="/tmp/intake-preview.png", full_page=True)
+    page.check("#row5same")
+    page.click("#decisions-form button[type=submit]:not([name])")
+    page.wait_for_selector("#commit-form button:not([disabled])")
+    page.click("#commit-form button")
+
+    page.wait_for_selector(".alert-success")
+    assert "2 new projects" in page.locator(".alert-success").inner_text()
+    page.screenshot(path="/tmp/intake-committed.png", full_page=True)
+
+    page.goto(f"{live_server.url}/projects/")
+    ledger = page.locator("#ledger-table").inner_text()
+    assert "智能网联汽车研发中心" in ledger and "生物医药创新港" in ledger
+    assert ledger.count("新能源汽车零部件产业园") == 1
