@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
+from django.db.models.fields.files import FieldFile
 
 from investledger.core import clock
 from investledger.core.models import AuditEntry
@@ -63,6 +64,8 @@ def _jsonable(value):
         return str(value)
     if isinstance(value, (list, tuple)):
         return [_jsonable(v) for v in value]
+    if isinstance(value, FieldFile):
+        return value.name or None  # the stored file's name; its content is checked elsewhere
     return value
 
 
