@@ -55,7 +55,7 @@ SIGNING_COLUMNS: tuple[Column, ...] = (
         "Reference",
         type="reference",
         synonyms=("编号", "项目编码", "ref", "project reference", "project no", "项目代码"),
-        note="Leave empty for a new project. Filled in by the export: a row with a reference is that project.",
+        note=_("Leave empty for a new project. Filled in by the export: a row with a reference is that project."),
         width=14,
     ),
     Column(
@@ -64,7 +64,7 @@ SIGNING_COLUMNS: tuple[Column, ...] = (
         "Project name",
         required=True,
         synonyms=("项目", "名称", "name", "project", "project title", "签约项目", "项目全称"),
-        note="Required. The full project name as in the agreement.",
+        note=_("Required. The full project name as in the agreement."),
         width=40,
     ),
     Column(
@@ -83,7 +83,7 @@ SIGNING_COLUMNS: tuple[Column, ...] = (
             "company",
             "enterprise",
         ),
-        note="Required. The investing enterprise; a new name creates a new investor.",
+        note=_("Required. The investing enterprise; a new name creates a new investor."),
         width=30,
     ),
     Column(
@@ -105,7 +105,7 @@ SIGNING_COLUMNS: tuple[Column, ...] = (
             "所属区域",
             "所在区县",
         ),
-        note="Required. A district, county, zone or park, in Chinese or English (drop-down).",
+        note=_("Required. A district, county, zone or park, in Chinese or English (drop-down)."),
         width=18,
     ),
     Column(
@@ -115,7 +115,7 @@ SIGNING_COLUMNS: tuple[Column, ...] = (
         type="sector",
         required=True,
         synonyms=("产业", "行业", "所属产业", "产业类别", "产业链", "industry", "industry chain", "行业类别"),
-        note="Required. The industry chain of the city's taxonomy (drop-down).",
+        note=_("Required. The industry chain of the city's taxonomy (drop-down)."),
         width=20,
     ),
     Column(
@@ -137,7 +137,7 @@ SIGNING_COLUMNS: tuple[Column, ...] = (
             "contract value",
             "total investment",
         ),
-        note=(
+        note=_(
             "Required. A number in the unit of the header (亿元 = 100 million), or text such as "
             "'3.5亿元', 'US$ 200 million', 'HK$ 5亿'. Foreign currencies are converted to CNY at the "
             "recorded exchange rate."
@@ -149,7 +149,7 @@ SIGNING_COLUMNS: tuple[Column, ...] = (
         "Currency",
         type="currency",
         synonyms=("货币", "currency code"),
-        note="CNY if empty. USD, HKD, EUR, JPY or GBP: the amount is in that currency.",
+        note=_("CNY if empty. USD, HKD, EUR, JPY or GBP: the amount is in that currency."),
         width=8,
     ),
     Column(
@@ -159,7 +159,7 @@ SIGNING_COLUMNS: tuple[Column, ...] = (
         type="amount",
         unit="亿元",
         synonyms=("到位引资额", "外来投资", "outside investment", "external funds"),
-        note="The part of the investment from outside the city, in CNY.",
+        note=_("The part of the investment from outside the city, in CNY."),
     ),
     Column(
         "fixed_asset_value",
@@ -168,7 +168,7 @@ SIGNING_COLUMNS: tuple[Column, ...] = (
         type="amount",
         unit="亿元",
         synonyms=("固投", "固定资产投资额", "fixed assets", "fixed asset investment"),
-        note="The fixed-asset part of the investment, in CNY.",
+        note=_("The fixed-asset part of the investment, in CNY."),
     ),
     Column(
         "agreement_type",
@@ -176,7 +176,7 @@ SIGNING_COLUMNS: tuple[Column, ...] = (
         "Agreement type",
         type="agreement",
         synonyms=("签约类型", "合同类型", "agreement", "contract type"),
-        note="框架协议 / 投资合同 / 补充协议 (framework, contract, supplementary). Investment contract if empty.",
+        note=_("框架协议 / 投资合同 / 补充协议 (framework, contract, supplementary). Investment contract if empty."),
         width=14,
     ),
     Column(
@@ -185,7 +185,7 @@ SIGNING_COLUMNS: tuple[Column, ...] = (
         "Signing event",
         type="event",
         synonyms=("活动", "签约会", "活动名称", "event", "signing ceremony", "ceremony"),
-        note="The event where the project was signed. The event chosen on upload if empty.",
+        note=_("The event where the project was signed. The event chosen on upload if empty."),
         width=30,
     ),
     Column(
@@ -194,7 +194,7 @@ SIGNING_COLUMNS: tuple[Column, ...] = (
         "Signing date",
         type="date",
         synonyms=("签约时间", "日期", "date", "signing date", "signed on"),
-        note="2022-08-22, 2022/8/22 or 2022年8月22日. The event's date if empty.",
+        note=_("2022-08-22, 2022/8/22 or 2022年8月22日. The event's date if empty."),
         width=12,
     ),
     Column(
@@ -203,7 +203,7 @@ SIGNING_COLUMNS: tuple[Column, ...] = (
         "Stage",
         type="stage",
         synonyms=("阶段", "进展阶段", "推进阶段", "项目状态", "status", "project stage"),
-        note="签约 if empty (drop-down).",
+        note=_("签约 if empty (drop-down)."),
         width=12,
     ),
     Column(

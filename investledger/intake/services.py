@@ -97,7 +97,7 @@ def batch_create(*, user, uploaded, file_name: str, kind: str = Kind.SIGNINGS, s
     if kind not in dict(Kind.choices):
         raise SheetError(_("Unknown kind of sheet: %(kind)s.") % {"kind": kind})
     if kind == Kind.PROGRESS:
-        raise SheetError(_("Progress sheets cannot be imported yet: the ledger has no progress reports to write to."))
+        raise SheetError(_("Progress sheets cannot be imported yet: enter progress reports on the supervision pages."))
     folder = Path(settings.MEDIA_ROOT) / "imports" / clock.today().strftime("%Y/%m")
     folder.mkdir(parents=True, exist_ok=True)
     suffix = Path(file_name).suffix.lower()[:8]
