@@ -13,6 +13,9 @@ class InvestorQuerySet(ScopedQuerySet):
         from investledger.core import access
         from investledger.projects.models import Project
 
+        if action == access.Action.CREATE:
+            # Entering a project may need a new investor: whoever may create projects may create one.
+            return self.all() if access.can(user, access.Action.CREATE) else self.none()
         if access.is_city_wide(user, action):
             return self.all()
         if action != access.Action.VIEW:

@@ -60,7 +60,7 @@ class InvestorListView(ObjectListView):
             )
 
     def extra_context_for(self, queryset):
-        return {"can_manage": access.can(self.request.user, Action.MANAGE)}
+        return {"can_create": access.can(self.request.user, Action.CREATE)}
 
 
 investor_list = InvestorListView.as_view()
@@ -95,7 +95,8 @@ def investor_detail(request, pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def investor_create(request):
-    require(request.user, Action.MANAGE)
+    # Whoever may enter projects may enter the investor of a new project; changing one is the bureau's.
+    require(request.user, Action.CREATE)
     form = InvestorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         investor = save_audited(form)

@@ -110,9 +110,15 @@ class TestInvestorEdit:
         assert "name" in response.context["form"].errors or response.context["form"].non_field_errors()
         assert Investor.objects.filter(name="比亚迪").count() == 1
 
-    def test_a_district_officer_may_read_but_not_edit_an_investor(self, client, personas, investors):
+    def test_a_district_officer_may_read_and_enter_but_not_edit_an_investor(self, client, personas, investors):
         login(client, personas.officer_north)
         assert client.get(reverse("investors:investor_detail", args=[investors["byd"].pk])).status_code == 200
         assert client.get(reverse("investors:investor_edit", args=[investors["byd"].pk])).status_code == 403
-        assert client.get(reverse("investors:investor_create")).status_code == 403
+        response = client.post(reverse("investors:investor_create"), self.data(name="新投资方"))
+        assert response.status_code == 302
+        assert Investor.objects.filter(name="新投资方").exists()
         assert client.get(reverse("investors:investor_edit", args=[investors["local"].pk])).status_code == 404
+
+    def test_a_leader_may_not_enter_an_investor(self, client, personas):
+        login(client, personas.leader)
+        assert client.get(reverse("investors:investor_create")).status_code == 403
