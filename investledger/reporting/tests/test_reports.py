@@ -111,3 +111,23 @@ class TestMonthlyReport:
         response = get(client, personas.admin, reverse("reporting:monthly_report"), period="May")
         assert response.status_code == 400
         assert b"period" in response.content
+
+
+class TestMonthlyReportCommand:
+    def test_it_writes_the_report_for_a_users_scope(self, ledger, personas, today, tmp_path):
+        from django.core.management import call_command
+
+        out = tmp_path / "report.xlsx"
+        call_command(
+            "monthly_report", period="2024-05", user="officer_north", lang="zh-hans", format="xlsx", output=str(out)
+        )
+        text = workbook_text(out.read_bytes())
+        assert "北区园区" in text and "南区" not in text
+
+    def test_it_names_a_bad_argument(self, ledger, personas, today, tmp_path):
+        from django.core.management import CommandError, call_command
+
+        with pytest.raises(CommandError, match="--user"):
+            call_command("monthly_report", period="2024-05", user="nobody", output=str(tmp_path / "x.pdf"))
+        with pytest.raises(CommandError, match="--period"):
+            call_command("monthly_report", period="May", user="admin", output=str(tmp_path / "x.pdf"))
