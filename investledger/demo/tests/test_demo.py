@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import sys
+import types
 from decimal import Decimal
 from io import StringIO
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
+from django.db import transaction
+from django.test import override_settings
 
+from investledger import demo as demo_package
 from investledger.core.access import Role
-from investledger.core.audit import verify_chain
+from investledger.core.audit import current_context, verify_chain
 from investledger.core.models import AuditEntry
 from investledger.demo.users import DEMO_PASSWORD, USERS
 from investledger.events.models import SigningEvent
@@ -22,6 +27,7 @@ from investledger.projects.models import Project, Signing
 from investledger.reference.models import Area, Sector, Unit
 
 BN = Decimal("1000000000")
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 pytestmark = pytest.mark.django_db
 
@@ -35,12 +41,19 @@ def run_demo() -> str:
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     # Seven demo users hashed with the production hasher cost seconds per test; the flow is the same.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_HASHERS
 
 
-@pytest.fixture
-def demo():
-    return run_demo()
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """The demo loaded once for this module, inside a transaction rolled back at the end.
+
+    Loading takes seconds; each test runs in its own savepoint within this transaction (pytest-django's
+    `db`), so what a test changes is undone before the next, and nothing is left for other modules.
+    """
+    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS), transaction.atomic():
+        yield run_demo()
+        transaction.set_rollback(True)
 
 
 def admin():
@@ -85,7 +98,9 @@ class TestSmartChinaExpo:
 
     def test_it_names_kingdee_and_perfect_world_among_the_software_investors(self, demo):
         investors = set(
-            Project.objects.filter(first_event=sce(), sector__code="software").values_list("investor__name_en", flat=True)
+            Project.objects.filter(first_event=sce(), sector__code="software").values_list(
+                "investor__name_en", flat=True
+            )
         )
 
         assert {"Kingdee International Software Group Co., Ltd.", "Perfect World Co., Ltd."} <= investors
@@ -121,7 +136,9 @@ class TestChengduHiTechZone:
     def test_it_records_the_named_projects_at_their_published_amounts(self, demo):
         values = {
             p.investor.name_en: p.contract_value_cny
-            for p in Project.objects.filter(first_event=cdht()).exclude(host_area__code__in=["cd-ht-biotown", "cd-ht-jiaozi"])
+            for p in Project.objects.filter(first_event=cdht()).exclude(
+                host_area__code__in=["cd-ht-biotown", "cd-ht-jiaozi"]
+            )
         }
 
         assert values["ByteDance"] == Decimal("10") * BN
@@ -279,3 +296,71 @@ class TestDemoUsers:
         leader.refresh_from_db()
         assert leader.check_password("another-long-passphrase-7")
         assert "existed, password unchanged" in output
+
+
+class TestExtensionHook:
+    """Other apps add their demo data through `investledger.<app>.demo.load()`."""
+
+    @pytest.fixture
+    def probe_app(self, monkeypatch):
+        calls = []
+        module = types.ModuleType("investledger.demoprobe.demo")
+
+        def load(stdout=None):
+            calls.append(
+                {
+                    "projects": Project.objects.filter(is_demo=True).count(),
+                    "source": current_context().source,
+                    "stdout": stdout,
+                }
+            )
+
+        module.load = load
+        monkeypatch.setitem(sys.modules, "investledger.demoprobe.demo", module)
+        monkeypatch.setattr(demo_package, "EXTENSION_APPS", ("demoprobe",))
+        return module, calls
+
+    def test_it_calls_each_apps_load_after_the_ledger_in_the_demo_audit_context(self, demo, probe_app):
+        _module, calls = probe_app
+        out = StringIO()
+
+        call_command("demo", stdout=out)
+
+        assert len(calls) == 1
+        assert calls[0]["projects"] == Project.objects.filter(is_demo=True).count() > 0
+        assert calls[0]["source"] == "command:demo"
+        assert calls[0]["stdout"] is not None
+        assert "extended by investledger.demoprobe.demo" in out.getvalue()
+
+    def test_it_skips_an_app_without_a_demo_module(self, demo, monkeypatch):
+        monkeypatch.setattr(demo_package, "EXTENSION_APPS", ("investors",))  # installed, no demo module
+
+        assert demo_package.extension_modules() == []
+
+    def test_it_does_not_hide_a_broken_import_inside_an_apps_demo_module(self, demo, monkeypatch):
+        def broken_import(name):
+            raise ModuleNotFoundError("No module named 'missing_dependency'", name="missing_dependency")
+
+        monkeypatch.setattr(demo_package, "EXTENSION_APPS", ("demoprobe",))
+        monkeypatch.setattr(demo_package.importlib, "import_module", broken_import)
+
+        with pytest.raises(ModuleNotFoundError):
+            demo_package.extension_modules()
+
+    def test_a_failing_app_demo_is_reported_and_leaves_the_ledger_loaded(self, demo, probe_app):
+        module, _calls = probe_app
+
+        def load():
+            Project.objects.filter(is_demo=True).delete()  # undone: its own transaction fails
+            raise ValueError("demo issue without a unit")
+
+        module.load = load
+        before = Project.objects.count()
+        err = StringIO()
+
+        with pytest.raises(CommandError, match="some apps' demo data failed"):
+            call_command("demo", stdout=StringIO(), stderr=err)
+
+        assert "investledger.demoprobe.demo.load() failed" in err.getvalue()
+        assert "demo issue without a unit" in err.getvalue()
+        assert Project.objects.count() == before
