@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 import types
 from decimal import Decimal
@@ -18,6 +19,7 @@ from investledger import demo as demo_package
 from investledger.core.access import Role
 from investledger.core.audit import current_context, verify_chain
 from investledger.core.models import AuditEntry
+from investledger.demo import projects as projects_tables
 from investledger.demo.users import DEMO_PASSWORD, USERS
 from investledger.events.models import SigningEvent
 from investledger.events.selectors import event_totals
@@ -364,3 +366,20 @@ class TestExtensionHook:
         assert "investledger.demoprobe.demo.load() failed" in err.getvalue()
         assert "demo issue without a unit" in err.getvalue()
         assert Project.objects.count() == before
+
+
+class TestDemoTables:
+    """The tables are checked against the published figures before anything is written."""
+
+    STRATEGIC = {"nev", "software", "electronics", "biomedicine", "new-materials", "new-energy", "aerospace"}
+
+    def test_the_tables_add_up_to_the_published_figures(self):
+        projects_tables.check_tables(self.STRATEGIC)
+
+    def test_it_refuses_tables_that_do_not_add_up(self, monkeypatch):
+        first, *rest = projects_tables.SCE_NEV
+        changed = dataclasses.replace(first, yi=str(Decimal(first.yi) + Decimal("0.1")))
+        monkeypatch.setattr(projects_tables, "SCE_ROWS", (changed, *rest, *projects_tables.SCE_ROWS[len(rest) + 1 :]))
+
+        with pytest.raises(ValueError, match="sce2022 nev: 18 projects / 833.1 亿, published 18 / 833"):
+            projects_tables.check_tables(self.STRATEGIC)
