@@ -40,6 +40,11 @@ class ProjectFilterSet(filters.FilterSet):
     strategic_emerging = filters.BooleanFilter(field_name="sector__strategic_emerging", label=_("Strategic emerging"))
     large = filters.BooleanFilter(method="filter_large", label=_("RMB 1 billion or more"))
     is_demo = filters.BooleanFilter(label=_("Demo data"))
+    light = filters.ChoiceFilter(
+        choices=[("green", _("Green")), ("yellow", _("Yellow")), ("red", _("Red"))],
+        method="filter_light",
+        label=_("Light"),
+    )
 
     ordering = filters.OrderingFilter(
         fields=(
@@ -84,6 +89,10 @@ class ProjectFilterSet(filters.FilterSet):
 
     def filter_value_max(self, queryset, name, value):
         return queryset.filter(contract_value_cny__lte=value * YI)
+
+    def filter_light(self, queryset, name, value):
+        """Projects whose current supervision light is `value`."""
+        return queryset.filter(light_assessments__is_current=True, light_assessments__light=value)
 
     def filter_large(self, queryset, name, value):
         if value is None:

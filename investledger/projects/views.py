@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Sum
+from django.db.models import Count, OuterRef, Subquery, Sum
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -53,8 +53,13 @@ class ProjectListView(ObjectListView):
     table_id = "ledger-table"
 
     def get_queryset(self):
-        # One row per project with its related names in the same query, whatever the page size.
-        return Project.objects.visible_to(self.request.user).select_related(*LIST_RELATED)
+        # One row per project with its related names and current light in the same query,
+        # whatever the page size.
+        return (
+            Project.objects.visible_to(self.request.user)
+            .select_related(*LIST_RELATED)
+            .annotate(current_light=current_light_subquery())
+        )
 
     def filterset_ready(self, filterset):
         user = self.request.user
@@ -106,6 +111,18 @@ class ProjectListView(ObjectListView):
 project_list = ProjectListView.as_view()
 
 
+def current_light_subquery():
+    from investledger.supervision.models import LightAssessment
+
+    return Subquery(LightAssessment.objects.filter(project=OuterRef("pk"), is_current=True).values("light")[:1])
+
+
+def explain_light(fired):
+    from investledger.supervision.rules import explain
+
+    return explain(fired)
+
+
 @login_required
 def project_detail(request, pk: int):
     user = request.user
@@ -117,7 +134,10 @@ def project_detail(request, pk: int):
         pk,
     )
     can_change = allowed(Project.objects, user, project, Action.CHANGE)
+    light = project.light_assessments.filter(is_current=True).select_related("rule_set").first()
     context = {
+        "light": light,
+        "light_reasons": explain_light(light.fired) if light else [],
         "project": project,
         "signings": project.signings.select_related("event").order_by("signed_on", "id"),
         "co_investors": project.co_investors.order_by("name"),
