@@ -26,6 +26,7 @@ class BootstrapMixin:
 class UserForm(BootstrapMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["unit"].empty_label = "—"
         self._style()
 
     class Meta:
@@ -68,6 +69,7 @@ class RoleForm(BootstrapMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["area"].queryset = Area.objects.order_by("path")
         self.fields["unit"].queryset = Unit.objects.order_by("code")
+        self.fields["area"].empty_label = self.fields["unit"].empty_label = "—"
         self._style()
 
     def clean(self):

@@ -69,6 +69,18 @@ def _jsonable(value):
     return value
 
 
+def _stored_form(field, value):
+    """A Decimal as the database keeps it (Decimal("1") and Decimal("1.000000") are one rate): without
+    this, an object read back from the database would differ from the one just set, and every save
+    would record a change that is not one."""
+    if isinstance(value, decimal.Decimal) and isinstance(field, models.DecimalField) and value.is_finite():
+        try:
+            return value.quantize(decimal.Decimal(1).scaleb(-field.decimal_places))
+        except decimal.InvalidOperation:
+            return value
+    return value
+
+
 def snapshot(obj: models.Model) -> dict:
     """The object's stored state as JSON-able values, to-many relations as sorted id lists.
 
@@ -78,7 +90,7 @@ def snapshot(obj: models.Model) -> dict:
     for field in obj._meta.concrete_fields:
         if field.name in ("created", "updated"):
             continue
-        data[field.attname] = _jsonable(field.value_from_object(obj))
+        data[field.attname] = _jsonable(_stored_form(field, field.value_from_object(obj)))
     if obj.pk is not None:
         for name in getattr(obj, "audit_m2m", ()):
             data[name] = sorted(getattr(obj, name).values_list("pk", flat=True))

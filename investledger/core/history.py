@@ -241,14 +241,18 @@ def describe(entries) -> list[HistoryItem]:
                 and (after in (None, "", []))
             ):
                 continue
+            before_display = display(model, name, before, names) if model else str(before)
+            after_display = display(model, name, after, names) if model else str(after)
+            if entry.kind == AuditEntry.Kind.UPDATE and before_display == after_display:
+                continue  # the same value spelled differently (e.g. entries written before amounts were normalised)
             changes.append(
                 FieldChange(
                     name=name,
                     label=_label(model, name) if model else name,
                     before=before,
                     after=after,
-                    before_display=display(model, name, before, names) if model else str(before),
-                    after_display=display(model, name, after, names) if model else str(after),
+                    before_display=before_display,
+                    after_display=after_display,
                 )
             )
         items.append(

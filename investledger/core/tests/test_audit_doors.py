@@ -191,3 +191,14 @@ def test_concurrent_writers_keep_one_unbroken_chain(reference_data):
     assert result.ok, result.problem
     assert list(Project.objects.values_list("planned_jobs", flat=True)) == [rounds, rounds]
     assert Decimal(AuditEntry.objects.latest("id").snapshot["contract_value_cny"]) > 0
+
+
+def test_saving_a_project_unchanged_records_nothing(north_project):
+    """A CNY project's rate is stored as 1.000000 and set as 1: the same value, so no change is recorded."""
+    before = AuditEntry.objects.count()
+    version = north_project.version
+    with audit_context(source="test"):
+        services.project_update(project=north_project, fields={"name": north_project.name})
+    north_project.refresh_from_db()
+    assert AuditEntry.objects.count() == before
+    assert north_project.version == version

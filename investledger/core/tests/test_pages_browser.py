@@ -1,0 +1,79 @@
+"""The history tab, the ledger as of a date and user management, as a reader sees them in Chromium."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from investledger.core import clock
+from investledger.core.audit import audit_context
+from investledger.core.testing import PASSWORD, make_project
+from investledger.projects import services
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+BN = Decimal("1000000000")
+
+
+@pytest.fixture
+def ledger(reference_data, personas):
+    ref = reference_data
+    with clock.frozen_at(dt.date(2023, 1, 10)):
+        project = make_project(name="Battery plant", area=ref.north, sector=ref.ev, value=2 * BN, event=ref.event)
+    with clock.frozen_at(dt.date(2023, 3, 15)), audit_context(actor=personas.officer_north, source="web:5f1c2a"):
+        services.project_update(
+            project=project,
+            fields={"contract_value": 3 * BN, "lead_unit": ref.power, "planned_jobs": 420},
+            audit_message="Contract amended after land survey",
+        )
+    return project
+
+
+def log_in(page, live_server, username):
+    page.goto(live_server.url + reverse("accounts:login"))
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_load_state()
+    page.screenshot(path="/tmp/investledger-login.png")
+    assert "/accounts/login/" not in page.url, page.content()[:3000]
+
+
+def test_the_history_page_reads_well(page, live_server, ledger, personas):
+    log_in(page, live_server, "officer_north")
+    page.goto(live_server.url + reverse("core:project_history", args=[ledger.pk]) + "?as_of=2023-02-01")
+    assert page.locator(".history-item").count() >= 3
+    assert page.get_by_text("Contract amended after land survey").first.is_visible()
+    assert page.locator("#state-title").is_visible()
+    page.screenshot(path="/tmp/investledger-history.png", full_page=True)
+
+
+def test_the_history_page_speaks_chinese(page, live_server, ledger, personas):
+    log_in(page, live_server, "officer_north")
+    page.goto(live_server.url + reverse("core:project_history", args=[ledger.pk]))
+    page.click("button[data-language=zh-hans]")
+    page.wait_for_load_state()
+    assert page.get_by_text("变更历史").first.is_visible()
+    page.screenshot(path="/tmp/investledger-history-zh.png", full_page=True)
+
+
+def test_the_ledger_as_of_a_date(page, live_server, ledger, personas):
+    log_in(page, live_server, "admin")
+    page.goto(live_server.url + reverse("core:ledger_as_of"))
+    page.fill("#id_as_of", "2023-02-01")
+    page.click("#as-of-form button[type=submit]")
+    page.wait_for_load_state()
+    assert page.locator("#asof-table tbody tr").count() == 1
+    assert "RMB 2.00 bn" in page.locator("#asof-value").inner_text()
+    page.screenshot(path="/tmp/investledger-ledger-as-of.png", full_page=True)
+
+
+def test_user_management_pages(page, live_server, ledger, personas):
+    log_in(page, live_server, "admin")
+    page.goto(live_server.url + reverse("accounts:user_list"))
+    assert page.locator("#user-table tbody tr").count() == 9
+    page.screenshot(path="/tmp/investledger-users.png", full_page=True)
+    page.goto(live_server.url + reverse("accounts:user_edit", args=[personas.officer_north.pk]))
+    assert page.locator("#role-table tbody tr").count() == 3
+    page.screenshot(path="/tmp/investledger-user-edit.png", full_page=True)
