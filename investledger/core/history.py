@@ -142,7 +142,11 @@ def _roles_display(values, names: _Names) -> str:
     return "; ".join(parts) or EMPTY
 
 
-def display(model, name: str, value, names: _Names) -> str:
+def _is_amount(f) -> bool:
+    return isinstance(f, models.DecimalField) and f.decimal_places == 2 and (f.max_digits or 0) >= 16
+
+
+def display(model, name: str, value, names: _Names, state: dict | None = None) -> str:
     if value is None or value == "" or value == []:
         return EMPTY
     f = _field(model, name)
@@ -163,10 +167,14 @@ def display(model, name: str, value, names: _Names) -> str:
             amount = Decimal(str(value))
         except InvalidOperation:
             return str(value)
-        if f.name.endswith("_cny"):
+        currency = (state or {}).get("currency") or "CNY"
+        if f.name.endswith("_cny") or (_is_amount(f) and currency == "CNY"):
             from investledger.core.templatetags.ledger import money
 
             return money(amount)
+        if _is_amount(f):
+            number = formats.number_format(amount, decimal_pos=2, use_l10n=True, force_grouping=True)
+            return f"{number} {currency}"
         return formats.number_format(amount, decimal_pos=f.decimal_places, use_l10n=True, force_grouping=True)
     if isinstance(f, models.DateTimeField):
         moment = parse_datetime(str(value))
@@ -241,8 +249,9 @@ def describe(entries) -> list[HistoryItem]:
                 and (after in (None, "", []))
             ):
                 continue
-            before_display = display(model, name, before, names) if model else str(before)
-            after_display = display(model, name, after, names) if model else str(after)
+            state = entry.snapshot or {k: v[0] for k, v in entry.changes.items()}
+            before_display = display(model, name, before, names, state) if model else str(before)
+            after_display = display(model, name, after, names, state) if model else str(after)
             if entry.kind == AuditEntry.Kind.UPDATE and before_display == after_display:
                 continue  # the same value spelled differently (e.g. entries written before amounts were normalised)
             changes.append(
@@ -303,5 +312,5 @@ def state_rows(model, state: dict | None) -> list[tuple[str, str]]:
     for name in sorted(state, key=lambda n: _order(model, n)):
         if name in HIDDEN_FIELDS or name == "is_demo":
             continue
-        rows.append((_label(model, name), display(model, name, state[name], names)))
+        rows.append((_label(model, name), display(model, name, state[name], names, state)))
     return rows
