@@ -28,6 +28,9 @@ class ProjectFilterSet(filters.FilterSet):
     event = filters.ModelChoiceFilter(
         queryset=SigningEvent.objects.all(), method="filter_event", label=_("Signing event")
     )
+    first_event = filters.ModelChoiceFilter(
+        queryset=SigningEvent.objects.all(), field_name="first_event", label=_("First signed at")
+    )
     investor = filters.ModelChoiceFilter(queryset=Investor.objects.all(), method="filter_investor", label=_("Investor"))
     value_min = filters.NumberFilter(method="filter_value_min", label=_("Value from (100 million CNY)"))
     value_max = filters.NumberFilter(method="filter_value_max", label=_("Value to (100 million CNY)"))

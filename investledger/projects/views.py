@@ -74,9 +74,10 @@ class ProjectListView(ObjectListView):
         form.fields["stage"].widget = forms.CheckboxSelectMultiple(
             choices=form.fields["stage"].choices, attrs={"class": "form-check-input"}
         )
-        for name in ("area", "sector", "event", "investor"):
+        form.fields["first_event"].queryset = form.fields["first_event"].queryset.order_by("-date")
+        for name in ("area", "sector", "event", "first_event", "investor"):
             form.fields[name].empty_label = _("All")
-        for name in ("side_state", "agreement_type"):
+        for name in ("side_state", "agreement_type", "light"):
             form.fields[name].widget.choices = [("", _("All"))] + list(form.fields[name].widget.choices)[1:]
         for name in ("strategic_emerging", "large"):
             form.fields[name].widget.choices = [("", _("All")), ("true", _("Yes")), ("false", _("No"))]

@@ -93,7 +93,7 @@ class Cohort:
         if self.sector is not None:
             params["sector"] = str(self.sector.pk)
         if self.event is not None:
-            params["event"] = str(self.event.pk)
+            params["first_event"] = str(self.event.pk)  # the cohort counts projects under their first event
         if self.signed_from:
             params["signed_from"] = self.signed_from.isoformat()
         if self.signed_to:

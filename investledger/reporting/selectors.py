@@ -145,7 +145,7 @@ def by_event(user, cohort, as_of, base=None, limit: int = 15) -> list[Row]:
                 event.label if event else str(_no_event()),
                 r["projects"],
                 quantize(Decimal(r["value"] or 0)),
-                ledger_url(cohort, event=r["first_event_id"]) if event else ledger_url(cohort),
+                ledger_url(cohort, first_event=r["first_event_id"]) if event else ledger_url(cohort),
             )
         )
     return out

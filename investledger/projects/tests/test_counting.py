@@ -123,3 +123,16 @@ def test_it_does_not_flag_unrelated_projects(reference_data):
         host_area_id=reference_data.south.pk,
         contract_value_cny=BN,
     )
+
+
+def test_the_first_event_filter_lists_only_projects_counted_there(reference_data, personas, later_event):
+    from investledger.projects.filtersets import ProjectFilterSet
+    from investledger.projects.models import Project
+
+    first = make_project(area=reference_data.north, sector=reference_data.ev, event=reference_data.event)
+    resigned = make_project(area=reference_data.north, sector=reference_data.bio, event=later_event)
+    sign_again(resigned, reference_data.event, SigningKind.RESIGNING, BN)
+    any_signing = ProjectFilterSet({"event": later_event.pk}, queryset=Project.objects.all()).qs
+    counted = ProjectFilterSet({"first_event": reference_data.event.pk}, queryset=Project.objects.all()).qs
+    assert set(any_signing) == {resigned}
+    assert set(counted) == {first, resigned}  # the re-signing at the earlier event made it the first

@@ -60,3 +60,9 @@ def test_the_light_filter_keeps_other_districts_hidden(client, personas, lit):
     client.force_login(personas.officer_south)
     response = client.get(reverse("projects:project_list"), {"light": "red"})
     assert list(response.context["object_list"]) == []
+
+
+def test_it_offers_the_light_filter_on_the_ledger_page(client, personas, lit):
+    client.force_login(personas.officer_north)
+    response = client.get(reverse("projects:project_list"))
+    assert b'name="light"' in response.content

@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.test.utils import override_settings
 
 from investledger.core.access import Role
 from investledger.demo import DEMO_PASSWORD, load
@@ -18,14 +19,23 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
+            "--send-mail",
+            action="store_true",
+            help="Send the notification e-mails the demo's issues and notices raise (kept in memory by default).",
+        )
+        parser.add_argument(
             "--no-extensions",
             action="store_true",
             help="Load only the ledger and users, not the other apps' demo data (investledger.<app>.demo).",
         )
 
-    def handle(self, *args, no_extensions=False, **options):
+    def handle(self, *args, no_extensions=False, send_mail=False, **options):
+        # The demo's issues and notices notify their users in the inbox; their e-mails would only
+        # flood the console of a first run, so they stay in memory unless asked for.
+        mail = {} if send_mail else {"EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend"}
         try:
-            result = load(extensions=not no_extensions, stdout=self.stdout)
+            with override_settings(**mail):
+                result = load(extensions=not no_extensions, stdout=self.stdout)
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
         out = self.stdout
