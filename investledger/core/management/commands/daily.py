@@ -1,0 +1,22 @@
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+# The day's scans in the order they depend on each other: lights first (they read milestones and
+# reports), then escalation of overdue issues, then each user's digest of what is due.
+DAILY = ("supervise", "escalate", "digest")
+
+
+class Command(BaseCommand):
+    help = (
+        "Run the day's scans: recompute supervision lights, escalate overdue issues, send the daily digest. "
+        "Each is idempotent, so running twice a day changes nothing. Schedule it once a day, e.g. with cron: "
+        "`15 1 * * * investledger daily`."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--as-of", help="Run as of this date (YYYY-MM-DD) instead of today.")
+
+    def handle(self, *args, as_of=None, **options):
+        for name in DAILY:
+            self.stdout.write(f"» {name}")
+            call_command(name, *(["--as-of", as_of] if as_of else []), stdout=self.stdout, stderr=self.stderr)
