@@ -143,6 +143,7 @@ def main() -> None:
             env = {
                 **os.environ,
                 "DATABASE_URL": fresh_database(db),
+                "DEBUG": "0",  # as in production: no query log kept in memory
                 "INVESTLEDGER_DATA_DIR": str(ROOT / "var" / "bench_import_data"),
             }
             out = subprocess.run(
