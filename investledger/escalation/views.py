@@ -38,6 +38,8 @@ PAGE_SIZE = 50
 
 
 def _page(request, queryset):
+    if not queryset.ordered:  # a scope filter that combines querysets drops the model's ordering
+        queryset = queryset.order_by("-pk")
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
