@@ -161,6 +161,20 @@ def reads_only(user) -> bool:
     return not any(access.can(user, a) for a in Action.values if a != Action.VIEW)
 
 
+def api_action(route: Route, method: str) -> str | None:
+    """The access action a DRF viewset itself asks for `method` on this route (core.api conventions)."""
+    view_class = getattr(route.callback, "cls", None)
+    name = (getattr(route.callback, "actions", None) or {}).get(method)
+    if view_class is None or name is None:
+        return None
+    extra = getattr(getattr(view_class, name, None), "kwargs", {}).get("access")
+    if extra:
+        return extra.get(method.upper(), extra.get("*", Action.VIEW)) if isinstance(extra, dict) else extra
+    mapped = getattr(view_class, "access_actions", {}).get(name, Action.VIEW)
+    write = getattr(view_class, "write_access", None)
+    return write if write and mapped != Action.VIEW else mapped
+
+
 def action_of(route: Route) -> str | None:
     base = route.name.split(":")[-1]
     for suffix, act in SUFFIX_ACTIONS.items():
@@ -316,7 +330,7 @@ def check_object_route(matrix: Matrix, route: Route, model, objs, ref):
             if "get" not in route.methods and route.is_api:
                 # A write-only API action: DRF checks the action before the method, so a reader
                 # without the action anywhere gets 403; with it, the object must not be found.
-                needed = act or Action.CHANGE
+                needed = api_action(route, "post") or act or Action.CHANGE
                 if not sees and access.can(user, needed) and visible(model, user, obj, Action.VIEW) is False:
                     matrix.expect(status in (404, 405), route, label, "GET", status, "404/405 (outside scope)")
                 r = client.post(url, {}, format="json")
@@ -336,7 +350,10 @@ def check_object_route(matrix: Matrix, route: Route, model, objs, ref):
                 matrix.expect(status in wanted, route, label, "GET", status, "404 (outside scope)")
                 if route.is_api:
                     for method in set(UNSAFE) & route.methods:
-                        needed = {"delete": Action.DELETE, "post": act or Action.CHANGE}.get(method, Action.CHANGE)
+                        needed = api_action(route, method) or {
+                            "delete": Action.DELETE,
+                            "post": act or Action.CHANGE,
+                        }.get(method, Action.CHANGE)
                         wanted = {404} if access.can(user, needed) else {403, 404}
                         r = getattr(client, method)(url, {}, format="json")
                         matrix.expect(r.status_code in wanted, route, label, method.upper(), r.status_code, "404")
@@ -351,7 +368,7 @@ def check_object_route(matrix: Matrix, route: Route, model, objs, ref):
                 matrix.expect(status not in (403, 404), route, label, "GET", status, "readable (in scope)")
             if route.is_api and who in ("leader", "supervisor") and route.name not in PERSONAL:
                 for method in {"patch", "put", "delete"} & route.methods:
-                    needed = {"delete": Action.DELETE}.get(method, Action.CHANGE)
+                    needed = api_action(route, method) or {"delete": Action.DELETE}.get(method, Action.CHANGE)
                     if access.can(user, needed):
                         continue
                     r = getattr(client, method)(url, {}, format="json")
