@@ -81,6 +81,7 @@ class Dashboard:
     charts: list[Chart] = field(default_factory=list)
     ranking: list = field(default_factory=list)
     children: list = field(default_factory=list)
+    source: str = "live"  # where the figures came from: "live" (the ledger) or "summary" (current cells)
 
     @property
     def specs(self) -> list[dict]:
@@ -135,25 +136,29 @@ def _cache_key(user, cohort: Cohort, as_of: dt.date) -> str:
 
 
 def _build(user, cohort: Cohort, as_of: dt.date) -> Dashboard:
+    from investledger.reporting import summary
+
     root, roots = resolve_root(user, cohort)
     cohort_text = cohort.describe()
-    parts = metrics.ledger_parts(user, cohort, as_of)
-    kpis = metrics.compute_all(user, cohort, as_of, keys=KPI_KEYS, values=parts)
+    figures = summary.figures_for(user, cohort, as_of)
+    parts = figures.totals()
+    kpis = metrics.compute_all(user, cohort, as_of, keys=KPI_KEYS, values=parts, figures=figures)
     board = Dashboard(root, cohort, as_of, kpis)
+    board.source = figures.source
 
-    totals = selectors.rollup(user, cohort, as_of)
+    totals = selectors.rollup(user, cohort, as_of, figures=figures)
     children = selectors.child_areas(root, user) if root is not None else roots
     board.children = children
 
-    sector_rows = selectors.by_sector(user, cohort, as_of)
+    sector_rows = selectors.by_sector(user, cohort, as_of, figures=figures)
     board.charts.append(_value_chart("by-sector", _("Signed value by sector"), sector_rows, cohort_text, as_of))
     area_rows = selectors.by_area(totals, children, cohort)
     board.charts.append(_value_chart("by-area", _("Signed value by area"), area_rows, cohort_text, as_of))
-    event_rows = selectors.by_event(user, cohort, as_of)
+    event_rows = selectors.by_event(user, cohort, as_of, figures=figures)
     board.charts.append(
         _value_chart("by-event", _("Signed value by signing event (first signing)"), event_rows, cohort_text, as_of)
     )
-    month_rows = selectors.by_month(user, cohort, as_of)
+    month_rows = selectors.by_month(user, cohort, as_of, figures=figures)
     board.charts.append(
         _value_chart("by-month", _("Signed value by month"), month_rows, cohort_text, as_of, kind="line")
     )
@@ -175,7 +180,7 @@ def _build(user, cohort: Cohort, as_of: dt.date) -> Dashboard:
         )
     )
 
-    lights = selectors.lights_for_areas(user, cohort, as_of, children)
+    lights = selectors.lights_for_areas(user, cohort, as_of, children, figures=figures)
     names = [c.label for c in children]
     links = [selectors.ledger_url(cohort.with_area(c)) for c in children]
     if lights is None:
@@ -197,7 +202,7 @@ def _build(user, cohort: Cohort, as_of: dt.date) -> Dashboard:
             )
         )
 
-    funds = selectors.funds_for_areas(user, cohort, as_of, children, totals)
+    funds = selectors.funds_for_areas(user, cohort, as_of, children, totals, figures=figures)
     if funds is None:
         board.charts.append(
             _missing("funds", _("Funds in place against contract value"), cohort_text, as_of, _("progress reports"))
@@ -222,7 +227,7 @@ def _build(user, cohort: Cohort, as_of: dt.date) -> Dashboard:
             )
         )
 
-    board.ranking = selectors.ranking(user, cohort, as_of, children, totals, funds=funds)
+    board.ranking = selectors.ranking(user, cohort, as_of, children, totals, funds=funds, figures=figures)
     board.charts.append(
         Chart(
             "ranking",

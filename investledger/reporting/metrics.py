@@ -351,28 +351,48 @@ def label(metric: Metric) -> str:
 
 def ledger_parts(user, cohort: Cohort, as_of: dt.date, base=None) -> dict:
     """All parts of the ledger figures of a cohort, in one query."""
-    return clean_parts(frame(user, cohort, as_of, base).aggregate(**parts(as_of)))
+    from investledger.reporting import summary
+
+    return summary.figures_for(user, cohort, as_of, base).totals()
 
 
-def compute_all(user, cohort: Cohort, as_of: dt.date, keys=None, base=None, values=None) -> dict[str, Result]:
+def compute_all(
+    user, cohort: Cohort, as_of: dt.date, keys=None, base=None, values=None, figures=None
+) -> dict[str, Result]:
     """Every registered figure (or those in `keys`) for the cohort as of the date.
 
     `base` replaces the user's visible projects (the public page passes the whole ledger, and only
-    ever shows aggregates). `values` may pass parts already computed by `ledger_parts`.
+    ever shows aggregates). `figures` (summary.Figures) answers the ledger parts and funds in place
+    in one grouped query; `values` may pass parts already computed.
     """
+    from investledger.reporting import summary
+
     wanted = [REGISTRY[k] for k in keys] if keys else METRICS
     cohort_text = cohort.describe()
     out: dict[str, Result] = {}
+    needs_figures = any(m.compute is None or m.key == "funds_in_place_rate" for m in wanted)
+    if figures is None and needs_figures and (values is None or "funds_in_place_rate" in {m.key for m in wanted}):
+        figures = summary.figures_for(user, cohort, as_of, base)
     if any(m.compute is None for m in wanted):
         if values is None:
-            values = ledger_parts(user, cohort, as_of, base)
+            values = figures.totals()
         for m in wanted:
             if m.compute is None:
                 out[m.key] = result_from_parts(m, values, cohort_text, as_of)
     for m in wanted:
-        if m.compute is not None:
+        if m.key == "funds_in_place_rate":
+            out[m.key] = _funds_from(m, figures, cohort, as_of)
+        elif m.compute is not None:
             out[m.key] = m.compute(user, cohort, as_of, base)
     return {m.key: out[m.key] for m in wanted}
+
+
+def _funds_from(metric: Metric, figures, cohort: Cohort, as_of: dt.date) -> Result:
+    funds = figures.funds_total()
+    if funds is None:
+        return not_available(metric, cohort, as_of, _("Not available yet: progress reports are not recorded yet."))
+    contract = figures.totals()["value"]
+    return Result(metric, ratio(funds, contract), funds, contract, cohort.describe(), as_of)
 
 
 def as_of_text(as_of: dt.date) -> str:

@@ -1,6 +1,7 @@
 """What the bureau configures about its figures: the district ranking formula and the published figures.
 
-Reporting owns no ledger data. These two settings are edited in the administration.
+Reporting owns no ledger data. These two settings are edited in the administration. The summary
+cells below are derived from the ledger (never edited) to answer the dashboard quickly.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from investledger.core.models import BaseModel
+from investledger.core.models import BaseModel, ScopedQuerySet
 
 
 def metric_choices():
@@ -124,3 +125,105 @@ class PublishedFigure(BaseModel):
         if (get_language() or "en").startswith("zh"):
             return self.title or self.title_en or self.get_metric_display()
         return self.title_en or self.title or self.get_metric_display()
+
+
+# --- The dashboard summary: the ledger's figures pre-added per cell, exactly as the live computation ---
+
+
+MONEY_SUM = {"max_digits": 24, "decimal_places": 2}
+
+
+class CohortCell(models.Model):
+    """The ledger's figures added up per host area and sector, signing month or both, as of a refresh day.
+
+    Three grains answer the dashboard with few rows each: "as" (area, sector) for the key figures and
+    the area and sector charts, "am" (area, month) for the month chart, "asm" (area, sector, month)
+    when the cohort is a signing period or the month chart is of one sector.
+
+    Written only by `reporting.summary.refresh`, in one statement from the very queryset the live
+    computation aggregates (cohort.frame + metrics.parts), so a sum over cells equals the live figure.
+    It is read only while `SummaryStamp` says nothing was recorded in the ledger since (the audit
+    chain's tail is unchanged) and the day is the same; otherwise figures are computed live.
+    """
+
+    grain = models.CharField(max_length=4)  # which keys are filled: GRAINS
+    host_area = models.ForeignKey("reference.Area", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    sector = models.ForeignKey(
+        "reference.Sector", null=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    month = models.DateField(null=True)
+    projects = models.BigIntegerField(default=0, db_default=0)
+    value = models.DecimalField(null=True, **MONEY_SUM)
+    outside = models.DecimalField(null=True, **MONEY_SUM)
+    not_terminated = models.BigIntegerField(default=0, db_default=0)
+    registered = models.BigIntegerField(default=0, db_default=0)
+    started = models.BigIntegerField(default=0, db_default=0)
+    completed = models.BigIntegerField(default=0, db_default=0)
+    in_production = models.BigIntegerField(default=0, db_default=0)
+    due_to_start = models.BigIntegerField(default=0, db_default=0)
+    started_of_due = models.BigIntegerField(default=0, db_default=0)
+    large_count = models.BigIntegerField(default=0, db_default=0)
+    large_value = models.DecimalField(null=True, **MONEY_SUM)
+    funds = models.DecimalField(null=True, **MONEY_SUM)
+    light_green = models.BigIntegerField(default=0, db_default=0)
+    light_yellow = models.BigIntegerField(default=0, db_default=0)
+    light_red = models.BigIntegerField(default=0, db_default=0)
+    light_none = models.BigIntegerField(default=0, db_default=0)
+
+    objects = ScopedQuerySet.as_manager()
+    access_via = ("area", "host_area")
+
+    class Meta:
+        verbose_name = _("dashboard summary cell")
+        verbose_name_plural = _("dashboard summary cells")
+        indexes = [models.Index(fields=["grain", "host_area"], name="cohortcell_grain_area_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.host_area_id} · {self.sector_id} · {self.month:%Y-%m}"
+
+
+class EventCell(models.Model):
+    """Projects and signed value per first signing event and host area ("ea"), or with sector and signing
+    month too ("easm"): the event chart."""
+
+    grain = models.CharField(max_length=4)
+    first_event = models.ForeignKey(
+        "events.SigningEvent", null=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    host_area = models.ForeignKey("reference.Area", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    sector = models.ForeignKey(
+        "reference.Sector", null=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    month = models.DateField(null=True)
+    projects = models.BigIntegerField(default=0, db_default=0)
+    value = models.DecimalField(null=True, **MONEY_SUM)
+
+    objects = ScopedQuerySet.as_manager()
+    access_via = ("area", "host_area")
+
+    class Meta:
+        verbose_name = _("dashboard summary event cell")
+        indexes = [models.Index(fields=["grain", "host_area"], name="eventcell_grain_area_idx")]
+        verbose_name_plural = _("dashboard summary event cells")
+
+    def __str__(self) -> str:
+        return f"{self.first_event_id} · {self.host_area_id} · {self.month:%Y-%m}"
+
+
+class SummaryStamp(models.Model):
+    """When the summary cells were last rebuilt: the audit chain's tail then, and the as-of day."""
+
+    chain_tail = models.BigIntegerField()
+    as_of = models.DateField()
+    refreshed_at = models.DateTimeField()
+    seconds = models.FloatField(default=0)
+    cells = models.PositiveIntegerField(default=0)
+
+    access_via = ("reference", None)
+
+    class Meta:
+        verbose_name = _("dashboard summary stamp")
+        verbose_name_plural = _("dashboard summary stamps")
+
+    def __str__(self) -> str:
+        return f"summary as of {self.as_of} at audit #{self.chain_tail}"

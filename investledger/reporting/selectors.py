@@ -13,8 +13,6 @@ from decimal import Decimal
 from functools import lru_cache
 from urllib.parse import urlencode
 
-from django.db.models import Count, Sum
-from django.db.models.functions import TruncMonth
 from django.urls import NoReverseMatch, reverse
 
 from investledger.core import access
@@ -22,7 +20,7 @@ from investledger.core.money import quantize
 from investledger.events.models import SigningEvent
 from investledger.projects.choices import Stage, stages_from
 from investledger.reference.models import Area, Sector
-from investledger.reporting import metrics, sources
+from investledger.reporting import metrics, sources, summary
 from investledger.reporting.cohort import Cohort, frame
 
 SUMMED = ("value", "outside", "large_value", "emerging_value")
@@ -66,22 +64,29 @@ def _add(into: dict, row: dict) -> None:
         into[key] = into[key] + value
 
 
-def rollup(user, cohort: Cohort, as_of: dt.date, base=None) -> dict[int, AreaTotals]:
+def rollup(user, cohort: Cohort, as_of: dt.date, base=None, figures=None) -> dict[int, AreaTotals]:
     """Figures of every area, own and with sub-areas: parks add up to their district, districts to the city.
 
     One grouped query (by host area), then each area's parts are added to every area on its path,
     so a project is credited once, to its host area, and counted in each area above it.
     """
-    rows = frame(user, cohort, as_of, base).values("host_area_id").annotate(**metrics.parts(as_of)).order_by()
-    own = {row["host_area_id"]: metrics.clean_parts(row) for row in rows}
-    areas = {a.pk: a for a in Area.objects.all()}
+    figures = figures or summary.figures_for(user, cohort, as_of, base)
+    own = {area_id: row["parts"] for area_id, row in figures.areas().items()}
+    areas = _areas()
     totals = {pk: AreaTotals(a, own.get(pk, _zero()), _zero()) for pk, a in areas.items()}
     for area_id, values in own.items():
-        area = areas[area_id]
-        for ancestor_id in (int(x) for x in area.path.strip("/").split("/") if x):
+        for ancestor_id in _path_ids(areas[area_id]):
             if ancestor_id in totals:
                 _add(totals[ancestor_id].subtree, values)
     return totals
+
+
+def _areas() -> dict[int, Area]:
+    return {a.pk: a for a in Area.objects.all()}
+
+
+def _path_ids(area: Area) -> list[int]:
+    return [int(x) for x in area.path.strip("/").split("/") if x]
 
 
 # --- Scope: which areas a reader's dashboard starts from ---------------------------------------
@@ -116,17 +121,14 @@ class Row:
     extra: dict = field(default_factory=dict)
 
 
-def _small(qs, key_field, as_of):
-    return qs.values(key_field).annotate(projects=Count("pk"), value=Sum("f_value")).order_by("-value", key_field)
-
-
-def by_sector(user, cohort, as_of, base=None) -> list[Row]:
-    rows = _small(frame(user, cohort, as_of, base), "sector_id", as_of)
+def by_sector(user, cohort, as_of, base=None, figures=None) -> list[Row]:
+    figures = figures or summary.figures_for(user, cohort, as_of, base)
+    rows = figures.by_sector()
     sectors = Sector.objects.in_bulk([r["sector_id"] for r in rows])
     return [
         Row(
             sectors[r["sector_id"]].label,
-            r["projects"],
+            int(r["projects"]),
             quantize(Decimal(r["value"] or 0)),
             ledger_url(cohort, sector=r["sector_id"]),
         )
@@ -134,8 +136,9 @@ def by_sector(user, cohort, as_of, base=None) -> list[Row]:
     ]
 
 
-def by_event(user, cohort, as_of, base=None, limit: int = 15) -> list[Row]:
-    rows = list(_small(frame(user, cohort, as_of, base), "first_event_id", as_of)[:limit])
+def by_event(user, cohort, as_of, base=None, limit: int = 15, figures=None) -> list[Row]:
+    figures = figures or summary.figures_for(user, cohort, as_of, base)
+    rows = figures.by_event(limit)
     events = SigningEvent.objects.in_bulk([r["first_event_id"] for r in rows if r["first_event_id"]])
     out = []
     for r in rows:
@@ -143,7 +146,7 @@ def by_event(user, cohort, as_of, base=None, limit: int = 15) -> list[Row]:
         out.append(
             Row(
                 event.label if event else str(_no_event()),
-                r["projects"],
+                int(r["projects"]),
                 quantize(Decimal(r["value"] or 0)),
                 ledger_url(cohort, first_event=r["first_event_id"]) if event else ledger_url(cohort),
             )
@@ -157,9 +160,9 @@ def _no_event():
     return gettext_lazy("no signing event")
 
 
-def by_month(user, cohort, as_of, base=None, months: int = 24) -> list[Row]:
-    qs = frame(user, cohort, as_of, base).annotate(month=TruncMonth("f_signed"))
-    rows = qs.values("month").annotate(projects=Count("pk"), value=Sum("f_value")).order_by("-month")[:months]
+def by_month(user, cohort, as_of, base=None, months: int = 24, figures=None) -> list[Row]:
+    figures = figures or summary.figures_for(user, cohort, as_of, base)
+    rows = figures.by_month(months)
     out = []
     for r in sorted(rows, key=lambda r: r["month"]):
         month = r["month"]
@@ -171,7 +174,7 @@ def by_month(user, cohort, as_of, base=None, months: int = 24) -> list[Row]:
         out.append(
             Row(
                 f"{month:%Y-%m}",
-                r["projects"],
+                int(r["projects"]),
                 quantize(Decimal(r["value"] or 0)),
                 ledger_url(link_cohort, signed_from=start.isoformat(), signed_to=end.isoformat()),
             )
@@ -219,42 +222,39 @@ def by_area(totals: dict[int, AreaTotals], children: list[Area], cohort: Cohort)
     ]
 
 
-def lights_for_areas(user, cohort, as_of, children: list[Area], base=None):
+def _under(children: list[Area], figures) -> list[tuple[Area, list[dict]]]:
+    """Each child area with the host-area rows of its subtree."""
+    areas = _areas()
+    rows = figures.areas()
+    return [
+        (child, [row for area_id, row in rows.items() if areas[area_id].path.startswith(child.path)])
+        for child in children
+    ]
+
+
+def lights_for_areas(user, cohort, as_of, children: list[Area], base=None, figures=None):
     """Lights per child area (with sub-areas), or None when supervision has no lights yet."""
-    per_area = sources.lights_by_area(frame(user, cohort, as_of, base), as_of)
-    if per_area is None:
+    figures = figures or summary.figures_for(user, cohort, as_of, base)
+    if not figures.has_lights:
         return None
-    areas = {a.pk: a for a in Area.objects.all()}
     out = []
-    for child in children:
+    for child, rows in _under(children, figures):
         counts = {"green": 0, "yellow": 0, "red": 0, "none": 0}
-        for area_id, c in per_area.items():
-            if areas[area_id].path.startswith(child.path):
-                for k, v in c.items():
-                    counts[k] += v
+        for row in rows:
+            for k, v in row["lights"].items():
+                counts[k] += v
         out.append((child, counts))
     return out
 
 
-def funds_for_areas(user, cohort, as_of, children: list[Area], totals, base=None):
+def funds_for_areas(user, cohort, as_of, children: list[Area], totals, base=None, figures=None):
     """Funds in place against contract value per child area, or None before progress reports exist."""
-    sub = sources.funds_subquery(as_of)
-    if sub is None:
+    figures = figures or summary.figures_for(user, cohort, as_of, base)
+    if not figures.has_funds:
         return None
-    rows = (
-        frame(user, cohort, as_of, base)
-        .annotate(_funds=sub)
-        .values("host_area_id")
-        .annotate(funds=Sum("_funds"))
-        .order_by()
-    )
-    areas = {a.pk: a for a in Area.objects.all()}
     out = []
-    for child in children:
-        funds = sum(
-            (Decimal(r["funds"] or 0) for r in rows if areas[r["host_area_id"]].path.startswith(child.path)),
-            Decimal("0"),
-        )
+    for child, rows in _under(children, figures):
+        funds = sum((row["funds"] for row in rows), Decimal("0"))
         out.append((child, quantize(funds), totals[child.pk].subtree["value"]))
     return out
 
@@ -272,7 +272,7 @@ class RankLine:
 
 
 def ranking(
-    user, cohort: Cohort, as_of: dt.date, children: list[Area], totals, base=None, funds=None
+    user, cohort: Cohort, as_of: dt.date, children: list[Area], totals, base=None, funds=None, figures=None
 ) -> list[RankLine]:
     """Rank areas by the bureau's scoring formula (reporting.RankingWeight, edited in the admin).
 
@@ -286,7 +286,7 @@ def ranking(
     keys = {key for key, _w in weights}
     projects = frame(user, cohort, as_of, base)
     if funds is None and "funds_in_place_rate" in keys:
-        funds = funds_for_areas(user, cohort, as_of, children, totals, base)
+        funds = funds_for_areas(user, cohort, as_of, children, totals, base, figures=figures)
     funds = {area.pk: metrics.ratio(f, v) for area, f, v in funds} if funds is not None else {}
     issues = sources.issue_resolution_by_area(projects, as_of, children) if "issue_resolution_rate" in keys else None
     issues = {pk: metrics.ratio(n, d) for pk, (n, d) in issues.items()} if issues is not None else {}

@@ -87,7 +87,8 @@ def light_subquery(as_of: dt.date, field: str = "light"):
     if model is None:
         return None
     if as_of >= clock.today():
-        rows = model.objects.filter(project=OuterRef("pk"), is_current=True)
+        # At most one current row per project (a unique index): no ordering, so no join to order by.
+        rows = model.objects.filter(project=OuterRef("pk"), is_current=True).order_by()
     else:
         rows = model.objects.filter(project=OuterRef("pk"), assessed_on__lte=as_of).order_by("-assessed_on", "-id")
     return Subquery(rows.values(field)[:1])

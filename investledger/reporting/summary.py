@@ -1,0 +1,385 @@
+"""The figures of a cohort in a few grouped queries, live from the ledger or from the summary cells.
+
+A dashboard needs, for one cohort as of one day: every ledger part per host area (key figures, the
+roll-up along the area tree, the funnel, lights and funds per area, the ranking), and projects and
+value by sector, by signing month and by first event. `Figures` answers each with ONE grouped query:
+
+- `LiveFigures` groups cohort.frame (the reader's visible projects as the ledger knew them on the
+  day): always right, and the only way for a past date, an event cohort, a signing period that does
+  not follow whole months, or a reader scoped through units or contacts;
+- `SummaryFigures` groups the summary cells (reporting.CohortCell / EventCell), which `refresh`
+  rebuilds in one statement per table from the very queryset and aggregates the live computation
+  uses. Cells are read only when nothing was recorded in the ledger since the refresh (the audit
+  chain's tail is the one stamped) and the day is the stamped day; else the figures are computed live
+  and a refresh is queued.
+
+Readers scoped to areas filter cells by the area path prefix, exactly as core.access filters projects.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from decimal import Decimal
+
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from investledger.core import access, clock
+from investledger.core.money import quantize
+from investledger.projects.models import Project
+from investledger.reporting import metrics, sources
+from investledger.reporting.cohort import Cohort, frame
+
+log = logging.getLogger(__name__)
+
+LIGHTS = ("green", "yellow", "red", "none")
+STORED_PARTS = tuple(p for p in metrics.PART_NAMES if not p.startswith("emerging_"))
+MONEY_PARTS = ("value", "outside", "large_value", "emerging_value")
+
+
+def _money(value) -> Decimal:
+    return quantize(Decimal(value)) if value is not None else Decimal("0.00")
+
+
+class AreaRow(dict):
+    """One host area's parts (metrics.PART_NAMES), light counts and funds in place (None: no reports table)."""
+
+
+class Figures:
+    """What the dashboard and /api/metrics/ read. Subclasses answer from the ledger or from the cells."""
+
+    source = ""
+
+    def __init__(self, cohort: Cohort, as_of: dt.date):
+        self.cohort = cohort
+        self.as_of = as_of
+        self._areas: dict[int, dict] | None = None
+
+    # -- per host area: every part, lights and funds ---------------------------------------------
+    def areas(self) -> dict[int, dict]:
+        if self._areas is None:
+            self._areas = self._load_areas()
+        return self._areas
+
+    def totals(self) -> dict:
+        """The cohort's parts: the sum of its host areas' (each project has one host area)."""
+        out = metrics.clean_parts({})
+        for row in self.areas().values():
+            for key in metrics.PART_NAMES:
+                out[key] += row["parts"][key]
+        return out
+
+    def funds_total(self) -> Decimal | None:
+        if not self.has_funds:
+            return None
+        return quantize(sum((row["funds"] for row in self.areas().values()), Decimal("0")))
+
+    has_funds = False
+    has_lights = False
+
+
+class LiveFigures(Figures):
+    source = "live"
+
+    def __init__(self, user, cohort: Cohort, as_of: dt.date, base=None):
+        super().__init__(cohort, as_of)
+        self.user = user
+        self.base = base
+        self.has_funds = sources.funds_subquery(as_of) is not None
+        self.has_lights = sources.light_subquery(as_of) is not None
+
+    def frame(self):
+        return frame(self.user, self.cohort, self.as_of, self.base)
+
+    def _load_areas(self) -> dict[int, dict]:
+        # One scan gives every part per host area AND the sector chart: grouped by (area, sector, light).
+        qs = self.frame()
+        dims = ["host_area_id", "sector_id"]
+        light = sources.light_subquery(self.as_of)
+        if light is not None:
+            qs = qs.annotate(_light=light)
+            dims.append("_light")
+        measures = metrics.parts(self.as_of)
+        funds = sources.funds_subquery(self.as_of)
+        if funds is not None:
+            qs = qs.annotate(_funds=funds)
+            measures["funds"] = Sum("_funds")
+        out: dict[int, dict] = {}
+        sectors: dict[int, list] = {}
+        for row in qs.values(*dims).annotate(**measures).order_by():
+            area = out.setdefault(
+                row["host_area_id"],
+                {"parts": metrics.clean_parts({}), "lights": dict.fromkeys(LIGHTS, 0), "funds": Decimal("0.00")},
+            )
+            clean = metrics.clean_parts(row)
+            for key in metrics.PART_NAMES:
+                area["parts"][key] += clean[key]
+            area["lights"][row.get("_light") or "none"] += clean["projects"]
+            area["funds"] += _money(row.get("funds"))
+            sector = sectors.setdefault(row["sector_id"], [0, Decimal("0.00")])
+            sector[0] += clean["projects"]
+            sector[1] += clean["value"]
+        self._sectors = sectors
+        return out
+
+    def by_sector(self):
+        self.areas()
+        rows = [{"sector_id": pk, "projects": n, "value": v} for pk, (n, v) in self._sectors.items()]
+        return sorted(rows, key=lambda r: (-r["value"], r["sector_id"]))
+
+    def _small(self, qs, key):
+        return qs.values(key).annotate(projects=Count("pk"), value=Sum("f_value")).order_by("-value", key)
+
+    def by_event(self, limit: int):
+        return list(self._small(self.frame(), "first_event_id")[:limit])
+
+    def by_month(self, months: int):
+        qs = self.frame().annotate(month=TruncMonth("f_signed"))
+        return list(qs.values("month").annotate(projects=Count("pk"), value=Sum("f_value")).order_by("-month")[:months])
+
+
+class SummaryFigures(Figures):
+    source = "summary"
+
+    def __init__(self, scope: Q, cohort: Cohort, as_of: dt.date):
+        super().__init__(cohort, as_of)
+        self.scope = scope
+        self.has_funds = sources.available("supervision.ProgressReport") is not None
+        self.has_lights = sources.available("supervision.LightAssessment") is not None
+
+    def _filter(self, model, grain: str):
+        qs = model.objects.filter(self.scope, grain=grain)
+        c = self.cohort
+        if c.area is not None:
+            qs = qs.filter(host_area__path__startswith=c.area.path)
+        if c.sector is not None:
+            qs = qs.filter(sector_id__in=c.sector.subtree_ids())
+        if c.signed_from:
+            qs = qs.filter(month__gte=c.signed_from)
+        if c.signed_to:
+            qs = qs.filter(month__lte=c.signed_to)
+        return qs
+
+    @property
+    def _period(self) -> bool:
+        return bool(self.cohort.signed_from or self.cohort.signed_to)
+
+    def cells(self):
+        """Cells with every part: per (area, sector), or per (area, sector, month) for a signing period."""
+        from investledger.reporting.models import CohortCell
+
+        return self._filter(CohortCell, "asm" if self._period else "as")
+
+    def _load_areas(self) -> dict[int, dict]:
+        # Aggregates take a prefix: an aggregate may not share its name with the column it sums.
+        emerging = Q(sector__strategic_emerging=True)
+        measures = {f"s_{key}": Sum(key) for key in STORED_PARTS}
+        measures["s_emerging_count"] = Sum("projects", filter=emerging)
+        measures["s_emerging_value"] = Sum("value", filter=emerging)
+        measures["s_funds"] = Sum("funds")
+        measures.update({f"s_light_{k}": Sum(f"light_{k}") for k in LIGHTS})
+        out = {}
+        for row in self.cells().values("host_area_id").annotate(**measures).order_by():
+            area_id = row["host_area_id"]
+            row = {key[2:]: value for key, value in row.items() if key.startswith("s_")}
+            out[area_id] = {
+                "parts": metrics.clean_parts(row),
+                "lights": {k: int(row[f"light_{k}"] or 0) for k in LIGHTS},
+                "funds": _money(row["funds"]),
+            }
+        return out
+
+    def _small(self, qs, key):
+        rows = qs.values(key).annotate(s_projects=Sum("projects"), s_value=Sum("value")).order_by("-s_value", key)
+        return ({key: r[key], "projects": r["s_projects"], "value": r["s_value"]} for r in rows)
+
+    def by_sector(self):
+        return list(self._small(self.cells(), "sector_id"))
+
+    def by_event(self, limit: int):
+        from investledger.reporting.models import EventCell
+
+        grain = "easm" if self._period or self.cohort.sector is not None else "ea"
+        qs = self._filter(EventCell, grain).values("first_event_id")
+        rows = qs.annotate(s_projects=Sum("projects"), s_value=Sum("value")).order_by("-s_value", "first_event_id")
+        return [
+            {"first_event_id": r["first_event_id"], "projects": r["s_projects"], "value": r["s_value"]}
+            for r in rows[:limit]
+        ]
+
+    def by_month(self, months: int):
+        from investledger.reporting.models import CohortCell
+
+        grain = "asm" if self.cohort.sector is not None else "am"
+        qs = self._filter(CohortCell, grain).values("month").annotate(s_projects=Sum("projects"), s_value=Sum("value"))
+        return [
+            {"month": r["month"], "projects": r["s_projects"], "value": r["s_value"]}
+            for r in qs.order_by("-month")[:months]
+        ]
+
+
+# --- Which one: the access rule, the cohort and the stamp -------------------------------------------
+
+
+def cell_scope(user) -> Q | None:
+    """The reader's scope as a filter on cells, or None when it is not a union of area subtrees.
+
+    Mirrors core.access.project_q: city-wide roles see every cell; an area assignment sees its area's
+    subtree; a unit or contact assignment reaches projects by other links, which cells do not hold.
+    """
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    if getattr(user, "is_superuser", False):
+        return Q()
+    q = None
+    for a in access._assignments(user):
+        if access.Action.VIEW not in access.ROLE_ACTIONS[a.role]:
+            continue
+        if a.role == access.Role.PROJECT_CONTACT or (a.role == access.Role.RESPONSIBLE_UNIT and a.unit_id):
+            return None
+        if a.area_id is not None:
+            here = Q(host_area__path__startswith=a.area.path)
+            q = here if q is None else q | here
+        elif a.role in access.CITY_WIDE_WITHOUT_AREA:
+            return Q()
+    return q
+
+
+def _whole_months(cohort: Cohort) -> bool:
+    start, end = cohort.signed_from, cohort.signed_to
+    if start is not None and start.day != 1:
+        return False
+    if end is not None and (end + dt.timedelta(days=1)).day != 1:
+        return False
+    return True
+
+
+def chain_tail() -> int:
+    from investledger.core.models_chain import AuditChainHead
+
+    return AuditChainHead.objects.filter(pk=1).values_list("last_id", flat=True).first() or 0
+
+
+def current_stamp():
+    from investledger.reporting.models import SummaryStamp
+
+    return SummaryStamp.objects.filter(pk=1).first()
+
+
+def is_fresh(stamp=None, today: dt.date | None = None) -> bool:
+    """The cells hold today's figures: built today, and nothing recorded in the ledger since."""
+    stamp = stamp if stamp is not None else current_stamp()
+    today = today or clock.today()
+    return stamp is not None and stamp.as_of == today and stamp.chain_tail == chain_tail()
+
+
+def figures_for(user, cohort: Cohort, as_of: dt.date, base=None) -> Figures:
+    """Summary figures when they are certain to equal the live ones, else live figures."""
+    live = LiveFigures(user, cohort, as_of, base)
+    if base is not None or cohort.event is not None or not _whole_months(cohort) or as_of != clock.today():
+        return live
+    scope = cell_scope(user)
+    if scope is None:
+        return live
+    if not is_fresh(today=as_of):
+        schedule_refresh()
+        return live
+    return SummaryFigures(scope, cohort, as_of)
+
+
+# --- Rebuilding the cells --------------------------------------------------------------------------
+
+
+def _table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _insert_select(model, grain: str, queryset) -> None:
+    """INSERT the grouped queryset's rows into the model's table, its columns named as the aggregates."""
+    query = queryset.query
+    names = [*query.values_select, *query.annotation_select]
+    columns = ["grain", *(model._meta.get_field(n.removesuffix("_id")).column for n in names)]
+    sql, params = query.sql_with_params()
+    quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {_table(model)} ({quoted}) SELECT %s, sub.* FROM ({sql}) sub", (grain, *params))
+
+
+def _measures(today: dt.date) -> tuple[dict, dict]:
+    """The aggregates stored in CohortCell, written with the live computation's own expressions."""
+    measures = {key: metrics.parts(today)[key] for key in STORED_PARTS}
+    annotations = {}
+    light = sources.light_subquery(today)
+    funds = sources.funds_subquery(today)
+    if funds is not None:
+        annotations["_funds"] = funds
+        measures["funds"] = Sum("_funds")
+    if light is not None:
+        annotations["_light"] = light
+        for key in LIGHTS[:3]:
+            measures[f"light_{key}"] = Count("pk", filter=Q(_light=key))
+        measures["light_none"] = Count("pk", filter=Q(_light__isnull=True) | ~Q(_light__in=LIGHTS[:3]))
+    else:
+        measures["light_none"] = Count("pk")
+    return annotations, measures
+
+
+def refresh(today: dt.date | None = None) -> dict:
+    """Rebuild the summary cells from the ledger as of today, in one transaction; returns what it wrote.
+
+    The stamp takes the audit chain's tail BEFORE the cells are read: a change recorded while the
+    cells are built moves the tail past the stamp, so those cells are never read as current.
+    """
+    from investledger.reporting.models import CohortCell, EventCell, SummaryStamp
+
+    today = today or clock.today()
+    started = time.perf_counter()
+    SummaryStamp.objects.get_or_create(
+        pk=1, defaults={"chain_tail": -1, "as_of": today, "refreshed_at": timezone.now()}
+    )
+    with transaction.atomic():
+        stamp = SummaryStamp.objects.select_for_update().get(pk=1)  # one refresh at a time
+        tail = chain_tail()
+        CohortCell.objects.all().delete()
+        EventCell.objects.all().delete()
+        base = frame(None, Cohort(), today, Project.objects.all()).annotate(month=TruncMonth("f_signed"))
+        annotations, measures = _measures(today)
+        full = base.annotate(**annotations)
+        for grain, dims in (("as", ["host_area_id", "sector_id"]), ("asm", ["host_area_id", "sector_id", "month"])):
+            _insert_select(CohortCell, grain, full.values(*dims).annotate(**measures).order_by())
+        narrow = {"projects": Count("pk"), "value": Sum("f_value")}
+        _insert_select(CohortCell, "am", base.values("host_area_id", "month").annotate(**narrow).order_by())
+        for grain, dims in (
+            ("ea", ["first_event_id", "host_area_id"]),
+            ("easm", ["first_event_id", "host_area_id", "sector_id", "month"]),
+        ):
+            _insert_select(EventCell, grain, base.values(*dims).annotate(**narrow).order_by())
+
+        cells = CohortCell.objects.count() + EventCell.objects.count()
+        stamp.chain_tail = tail
+        stamp.as_of = today
+        stamp.refreshed_at = timezone.now()
+        stamp.seconds = round(time.perf_counter() - started, 3)
+        stamp.cells = cells
+        stamp.save()
+    log.info("dashboard summary rebuilt as of %s at audit #%s: %s cells in %.1f s", today, tail, cells, stamp.seconds)
+    return {"as_of": today.isoformat(), "chain_tail": tail, "cells": cells, "seconds": stamp.seconds}
+
+
+def schedule_refresh() -> None:
+    """Queue one rebuild per ledger state (a stale summary must not queue a task per page view)."""
+    key = f"reporting:summary-refresh:{chain_tail()}:{clock.today()}"
+    if not cache.add(key, 1, 600):
+        return
+    try:
+        from investledger.reporting.tasks import refresh_summary_task
+
+        transaction.on_commit(lambda: refresh_summary_task.enqueue())
+    except Exception:  # the page must show its figures even when the queue is down
+        log.exception("could not queue a dashboard summary refresh")
+        cache.delete(key)
