@@ -213,3 +213,13 @@ def test_the_roles_command_grants_and_revokes(personas, reference_data):
 
 def access_roles(user):
     return set(RoleAssignment.objects.filter(user=user).values_list("role", flat=True))
+
+
+def test_a_users_history_is_for_administrators_only(personas, reference_data):
+    call_command("roles", "stranger", "--grant", "leader")
+    url = reverse("core:object_history", args=["accounts.user", personas.stranger.pk])
+    response = client_for(personas.admin).get(url)
+    assert response.status_code == 200
+    assert "Leader" in response.content.decode()
+    for persona in (personas.supervisor, personas.leader, personas.officer_north):
+        assert client_for(persona).get(url).status_code == 404
