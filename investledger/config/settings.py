@@ -198,6 +198,19 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Choice sets that share field names across models get stable, readable names in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "EscalationLevelEnum": "investledger.escalation.choices.Level",
+        "AreaKindEnum": "investledger.reference.models.Area.Kind",
+        "UnitKindEnum": "investledger.reference.models.Unit.Kind",
+        "SigningEventKindEnum": "investledger.events.models.SigningEvent.Kind",
+        "SigningKindEnum": "investledger.projects.choices.SigningKind",
+        "AuditKindEnum": "investledger.core.models.AuditEntry.Kind",
+        "MilestoneKindEnum": "investledger.supervision.choices.MilestoneKind",
+        "ResponseKindEnum": "investledger.escalation.choices.ResponseKind",
+        "InspectionKindEnum": "investledger.escalation.choices.InspectionKind",
+        "NotificationKindEnum": "investledger.escalation.choices.NotificationKind",
+    },
 }
 
 # --- Background work (django-tasks with the database backend; `investledger worker` runs it) ---

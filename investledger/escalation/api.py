@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -248,14 +250,16 @@ class NotificationViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         return Notification.objects.visible_to(self.request.user)
 
-    @action(detail=True, methods=["post"], serializer_class=serializers.Serializer)
+    @extend_schema(request=None, responses=NotificationSerializer)
+    @action(detail=True, methods=["post"])
     def read(self, request, pk=None):
         note = get_object_or_404(self.get_queryset(), pk=pk)
         notifications.mark_read(request.user, [note.pk])
         note.refresh_from_db()
         return Response(NotificationSerializer(note).data)
 
-    @action(detail=False, methods=["post"], serializer_class=serializers.Serializer)
+    @extend_schema(request=None, responses=OpenApiTypes.OBJECT)
+    @action(detail=False, methods=["post"])
     def read_all(self, request):
         return Response({"marked_read": notifications.mark_read(request.user)})
 

@@ -7,12 +7,13 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from investledger.core import clock
+from investledger.core.filters import ObjectIdFilter
 from investledger.escalation.choices import IssueCategory, IssueStatus, Level, NoticeColour, NoticeStatus
 from investledger.escalation.models import Inspection, Issue, Notice, Notification
 from investledger.reference.models import Area, Unit
 
 
-class AreaSubtreeFilter(filters.ModelChoiceFilter):
+class AreaSubtreeFilter(ObjectIdFilter):
     """An area and all its sub-areas (a district includes its parks)."""
 
     def __init__(self, *args, path: str, **kwargs):

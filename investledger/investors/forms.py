@@ -24,9 +24,10 @@ class InvestorForm(StyledFormMixin, forms.ModelForm):
         ]
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        parents = Investor.objects.order_by("name")
+        # The parent group is chosen among the investors this user may see (the one access rule).
+        parents = Investor.objects.visible_to(user).order_by("name")
         if self.instance.pk:
             parents = parents.exclude(pk=self.instance.pk)
         self.fields["parent"].queryset = parents

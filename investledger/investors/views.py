@@ -97,7 +97,7 @@ def investor_detail(request, pk: int):
 def investor_create(request):
     # Whoever may enter projects may enter the investor of a new project; changing one is the bureau's.
     require(request.user, Action.CREATE)
-    form = InvestorForm(request.POST or None)
+    form = InvestorForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         investor = save_audited(form)
         messages.success(request, _("Investor “%(name)s” created.") % {"name": investor.name})
@@ -109,7 +109,7 @@ def investor_create(request):
 @require_http_methods(["GET", "POST"])
 def investor_edit(request, pk: int):
     investor = get_visible_or_404(Investor.objects, request.user, pk, Action.CHANGE)
-    form = InvestorForm(request.POST or None, instance=investor)
+    form = InvestorForm(request.POST or None, instance=investor, user=request.user)
     if request.method == "POST" and form.is_valid():
         investor = save_audited(form)
         messages.success(request, _("Changes to “%(name)s” saved.") % {"name": investor.name})

@@ -4,6 +4,7 @@ import django_filters as filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from investledger.core.filters import ObjectIdFilter
 from investledger.core.money import YI
 from investledger.events.models import SigningEvent
 from investledger.investors.models import Investor
@@ -20,18 +21,16 @@ class ProjectFilterSet(filters.FilterSet):
     """
 
     q = filters.CharFilter(method="filter_q", label=_("Search"))
-    area = filters.ModelChoiceFilter(queryset=Area.objects.all(), method="filter_area", label=_("Host area"))
-    sector = filters.ModelChoiceFilter(queryset=Sector.objects.all(), method="filter_sector", label=_("Sector"))
+    area = ObjectIdFilter(queryset=Area.objects.all(), method="filter_area", label=_("Host area"))
+    sector = ObjectIdFilter(queryset=Sector.objects.all(), method="filter_sector", label=_("Sector"))
     stage = filters.MultipleChoiceFilter(choices=Stage.choices, label=_("Stage"))
     side_state = filters.ChoiceFilter(choices=SideState.choices, label=_("Side state"))
     agreement_type = filters.ChoiceFilter(choices=AgreementType.choices, label=_("Agreement type"))
-    event = filters.ModelChoiceFilter(
-        queryset=SigningEvent.objects.all(), method="filter_event", label=_("Signing event")
-    )
+    event = ObjectIdFilter(queryset=SigningEvent.objects.all(), method="filter_event", label=_("Signing event"))
     first_event = filters.ModelChoiceFilter(
         queryset=SigningEvent.objects.all(), field_name="first_event", label=_("First signed at")
     )
-    investor = filters.ModelChoiceFilter(queryset=Investor.objects.all(), method="filter_investor", label=_("Investor"))
+    investor = ObjectIdFilter(queryset=Investor.objects.all(), method="filter_investor", label=_("Investor"))
     value_min = filters.NumberFilter(method="filter_value_min", label=_("Value from (100 million CNY)"))
     value_max = filters.NumberFilter(method="filter_value_max", label=_("Value to (100 million CNY)"))
     value_cny_min = filters.NumberFilter(

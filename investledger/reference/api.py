@@ -11,13 +11,14 @@ from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import filters, serializers
 
 from investledger.core.api import ReferenceViewSet
+from investledger.core.filters import ObjectIdFilter
 from investledger.reference.models import Area, Sector, Unit
 
 SEARCH = ["name", "name_en", "code"]
 
 
 class AreaFilterSet(df.FilterSet):
-    within = df.ModelChoiceFilter(queryset=Area.objects.all(), method="filter_within", label=_("Within area"))
+    within = ObjectIdFilter(queryset=Area.objects.all(), method="filter_within", label=_("Within area"))
 
     class Meta:
         model = Area

@@ -48,7 +48,7 @@ class MetricViewSet(viewsets.ViewSet):
         form = read_cohort(request.query_params)
         return metrics.compute_all(request.user, form.cohort(), form.as_of_date(), keys=keys)
 
-    @extend_schema(parameters=COHORT_PARAMETERS, responses=OpenApiTypes.OBJECT)
+    @extend_schema(operation_id="metrics_list", parameters=COHORT_PARAMETERS, responses=OpenApiTypes.OBJECT)
     def list(self, request):
         wanted = request.query_params.getlist("metric")
         unknown = [k for k in wanted if k not in metrics.REGISTRY]
