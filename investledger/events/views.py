@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from investledger.core import access
+from investledger.core import access, asof
 from investledger.core.access import Action
 from investledger.core.views import ObjectListView, allowed, get_visible_or_404, require, save_audited
 from investledger.events.forms import SigningEventForm
@@ -74,7 +74,13 @@ event_list = EventListView.as_view()
 def event_detail(request, pk: int):
     user = request.user
     event = get_visible_or_404(SigningEvent.objects.select_related("lead_unit", "host_area"), user, pk)
-    totals = event_totals(event, user)
+    try:
+        as_of = asof.parse_as_of(request.GET.get("as_of"))
+        as_of_error = ""
+    except asof.AsOfError as exc:
+        as_of, as_of_error = None, str(exc)
+    # ?as_of= shows the event's figures as the ledger stood then, rebuilt from the audit trail.
+    totals = asof.event_totals_as_of(event, user, as_of) if as_of else event_totals(event, user)
     sectors = [
         {
             "sector": line.sector,
@@ -92,6 +98,9 @@ def event_detail(request, pk: int):
     )
     context = {
         "event": event,
+        "as_of": as_of,
+        "as_of_raw": request.GET.get("as_of", ""),
+        "as_of_error": as_of_error,
         "totals": totals,
         "sectors": sectors,
         "projects": projects,

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, OuterRef, Subquery, Sum
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -109,7 +110,14 @@ class ProjectListView(ObjectListView):
         }
 
 
-project_list = ProjectListView.as_view()
+_project_list = ProjectListView.as_view()
+
+
+def project_list(request, *args, **kwargs):
+    """The ledger; with `?as_of=DATE` the ledger as it stood then, rebuilt from the audit trail."""
+    if request.GET.get("as_of"):
+        return redirect(f"{reverse('core:ledger_as_of')}?{request.GET.urlencode()}")
+    return _project_list(request, *args, **kwargs)
 
 
 def current_light_subquery():

@@ -26,3 +26,13 @@ def test_it_runs_the_scans_and_is_idempotent(reference_data, personas):
         entries,
         notes,
     )
+
+
+def test_revoking_a_token_from_the_command_line_is_audited(personas):
+    from rest_framework.authtoken.models import Token
+
+    call_command("token", personas.officer_north.username, stdout=io.StringIO())
+    call_command("token", personas.officer_north.username, "--revoke", stdout=io.StringIO(), stderr=io.StringIO())
+    assert not Token.objects.filter(user=personas.officer_north).exists()
+    entry = AuditEntry.objects.filter(object_id=str(personas.officer_north.pk)).latest("id")
+    assert entry.source == "command:token" and "revoked" in entry.message

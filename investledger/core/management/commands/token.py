@@ -2,6 +2,9 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from rest_framework.authtoken.models import Token
 
+from investledger.accounts.services import token_revoke
+from investledger.core.audit import audit_context
+
 
 class Command(BaseCommand):
     help = "Print a user's API token, creating it if needed (--rotate revokes the old one)."
@@ -20,7 +23,8 @@ class Command(BaseCommand):
         if not user.is_active:
             raise CommandError(f'User "{username}" is inactive.')
         if rotate or revoke:
-            Token.objects.filter(user=user).delete()
+            with audit_context(source="command:token"):
+                token_revoke(user=user, reason="rotated" if rotate else "revoked")
         if revoke:
             self.stderr.write(f'Token of "{username}" revoked.')
             return
