@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods
 from investledger.core import access
 from investledger.core.access import Action
 from investledger.core.views import ObjectListView, add_validation_error, allowed, get_visible_or_404, require
+from investledger.core.widgets import FastSelect
 from investledger.investors.models import Investor
 from investledger.projects import services
 from investledger.projects.filtersets import ProjectFilterSet
@@ -76,7 +77,19 @@ class ProjectListView(ObjectListView):
             choices=form.fields["stage"].choices, attrs={"class": "form-check-input"}
         )
         form.fields["first_event"].queryset = form.fields["first_event"].queryset.order_by("-date")
+        # The investor list runs to tens of thousands: offer it as a list only when it is short,
+        # otherwise investors are found through the search box (which matches investor names).
+        investors = form.fields["investor"].queryset
+        if investors[: INVESTOR_LIST_LIMIT + 1].count() > INVESTOR_LIST_LIMIT:
+            chosen = filterset.form.data.get("investor")
+            form.fields["investor"].queryset = (
+                investors.filter(pk=chosen) if str(chosen).isdigit() else investors.none()
+            )
+            form.investor_by_search = not str(chosen).isdigit()
         for name in ("area", "sector", "event", "first_event", "investor"):
+            form.fields[name].widget = FastSelect(
+                attrs=form.fields[name].widget.attrs, choices=form.fields[name].choices
+            )
             form.fields[name].empty_label = _("All")
         for name in ("side_state", "agreement_type", "light"):
             form.fields[name].widget.choices = [("", _("All"))] + list(form.fields[name].widget.choices)[1:]
@@ -109,6 +122,8 @@ class ProjectListView(ObjectListView):
             "hidden_filters": ("value_cny_min", "value_cny_max", "is_demo", "ordering"),
         }
 
+
+INVESTOR_LIST_LIMIT = 300
 
 _project_list = ProjectListView.as_view()
 
