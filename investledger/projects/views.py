@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, OuterRef, Subquery, Sum
+from django.db.models import Count, Sum
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -55,13 +55,16 @@ class ProjectListView(ObjectListView):
     table_id = "ledger-table"
 
     def get_queryset(self):
-        # One row per project with its related names and current light in the same query,
-        # whatever the page size.
-        return (
-            Project.objects.visible_to(self.request.user)
-            .select_related(*LIST_RELATED)
-            .annotate(current_light=current_light_subquery())
-        )
+        # One row per project with its related names in the same query, whatever the page size.
+        return Project.objects.visible_to(self.request.user).select_related(*LIST_RELATED)
+
+    def decorate_page(self, objects):
+        lights = current_lights_of([p.pk for p in objects])
+        for project in objects:
+            project.current_light = lights.get(project.pk)
+
+    def known_count(self, extra_context):
+        return extra_context["totals"]["count"]
 
     def filterset_ready(self, filterset):
         user = self.request.user
@@ -110,9 +113,10 @@ class ProjectListView(ObjectListView):
             field.widget.attrs.setdefault("class", css)
 
     def extra_context_for(self, queryset):
-        totals = Project.objects.filter(pk__in=queryset.values("pk")).aggregate(
-            count=Count("pk"), value=Sum("contract_value_cny")
-        )
+        # One pass for the count (reused by the paginator) and the sum; a scope that joins to-many
+        # relations makes the queryset DISTINCT, and then the sums must go through the ids.
+        base = Project.objects.filter(pk__in=queryset.values("pk")) if queryset.query.distinct else queryset
+        totals = base.order_by().aggregate(count=Count("pk"), value=Sum("contract_value_cny"))
         user = self.request.user
         return {
             "totals": totals,
@@ -135,10 +139,13 @@ def project_list(request, *args, **kwargs):
     return _project_list(request, *args, **kwargs)
 
 
-def current_light_subquery():
+def current_lights_of(project_ids) -> dict[int, str]:
     from investledger.supervision.models import LightAssessment
 
-    return Subquery(LightAssessment.objects.filter(project=OuterRef("pk"), is_current=True).values("light")[:1])
+    rows = LightAssessment.objects.filter(project_id__in=project_ids, is_current=True).values_list(
+        "project_id", "light"
+    )
+    return dict(rows)
 
 
 def explain_light(fired):
