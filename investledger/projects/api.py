@@ -460,17 +460,18 @@ class ProjectViewSet(ScopedModelViewSet):
         serializer = SideStateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        if data.get("version") is not None and data["version"] != project.version:
-            return Response(
-                {"detail": _("Someone else saved this project meanwhile."), "current_version": project.version},
-                status=status.HTTP_409_CONFLICT,
-            )
         try:
             services.project_set_side_state(
                 project=project,
                 side_state=data["side_state"],
                 reason=data.get("reason", "").strip(),
                 since=data.get("since") or clock.today(),
+                expected_version=data.get("version"),
+            )
+        except services.EditConflict as exc:
+            return Response(
+                {"detail": _("Someone else saved this project meanwhile."), "current_version": exc.current_version},
+                status=status.HTTP_409_CONFLICT,
             )
         except DjangoValidationError as exc:
             raise validation_error_from(exc) from exc

@@ -128,6 +128,9 @@ class Project(BaseModel):
             models.Index(fields=["sector", "signed_on"], name="project_sector_signed_idx"),
             models.Index(fields=["first_event", "sector"], name="project_event_sector_idx"),
             models.Index(fields=["stage", "signed_on"], name="project_stage_signed_idx"),
+            # The ledger's default and value orderings, with the id that makes pages stable.
+            models.Index(fields=["signed_on", "id"], name="project_signed_id_idx"),
+            models.Index(fields=["contract_value_cny", "id"], name="project_value_id_idx"),
         ]
 
     def __str__(self) -> str:
@@ -148,7 +151,8 @@ class Project(BaseModel):
             a, b = getattr(self, earlier), getattr(self, later)
             if a and b and b < a and later not in errors:
                 errors[later] = message
-        if self.currency != Currency.CNY and (self.fx_rate is None or self.fx_rate <= 0):
+        # A foreign amount at the default rate of 1 means the rate was never given.
+        if self.currency != Currency.CNY and (self.fx_rate is None or self.fx_rate <= 0 or self.fx_rate == 1):
             errors["fx_rate"] = _("Give the exchange rate used to convert this amount to CNY.")
         if self.currency != Currency.CNY and not self.fx_date:
             errors["fx_date"] = _("Give the date of the exchange rate.")
@@ -204,7 +208,25 @@ class Signing(BaseModel):
             models.UniqueConstraint(fields=["project", "event"], name="signing_once_per_event"),
             models.CheckConstraint(condition=models.Q(stated_value_cny__gte=0), name="signing_value_not_negative"),
         ]
-        indexes = [models.Index(fields=["event", "counted_project"], name="signing_event_counted_idx")]
+        indexes = [
+            models.Index(fields=["event", "counted_project", "counted_value_cny"], name="signing_event_counted_idx")
+        ]
 
     def __str__(self) -> str:
         return f"{self.project} @ {self.event}"
+
+
+class ReferenceSequence(models.Model):
+    """The last project reference number handed out for a year (P2022-00001, ...).
+
+    Writers lock the year's row, so two creations at the same moment never get the same number.
+    """
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("reference sequence")
+
+    def __str__(self) -> str:
+        return f"P{self.year}-{self.last:05d}"

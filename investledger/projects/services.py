@@ -21,7 +21,7 @@ from investledger.core import audit
 from investledger.core.models import AuditEntry
 from investledger.core.money import convert_to_cny
 from investledger.projects.choices import STAGE_ORDER, Currency, SideState, SigningKind, Stage
-from investledger.projects.models import Project, Signing
+from investledger.projects.models import Project, ReferenceSequence, Signing
 
 M2M_FIELDS = ("co_investors", "involved_units", "contacts")
 
@@ -117,16 +117,33 @@ def find_likely_duplicates(
 # --- Projects ----------------------------------------------------------------------------------
 
 
-def _next_reference(year: int) -> str:
+def reserve_references(year: int, count: int = 1) -> list[str]:
+    """Hand out `count` consecutive project references for `year`; call inside a transaction.
+
+    The year's counter row is locked until the transaction ends, so concurrent creations and
+    imports never collide. A new year's counter starts after the highest reference already used.
+    """
+    if count < 1:
+        return []
     prefix = f"P{year}-"
-    last = (
-        Project.objects.filter(reference__startswith=prefix)
-        .order_by("-reference")
-        .values_list("reference", flat=True)
-        .first()
-    )
-    number = int(last.split("-")[1]) + 1 if last else 1
-    return f"{prefix}{number:05d}"
+    sequence = ReferenceSequence.objects.select_for_update().filter(year=year).first()
+    if sequence is None:
+        last = (
+            Project.objects.filter(reference__startswith=prefix)
+            .order_by("-reference")
+            .values_list("reference", flat=True)
+            .first()
+        )
+        ReferenceSequence.objects.get_or_create(year=year, defaults={"last": int(last.split("-")[1]) if last else 0})
+        sequence = ReferenceSequence.objects.select_for_update().get(year=year)
+    first = sequence.last + 1
+    sequence.last += count
+    sequence.save(update_fields=["last"])
+    return [f"{prefix}{number:05d}" for number in range(first, first + count)]
+
+
+def _next_reference(year: int) -> str:
+    return reserve_references(year, 1)[0]
 
 
 def _apply_money(project: Project) -> None:
@@ -246,9 +263,13 @@ def project_set_stage(*, project: Project, stage: str, reason: str = "") -> Proj
 
 
 @transaction.atomic
-def project_set_side_state(*, project: Project, side_state: str, reason: str, since: dt.date | None) -> Project:
+def project_set_side_state(
+    *, project: Project, side_state: str, reason: str, since: dt.date | None, expected_version: int | None = None
+) -> Project:
     """Mark a project stalled, suspended or terminated (with reason and date), or clear the side state."""
     locked = Project.objects.select_for_update().get(pk=project.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise EditConflict(locked.version)
     before = audit.snapshot(locked)
     if side_state and side_state not in SideState.values:
         raise ValidationError({"side_state": _("Unknown side state.")})

@@ -57,11 +57,6 @@ def test_the_docs_page_loads_its_scripts_and_styles_from_our_static_files(person
 
 
 @pytest.mark.browser
-@pytest.mark.xfail(
-    reason="config/urls.py serves SpectacularSwaggerView, whose inline script our Content-Security-Policy blocks "
-    "(SpectacularSwaggerSplitView fixes it), and MEDIA_URL = None breaks live_server",
-    strict=False,
-)
 def test_the_docs_page_shows_the_operations_in_a_browser(personas, live_server, page):
     client = Client()
     client.force_login(personas.leader)
