@@ -122,10 +122,23 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, nargs="+", default=[100_000])
     parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
+    parser.add_argument("--profile", metavar="FILE", help="write cProfile stats of each run to FILE.<db>.prof")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(run_child(Path(args.child))))
+        if args.profile:
+            import cProfile
+            import pstats
+
+            profiler = cProfile.Profile()
+            result = profiler.runcall(run_child, Path(args.child))
+            profiler.dump_stats(args.profile)
+            stats = pstats.Stats(args.profile, stream=sys.stderr)
+            stats.sort_stats("cumulative").print_stats(45)
+            stats.sort_stats("tottime").print_stats(30)
+        else:
+            result = run_child(Path(args.child))
+        print(json.dumps(result))
         return
     databases = ["sqlite", "postgres"] if args.db == "both" else [args.db]
     results = []
@@ -146,9 +159,12 @@ def main() -> None:
                 "DEBUG": "0",  # as in production: no query log kept in memory
                 "INVESTLEDGER_DATA_DIR": str(ROOT / "var" / "bench_import_data"),
             }
-            out = subprocess.run(
-                [sys.executable, __file__, "--child", str(path)], env=env, capture_output=True, text=True, check=False
-            )
+            command = [sys.executable, __file__, "--child", str(path)]
+            if args.profile:
+                command += ["--profile", f"{args.profile}.{db}.prof"]
+            out = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+            if args.profile:
+                Path(f"{args.profile}.{db}.txt").write_text(out.stderr)
             if out.returncode:
                 print(out.stderr[-3000:], file=sys.stderr)
                 raise SystemExit(f"benchmark on {db} failed")

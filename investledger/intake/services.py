@@ -28,7 +28,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 from rapidfuzz import fuzz, process
@@ -36,10 +36,9 @@ from rapidfuzz.utils import default_process
 
 from investledger.core import access, audit, clock
 from investledger.core.access import Action
-from investledger.core.models import AuditEntry
 from investledger.core.money import convert_to_cny
 from investledger.events.models import SigningEvent
-from investledger.intake import progress
+from investledger.intake import bulk, progress
 from investledger.intake.fields import Kind, columns_for
 from investledger.intake.mapping import auto_mapping, find_header, missing_required
 from investledger.intake.models import ColumnMapping, ExchangeRate, ImportBatch, ImportRow
@@ -58,6 +57,11 @@ from investledger.investors.models import Investor
 from investledger.projects.choices import AgreementType, SigningKind, Stage
 from investledger.projects.models import Project, Signing
 from investledger.projects.services import AMOUNT_TOLERANCE, NAME_SIMILARITY, signing_add
+
+try:  # a counter row per year, locked by every writer of references
+    from investledger.projects.services import reserve_references
+except ImportError:  # pragma: no cover - older projects app: numbered after the highest reference
+    reserve_references = None
 from investledger.reference.models import Area, Sector
 
 logger = logging.getLogger(__name__)
@@ -307,6 +311,69 @@ MODEL_FIELDS = (
 DECIMAL_FIELDS = {"contract_value", "fx_rate", "contract_value_cny", "outside_value_cny", "fixed_asset_value_cny"}
 DATE_FIELDS = {"fx_date", "planned_start", "planned_completion", "planned_production", "signed_on"}
 
+# Sheet column of each model field whose message is shown on a row.
+_MODEL_COLUMN = {
+    "contract_value_cny": "contract_value",
+    "fx_rate": "contract_value",
+    "fx_date": "contract_value",
+    "outside_value_cny": "outside_value",
+    "fixed_asset_value_cny": "fixed_asset_value",
+}
+_FIELD_RULES = {name: Project._meta.get_field(name) for name in MODEL_FIELDS}
+INVESTOR_NAME_LENGTH = Investor._meta.get_field("name").max_length
+
+
+def _quick_ok(field, value) -> bool:
+    """True when the value certainly passes the field's clean(); False means: ask the field."""
+    if field.choices and value not in _choice_values(field):
+        return False
+    if isinstance(field, models.DecimalField):
+        if not isinstance(value, Decimal) or not value.is_finite():
+            return False
+        sign, digits, exponent = value.as_tuple()
+        places = max(-exponent, 0)
+        whole = len(digits) + exponent
+        if places > field.decimal_places or whole > field.max_digits - field.decimal_places:
+            return False
+        return not sign or not any(digits)  # a negative amount: the field's validators decide
+    if isinstance(field, models.CharField):
+        return isinstance(value, str) and len(value) <= field.max_length and (field.blank or value != "")
+    if isinstance(field, models.IntegerField):
+        return isinstance(value, int) and 0 <= value <= 2_147_483_647
+    if isinstance(field, models.BooleanField):
+        return isinstance(value, bool)
+    if isinstance(field, models.DateField):
+        return isinstance(value, dt.date)
+    if isinstance(field, models.TextField):
+        return isinstance(value, str)
+    return False
+
+
+_CHOICES: dict = {}
+
+
+def _choice_values(field) -> set:
+    if field not in _CHOICES:
+        _CHOICES[field] = {value for value, _label in field.flatchoices}
+    return _CHOICES[field]
+
+
+class _ProjectValues:
+    """Parsed values read as project attributes, for `Project.clean()` without a model instance."""
+
+    def __init__(self, values: dict):
+        self.__dict__.update({name: values.get(name) for name in MODEL_FIELDS})
+        self.currency = values.get("currency") or "CNY"
+        self.side_state = ""
+        self.side_state_reason = ""
+        self.side_state_date = None
+        if self.fx_rate is None and self.currency == "CNY":
+            self.fx_rate = Decimal("1")
+
+    def __getattr__(self, name):
+        # Any other field `Project.clean()` may read: as a new project would have it.
+        return Project._meta.get_field(name).get_default()
+
 
 class RowChecker:
     """Parses and checks rows of one batch; holds what is loaded once (reference data, scope)."""
@@ -481,28 +548,30 @@ class RowChecker:
         return row
 
     def _model_checks(self, row: ParsedRow, area, sector) -> None:
-        """The same field rules as `project_create`: lengths, choices, validators, `Project.clean()`."""
-        fields = {k: row.values.get(k) for k in MODEL_FIELDS if row.values.get(k) is not None}
-        project = Project(host_area=area, sector=sector, **fields)
+        """The same field rules as `project_create` (lengths, choices, validators, `Project.clean()`).
+
+        Checked on the parsed values directly rather than through `Project.full_clean()` per row:
+        a value that passes the quick test is valid; one that does not is passed to the field's own
+        `clean()`, so the message is the one the project form gives.
+        """
+        v = row.values
+        for name, model_field in _FIELD_RULES.items():
+            value = v.get(name)
+            if value is None or _quick_ok(model_field, value):
+                continue
+            try:
+                model_field.clean(value, None)
+            except ValidationError as exc:
+                for message in exc.messages:
+                    row.error(self.column_label(_MODEL_COLUMN.get(name, name)), message)
         try:
-            project.full_clean(
-                exclude=["reference", "investor", "host_area", "sector", "lead_unit", "first_event"],
-                validate_unique=False,
-                validate_constraints=False,
-            )
+            Project.clean(_ProjectValues(v))
         except ValidationError as exc:
             for name, messages in exc.message_dict.items():
-                column = {
-                    "contract_value_cny": "contract_value",
-                    "fx_rate": "contract_value",
-                    "fx_date": "contract_value",
-                    "outside_value_cny": "outside_value",
-                    "fixed_asset_value_cny": "fixed_asset_value",
-                }.get(name, name)
                 for message in messages:
-                    row.error(self.column_label(column), message)
-        investor = row.values.get("investor") or ""
-        if len(investor) > Investor._meta.get_field("name").max_length:
+                    row.error(self.column_label(_MODEL_COLUMN.get(name, name)), message)
+        investor = v.get("investor") or ""
+        if len(investor) > INVESTOR_NAME_LENGTH:
             row.error(self.column_label("investor"), _("too long"))
 
     # -- bulk checks over a chunk of rows --
@@ -726,23 +795,34 @@ def batch_validate(batch: ImportBatch, *, report: Callable[[dict], None] | None 
         counts = {"read": 0, "validated": 0, "errors": 0, "warnings": 0, "new": 0, "existing": 0}
         chunk: list[ParsedRow] = []
 
+        row_table = bulk.Table(ImportRow)
+        columns = [c for c in row_table.columns if c != "id"]
+
         def flush():
             checker.check_chunk(chunk)
-            objs = [
-                ImportRow(
-                    batch=batch,
-                    number=r.number,
-                    raw=r.raw,
-                    values=_jsonable(r.values),
-                    errors=r.errors,
-                    warnings=r.warnings,
-                    duplicate_of_id=r.duplicate_of,
-                    outcome=r.outcome,
-                    project_id=r.project_id,
-                )
-                for r in chunk
-            ]
-            ImportRow.objects.bulk_create(objs, batch_size=1000)
+            bulk.insert(
+                ImportRow,
+                columns,
+                (
+                    row_table.row(
+                        row_table.complete(
+                            {
+                                "id": None,
+                                "batch_id": batch.pk,
+                                "number": r.number,
+                                "raw": r.raw,
+                                "values": _jsonable(r.values),
+                                "errors": r.errors,
+                                "warnings": r.warnings,
+                                "duplicate_of_id": r.duplicate_of,
+                                "outcome": r.outcome,
+                                "project_id": r.project_id,
+                            }
+                        )
+                    )[1:]
+                    for r in chunk
+                ),
+            )
             counts["validated"] += len(chunk)
             counts["errors"] += sum(len(r.errors) for r in chunk)
             counts["warnings"] += sum(len(r.warnings) for r in chunk)
@@ -810,9 +890,14 @@ def batch_resolve_all(*, batch: ImportBatch, decision: str) -> int:
 # --- Commit -------------------------------------------------------------------------------------------
 
 
-def _next_numbers(years: set[int]) -> dict[int, int]:
-    numbers = {}
-    for year in years:
+def _first_numbers(years: dict[int, int]) -> dict[int, int]:
+    """Reserve a block of project references per year (count by year): the number before each block."""
+    first = {}
+    for year, count in years.items():
+        if reserve_references is not None:
+            references = reserve_references(year, count)
+            first[year] = int(references[0].split("-")[1]) - 1
+            continue
         prefix = f"P{year}-"
         last = (
             Project.objects.filter(reference__startswith=prefix)
@@ -820,22 +905,8 @@ def _next_numbers(years: set[int]) -> dict[int, int]:
             .values_list("reference", flat=True)
             .first()
         )
-        numbers[year] = int(last.split("-")[1]) if last else 0
-    return numbers
-
-
-def _project_snapshot(project: Project) -> dict:
-    """The audit snapshot of a project just created in bulk (it has no to-many links yet)."""
-    pk = project.pk
-    project.pk = None
-    try:
-        data = audit.snapshot(project)
-    finally:
-        project.pk = pk
-    data["id"] = pk
-    for name in Project.audit_m2m:
-        data[name] = []
-    return data
+        first[year] = int(last.split("-")[1]) if last else 0
+    return first
 
 
 def batch_start_validation(batch: ImportBatch) -> ImportBatch:
@@ -947,10 +1018,63 @@ def _save_outcomes(rows: list[_RowToWrite]) -> None:
     """What the commit did with each row, in one statement per chunk (bulk_update's CASE is slow)."""
     table = connection.ops.quote_name(ImportRow._meta.db_table)
     with connection.cursor() as cursor:
+        if bulk.is_postgres():
+            cursor.execute(
+                f"UPDATE {table} AS r SET project_id = v.project_id, outcome = v.outcome "
+                "FROM unnest(%s::bigint[], %s::bigint[], %s::text[]) AS v(id, project_id, outcome) WHERE r.id = v.id",
+                [[r.pk for r in rows], [r.project_id for r in rows], [r.outcome for r in rows]],
+            )
+            return
         cursor.executemany(
             f"UPDATE {table} SET project_id = %s, outcome = %s WHERE id = %s",
             [(r.project_id, r.outcome, r.pk) for r in rows],
         )
+
+
+class _NewProjects:
+    """Projects and first signings of one chunk, written as plain rows with their audit entries."""
+
+    def __init__(self, audit_writer: bulk.AuditWriter):
+        self.projects = bulk.Table(Project)
+        self.signings = bulk.Table(Signing)
+        self.audit = audit_writer
+        self.pending: list[tuple[_RowToWrite, dict, dict, str]] = []
+
+    def add(self, row: _RowToWrite, project: dict, signing: dict, message: str) -> None:
+        self.pending.append((row, self.projects.complete(project), self.signings.complete(signing), message))
+
+    def write(self, events: dict) -> int:
+        if not self.pending:
+            return 0
+        project_ids = bulk.reserve_ids(Project, len(self.pending))
+        signing_ids = bulk.reserve_ids(Signing, len(self.pending))
+        for (row, project, signing, _m), project_id, signing_id in zip(
+            self.pending, project_ids, signing_ids, strict=True
+        ):
+            project["id"] = signing["project_id"] = row.project_id = project_id
+            signing["id"] = signing_id
+            row.outcome = ImportRow.Outcome.NEW
+        bulk.insert(Project, self.projects.columns, (self.projects.row(p) for _r, p, _s, _m in self.pending))
+        bulk.insert(Signing, self.signings.columns, (self.signings.row(s) for _r, _p, s, _m in self.pending))
+        empty_links = {name: [] for name in Project.audit_m2m}
+        for _row, project, signing, message in self.pending:
+            project_repr = Project.__str__(_Repr(project))
+            self.audit.add(
+                Project, project["id"], project_repr, {**self.projects.snapshot(project), **empty_links}, message
+            )
+            signing_repr = f"{project_repr} @ {events[signing['event_id']]}"
+            self.audit.add(Signing, signing["id"], signing_repr, self.signings.snapshot(signing), message)
+        self.audit.flush()
+        count = len(self.pending)
+        self.pending = []
+        return count
+
+
+class _Repr:
+    """Column values read as attributes, for a model's `__str__` without an instance."""
+
+    def __init__(self, values: dict):
+        self.__dict__.update(values)
 
 
 def _write(batch: ImportBatch, user, report) -> tuple[int, int, int]:
@@ -963,25 +1087,34 @@ def _write(batch: ImportBatch, user, report) -> tuple[int, int, int]:
     events = {e.pk: e for e in SigningEvent.objects.all()}
     rows = batch.rows.exclude(outcome__in=[ImportRow.Outcome.ERROR, ImportRow.Outcome.UNCHANGED])
     new_rows = rows.filter(outcome=ImportRow.Outcome.NEW).exclude(resolution=ImportRow.Resolution.SAME)
+    audit_writer = bulk.AuditWriter()
+    text = f"import {batch.pk} {batch.file_name}"
+    message = text + " row %s"
     # Investors first: one query for those that exist now, one insert for the rest.
     names = set()
-    years = set()
+    years: dict[int, int] = defaultdict(int)
     for values in new_rows.values_list("values", flat=True).iterator(chunk_size=CHUNK):
         names.add(values["investor"])
-        years.add(dt.date.fromisoformat(values["signed_on"]).year if values.get("signed_on") else clock.today().year)
+        years[dt.date.fromisoformat(values["signed_on"]).year if values.get("signed_on") else clock.today().year] += 1
     investors = dict(Investor.objects.filter(name__in=names).values_list("name", "pk")) if names else {}
     missing = sorted(names - set(investors))
+    del names
+    investor_table = bulk.Table(Investor)
     for start in range(0, len(missing), CHUNK):
-        created = Investor.objects.bulk_create([Investor(name=n) for n in missing[start : start + CHUNK]])
-        audit.record_many(
-            (inv, AuditEntry.Kind.CREATE, None, audit.snapshot(inv), f"import {batch.pk} {batch.file_name}")
-            for inv in created
-        )
-        investors.update({inv.name: inv.pk for inv in created})
-    numbers = _next_numbers(years)
+        part = missing[start : start + CHUNK]
+        ids = bulk.reserve_ids(Investor, len(part))
+        full = [investor_table.complete({"id": pk, "name": name}) for pk, name in zip(ids, part, strict=True)]
+        bulk.insert(Investor, investor_table.columns, (investor_table.row(f) for f in full))
+        for values in full:
+            audit_writer.add(
+                Investor, values["id"], Investor.__str__(_Repr(values)), investor_table.snapshot(values), text
+            )
+            investors[values["name"]] = values["id"]
+        audit_writer.flush()
+    numbers = _first_numbers(years)
     written = new = existing = 0
     last_report = 0.0
-    message = f"import {batch.pk} {batch.file_name} row %s"
+    new_projects = _NewProjects(audit_writer)
     ids = list(rows.order_by("number").values_list("pk", flat=True))
     row_fields = ("pk", "number", "values", "resolution", "outcome", "duplicate_of_id")
     for start in range(0, len(ids), CHUNK):
@@ -991,7 +1124,6 @@ def _write(batch: ImportBatch, user, report) -> tuple[int, int, int]:
             .order_by("number")
             .values_list(*row_fields)
         ]
-        to_create: list[tuple[_RowToWrite, Project, dict]] = []
         for row in chunk:
             v = _from_json(row.values)
             area_id = v.get("host_area_id")
@@ -1020,48 +1152,36 @@ def _write(batch: ImportBatch, user, report) -> tuple[int, int, int]:
                 continue
             if area_id not in allowed:
                 raise ImportRefused(_("Row %(row)s: you may not import projects into this area.") % {"row": row.number})
-            event = events[v["event_id"]]
             year = v["signed_on"].year if v.get("signed_on") else clock.today().year
             numbers[year] += 1
             fields = {k: v[k] for k in MODEL_FIELDS if v.get(k) is not None}
-            project = Project(
-                reference=f"P{year}-{numbers[year]:05d}",
-                investor_id=investors[v["investor"]],
-                host_area_id=area_id,
-                sector_id=v["sector_id"],
-                first_event=event,
-                signed_on=v["signed_on"],
-                **fields,
+            if fields.get("currency", "CNY") == "CNY":
+                fields["fx_rate"] = Decimal("1")
+            value_cny = convert_to_cny(fields["contract_value"], fields.get("fx_rate", Decimal("1")))
+            fields["contract_value_cny"] = value_cny
+            new_projects.add(
+                row,
+                {
+                    **fields,
+                    "reference": f"P{year}-{numbers[year]:05d}",
+                    "investor_id": investors[v["investor"]],
+                    "host_area_id": area_id,
+                    "sector_id": v["sector_id"],
+                    "first_event_id": v["event_id"],
+                    "signed_on": v["signed_on"],
+                },
+                {
+                    "project_id": None,
+                    "event_id": v["event_id"],
+                    "signed_on": v["signed_on"],
+                    "kind": SigningKind.NEW.value,
+                    "stated_value_cny": value_cny,
+                    "counted_project": True,
+                    "counted_value_cny": value_cny,
+                },
+                message % row.number,
             )
-            if project.currency == "CNY":
-                project.fx_rate = Decimal("1")
-            project.contract_value_cny = convert_to_cny(project.contract_value, project.fx_rate)
-            to_create.append((row, project, v))
-        if to_create:
-            projects = Project.objects.bulk_create([p for _r, p, _v in to_create])
-            signings = Signing.objects.bulk_create(
-                [
-                    Signing(
-                        project=p,
-                        event=p.first_event,
-                        signed_on=v["signed_on"],
-                        kind=SigningKind.NEW,
-                        stated_value_cny=p.contract_value_cny,
-                        counted_project=True,
-                        counted_value_cny=p.contract_value_cny,
-                    )
-                    for (_r, p, v) in to_create
-                ]
-            )
-            entries = []
-            for (row, project, _v), signing in zip(to_create, signings, strict=True):
-                text = message % row.number
-                entries.append((project, AuditEntry.Kind.CREATE, None, _project_snapshot(project), text))
-                entries.append((signing, AuditEntry.Kind.CREATE, None, audit.snapshot(signing), text))
-                row.project_id = project.pk
-                row.outcome = ImportRow.Outcome.NEW
-            audit.record_many(entries)
-            new += len(projects)
+        new += new_projects.write(events)
         _save_outcomes(chunk)
         written += len(chunk)
         now = time.monotonic()

@@ -6,12 +6,11 @@ from decimal import Decimal
 import pytest
 from django.test import override_settings
 
-from investledger.core import audit
 from investledger.core.audit import audit_context
 from investledger.core.models import AuditEntry
 from investledger.core.testing import make_investor, make_project
 from investledger.events.models import SigningEvent
-from investledger.intake import services
+from investledger.intake import bulk, services
 from investledger.intake.models import ExchangeRate, ImportBatch, ImportRow
 from investledger.intake.tests.helpers import CHINESE_HEADER, import_file, signing_rows, write_xlsx
 from investledger.projects.choices import SigningKind
@@ -128,15 +127,15 @@ def test_a_failure_while_writing_leaves_nothing_written(tmp_path, personas, refe
     path = write_xlsx(tmp_path / "list.xlsx", [CHINESE_HEADER, *signing_rows(5)])
     batch = import_file(path, personas.officer_north, event=reference_data.event, commit=False)
     calls = []
-    real = audit.record_many
+    real = bulk.AuditWriter.flush
 
-    def failing(items):
+    def failing(writer):
         calls.append(1)
         if len(calls) == 2:
             raise RuntimeError("disk full")
-        return real(items)
+        return real(writer)
 
-    monkeypatch.setattr(services.audit, "record_many", failing)
+    monkeypatch.setattr(bulk.AuditWriter, "flush", failing)
     monkeypatch.setattr(services, "CHUNK", 2)
     batch.rows.update()  # rows stay as checked
     with pytest.raises(RuntimeError):
