@@ -2,7 +2,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 # The day's scans in the order they depend on each other: lights first (they read milestones and
-# reports), then escalation of overdue issues, then each user's digest of what is due.
+# reports), then escalation of overdue issues, then each user's digest of what is due; last, the
+# dashboard summary is rebuilt so the day's first pages are served from it.
 DAILY = ("supervise", "escalate", "digest")
 
 
@@ -20,3 +21,6 @@ class Command(BaseCommand):
         for name in DAILY:
             self.stdout.write(f"» {name}")
             call_command(name, *(["--as-of", as_of] if as_of else []), stdout=self.stdout, stderr=self.stderr)
+        if not as_of:  # the summary holds today's figures only
+            self.stdout.write("» refresh_dashboard_summary")
+            call_command("refresh_dashboard_summary", "--if-stale", stdout=self.stdout, stderr=self.stderr)
