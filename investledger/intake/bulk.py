@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import json
+import operator
 from collections.abc import Iterable, Sequence
 
 from django.contrib.contenttypes.models import ContentType
@@ -122,46 +123,57 @@ class Table:
             elif f.empty_strings_allowed and f.blank:
                 self.defaults[f.attname] = ""
         self.json = {f.attname for f in self.fields if isinstance(f, models.JSONField)}
-        self.decimals = {f.attname: f for f in self.fields if isinstance(f, models.DecimalField)}
+        self._json_positions = [i for i, name in enumerate(self.names) if name in self.json]
+        self._get = operator.itemgetter(*self.names)
+        # For snapshots: the places each decimal column keeps, and the columns that are dates.
+        self._places = {
+            f.attname: decimal.Decimal(1).scaleb(-f.decimal_places)
+            for f in self.fields
+            if isinstance(f, models.DecimalField)
+        }
+        self._snapshot_names = [name for name in self.names if name not in ("created", "updated")]
 
     def complete(self, values: dict) -> dict:
         """`values` with every other column at its default (KeyError for a column with none)."""
-        full = {}
-        for name in self.names:
-            if name in values:
-                full[name] = values[name]
-            else:
-                full[name] = self.defaults[name]
+        full = {**self.defaults, **values}
+        if len(full) != len(self.names):
+            missing = [name for name in self.names if name not in full]
+            if missing:
+                raise KeyError(missing[0])
         return full
 
     def row(self, full: dict) -> tuple:
-        out = []
-        for name in self.names:
-            value = full[name]
-            if name in self.json:
-                value = None if value is None else json.dumps(value)
-            out.append(value)
+        out = self._get(full)
+        if self._json_positions:
+            out = list(out)
+            for i in self._json_positions:
+                if out[i] is not None:
+                    out[i] = json.dumps(out[i])
         return tuple(out)
 
     def snapshot(self, full: dict) -> dict:
         """What `core.audit.snapshot` gives for the row once saved (to-many fields are the caller's)."""
         data = {}
-        for name in self.names:
-            if name in ("created", "updated"):
-                continue
+        places = self._places
+        for name in self._snapshot_names:
             value = full[name]
-            field = self.decimals.get(name)
-            if field is not None and isinstance(value, decimal.Decimal) and value.is_finite():
-                try:
-                    value = value.quantize(decimal.Decimal(1).scaleb(-field.decimal_places))
-                except decimal.InvalidOperation:
-                    pass
-            if isinstance(value, decimal.Decimal):
-                value = str(value)
-            elif isinstance(value, dt.date):
-                value = value.isoformat()
-            data[name] = value
+            if value is None or value.__class__ in _PLAIN:
+                data[name] = value
+            elif isinstance(value, decimal.Decimal):
+                if name in places and value.is_finite():
+                    try:
+                        value = value.quantize(places[name])
+                    except decimal.InvalidOperation:
+                        pass
+                data[name] = str(value)
+            elif isinstance(value, (dt.date, dt.datetime)):
+                data[name] = value.isoformat()
+            else:
+                data[name] = value
         return data
+
+
+_PLAIN = {str, int, bool, float}
 
 
 class _Entry:
@@ -182,6 +194,23 @@ class _Entry:
         "hash",
         "content_type_id",
     )
+
+
+_ENTRY_COLUMNS = (
+    "timestamp",
+    "actor_id",
+    "actor_name",
+    "source",
+    "content_type_id",
+    "object_id",
+    "object_repr",
+    "kind",
+    "message",
+    "changes",
+    "snapshot",
+    "prev_hash",
+    "hash",
+)
 
 
 class AuditWriter:
@@ -215,7 +244,7 @@ class AuditWriter:
         entry.object_repr = repr_text[:300]
         entry.kind = AuditEntry.Kind.CREATE.value
         entry.message = message[:500]
-        entry.changes = {k: [None, v] for k, v in sorted(snapshot.items()) if v is not None}
+        entry.changes = {k: [None, v] for k, v in snapshot.items() if v is not None}
         entry.snapshot = snapshot
         self.pending.append((entry, f"{ct.app_label}.{ct.model}"))
 
@@ -235,13 +264,29 @@ class AuditWriter:
             entry.hash = audit.compute_hash(entry, ct_key)
             prev = entry.hash
 
+        columns = ["id", *(AuditEntry._meta.get_field(name).column for name in _ENTRY_COLUMNS)]
+        assert set(columns) == set(self.table.columns), "AuditEntry has columns this writer does not fill"
+
         def rows():
             for pk, (entry, _key) in zip(ids, self.pending, strict=True):
-                values = {name: getattr(entry, name) for name in _Entry.__slots__}
-                values["id"] = pk
-                yield self.table.row(self.table.complete(values))
+                yield (
+                    pk,
+                    entry.timestamp,
+                    entry.actor_id,
+                    entry.actor_name,
+                    entry.source,
+                    entry.content_type_id,
+                    entry.object_id,
+                    entry.object_repr,
+                    entry.kind,
+                    entry.message,
+                    json.dumps(entry.changes),
+                    json.dumps(entry.snapshot),
+                    entry.prev_hash,
+                    entry.hash,
+                )
 
-        insert(AuditEntry, self.table.columns, rows())
+        insert(AuditEntry, columns, rows())
         head.last_hash = prev
         head.last_id = ids[-1]
         head.save(update_fields=["last_hash", "last_id"])
