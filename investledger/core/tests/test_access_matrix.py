@@ -118,7 +118,13 @@ def _token(route: Route) -> str:
     return base.split("_")[0]
 
 
+# Routes whose <pk> is not an object of the model their name suggests.
+ROUTE_MODELS = {"projects:signing_add": ("projects", "project")}
+
+
 def model_for(route: Route):
+    if route.name in ROUTE_MODELS:
+        return apps.get_model(*ROUTE_MODELS[route.name])
     if set(route.kwargs) & {"project_pk", "project_id"}:
         return apps.get_model("projects", "project")
     token = _token(route)
