@@ -121,33 +121,7 @@ class ProjectSerializer(ProjectListSerializer):
         read_only_fields = fields
 
 
-WRITABLE_FIELDS = [
-    "name",
-    "investor",
-    "co_investors",
-    "host_area",
-    "sector",
-    "agreement_type",
-    "currency",
-    "contract_value",
-    "fx_rate",
-    "fx_date",
-    "outside_value_cny",
-    "fixed_asset_value_cny",
-    "value_approximate",
-    "value_estimated",
-    "planned_jobs",
-    "planned_start",
-    "planned_completion",
-    "planned_production",
-    "lead_unit",
-    "involved_units",
-    "contacts",
-    "responsible_leader",
-    "commissioner",
-    "description",
-    "is_demo",
-]
+WRITABLE_FIELDS = list(services.EDITABLE_FIELDS)
 
 
 class ProjectWriteSerializer(serializers.ModelSerializer):

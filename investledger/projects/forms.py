@@ -12,6 +12,7 @@ from investledger.core import access
 from investledger.core.access import Role
 from investledger.events.models import SigningEvent
 from investledger.investors.models import Investor
+from investledger.projects import services
 from investledger.projects.choices import Currency, SideState, SigningKind
 from investledger.projects.models import Project
 from investledger.reference.models import Area, Sector, Unit
@@ -115,32 +116,7 @@ class ProjectForm(StyledFormMixin, forms.ModelForm):
 
     class Meta:
         model = Project
-        fields = [
-            "name",
-            "investor",
-            "co_investors",
-            "host_area",
-            "sector",
-            "agreement_type",
-            "currency",
-            "contract_value",
-            "fx_rate",
-            "fx_date",
-            "outside_value_cny",
-            "fixed_asset_value_cny",
-            "value_approximate",
-            "value_estimated",
-            "planned_jobs",
-            "planned_start",
-            "planned_completion",
-            "planned_production",
-            "lead_unit",
-            "involved_units",
-            "responsible_leader",
-            "commissioner",
-            "contacts",
-            "description",
-        ]
+        fields = [name for name in services.EDITABLE_FIELDS if name != "is_demo"]  # demo data is not typed in
         widgets = {
             "fx_date": DateInput(),
             "planned_start": DateInput(),

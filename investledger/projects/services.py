@@ -25,6 +25,36 @@ from investledger.projects.models import Project, ReferenceSequence, Signing
 
 M2M_FIELDS = ("co_investors", "involved_units", "contacts")
 
+# What a user may give when entering or editing a project, through a form, the API or an import.
+# Everything else on Project is derived (reference, CNY amount, stage, first event, version).
+EDITABLE_FIELDS = (
+    "name",
+    "investor",
+    "co_investors",
+    "host_area",
+    "sector",
+    "agreement_type",
+    "currency",
+    "contract_value",
+    "fx_rate",
+    "fx_date",
+    "outside_value_cny",
+    "fixed_asset_value_cny",
+    "value_approximate",
+    "value_estimated",
+    "planned_jobs",
+    "planned_start",
+    "planned_completion",
+    "planned_production",
+    "lead_unit",
+    "involved_units",
+    "responsible_leader",
+    "commissioner",
+    "contacts",
+    "description",
+    "is_demo",
+)
+
 
 class EditConflict(Exception):
     """Someone else saved the project after this edit was started."""
