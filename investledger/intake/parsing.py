@@ -1,7 +1,7 @@
 """Opening uploaded sheets: what kind of file it is, its rows, its header, its merged and formula cells.
 
-.xlsx is read with python-calamine (fast, values as the file saved them). Facts calamine does not
-give are taken from openpyxl, and only when the file has them: cells holding a formula (a formula
+.xlsx is read as a stream (`xlsxstream`: values as the file saved them, memory that does not grow with
+the sheet). Cells holding a formula are listed with openpyxl, only when the file has any (a formula
 whose result was never saved reads as empty, which must be reported, not taken as a blank).
 .csv is read as UTF-8 (with or without BOM) or, failing that, GB18030 as Excel saves it on Chinese
 Windows.
@@ -15,6 +15,7 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from xml.etree import ElementTree as ET
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -140,57 +141,41 @@ def _filled(value) -> bool:
 
 
 def _open_xlsx(path: Path) -> Table:
-    import python_calamine as pc
+    """The first visible worksheet with rows, read as a stream (see `xlsxstream`)."""
+    from investledger.intake.xlsxstream import StreamingWorkbook
 
     try:
-        workbook = pc.CalamineWorkbook.from_path(str(path))
-    except pc.PasswordError:
-        raise SheetError(_("This workbook is password-protected. Remove the password and upload it again.")) from None
-    except Exception as exc:  # calamine raises several types for damaged files
+        workbook = StreamingWorkbook(path)
+    except (zipfile.BadZipFile, KeyError, ET.ParseError, ValueError) as exc:
         raise SheetError(_("The workbook cannot be read: %(error)s") % {"error": str(exc)[:200]}) from None
-    sheet = None
-    for meta in workbook.sheets_metadata:
-        if str(meta.typ).endswith("WorkSheet") and str(meta.visible).endswith(".Visible"):
-            candidate = workbook.get_sheet_by_name(meta.name)
-            if candidate.height > 0 and candidate.width > 0:
-                sheet = candidate
-                break
-    if sheet is None:
+    chosen = scan = None
+    for sheet in workbook.sheets:
+        if not sheet.visible:
+            continue
+        scan = workbook.scan(sheet.path)
+        if scan.last_row > 0 and any(any(_filled(v) for v in values) for _n, values in workbook.rows(sheet.path)):
+            chosen = sheet
+            break
+    if chosen is None:
+        workbook.close()
         raise SheetError(_("The sheet has no rows: there is nothing to import."))
-    col_offset = sheet.start[1] if sheet.start else 0
-    total_rows = sheet.total_height + 1 if sheet.height else 0
+    total_rows = scan.last_row
     if total_rows > max_rows():
-        return Table("xlsx", sheet.name, total_rows, [[""]], _rows=lambda start: iter(()))
-    merged = []
-    for (r0, c0), (r1, c1) in sheet.merged_cell_ranges or []:
-        merged.append((r0 + 1, c0 - col_offset, r1 + 1, c1 - col_offset))
+        workbook.close()
+        return Table("xlsx", chosen.name, total_rows, [[""]], _rows=lambda start: iter(()))
+    head = [values for _n, values in zip(range(HEADER_SEARCH_ROWS), workbook.rows(chosen.path), strict=False)]
+    head = [values for _number, values in head]
+    width = max((len(values) for values in head), default=0)
+    head = [values + [""] * (width - len(values)) for values in head]
 
     def rows(start: int = 1):
-        for index, values in enumerate(sheet.iter_rows()):
-            number = index + 1
-            if number >= start:
-                yield number, values
+        for number, values in workbook.rows(chosen.path, start):
+            if len(values) < width:
+                values = values + [""] * (width - len(values))
+            yield number, values
 
-    head = [values for _n, values in zip(range(HEADER_SEARCH_ROWS), rows(), strict=False)]
-    head = [values for _number, values in head]
-    formulas = _formula_cells(path, sheet.name, col_offset) if _has_formulas(path) else {}
-    return Table("xlsx", sheet.name, total_rows, head, merged, formulas, rows)
-
-
-def _has_formulas(path: Path) -> bool:
-    """Whether any worksheet holds a formula, by scanning the XML without parsing it."""
-    with zipfile.ZipFile(path) as zf:
-        for name in zf.namelist():
-            if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
-                continue
-            tail = b""
-            with zf.open(name) as fh:
-                while chunk := fh.read(1 << 20):
-                    data = tail + chunk
-                    if b"<f>" in data or b"<f " in data or b":f>" in data or b":f " in data:
-                        return True
-                    tail = data[-4:]
-    return False
+    formulas = _formula_cells(path, chosen.name, 0) if scan.has_formulas else {}
+    return Table("xlsx", chosen.name, total_rows, head, scan.merged, formulas, rows)
 
 
 def _formula_cells(path: Path, sheet_name: str, col_offset: int) -> dict[tuple[int, int], str]:
