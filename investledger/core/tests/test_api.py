@@ -12,11 +12,6 @@ pytestmark = pytest.mark.django_db
 STATIC = "/" + settings.STATIC_URL.lstrip("/")
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def test_the_schema_describes_every_ledger_endpoint(personas):
     client = Client()
     client.force_login(personas.leader)

@@ -21,11 +21,6 @@ pytestmark = pytest.mark.django_db
 BN = Decimal("1000000000")
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def client_for(user) -> APIClient:
     client = APIClient()
     client.force_authenticate(user)

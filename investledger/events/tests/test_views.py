@@ -18,11 +18,6 @@ pytestmark = pytest.mark.django_db
 BN = Decimal("1000000000")
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def expo(reference_data):
     """An event with 3 projects in the ledger (one re-signed later) and its announced figures."""

@@ -16,11 +16,6 @@ pytestmark = pytest.mark.django_db
 BN = Decimal("1000000000")
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def investors(reference_data):
     ref = reference_data

@@ -13,18 +13,6 @@ SHOTS = Path("/tmp/shots")
 BN = Decimal("1000000000")
 
 
-@pytest.fixture(scope="session")
-def media_url_for_live_server():
-    """Django's live server parses MEDIA_URL; settings leave it None (uploads are served only through views).
-
-    Must be set before the session's live server starts, so this fixture is listed before `live_server`.
-    """
-    from django.test import override_settings
-
-    with override_settings(MEDIA_URL="/uploads-not-served/"):
-        yield
-
-
 @pytest.fixture
 def ledger(transactional_db, reference_data):
     ref = reference_data
@@ -42,7 +30,7 @@ def shot(page, name):
 
 @pytest.mark.browser
 def test_a_district_officer_filters_the_ledger_and_reads_a_project_in_chinese(
-    media_url_for_live_server, live_server, page, personas, reference_data, ledger
+    live_server, page, personas, reference_data, ledger
 ):
     page.set_viewport_size({"width": 1400, "height": 900})
     page.goto(f"{live_server.url}/accounts/login/?next=/projects/")

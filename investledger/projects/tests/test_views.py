@@ -20,12 +20,6 @@ pytestmark = pytest.mark.django_db
 BN = Decimal("1000000000")
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    """Personas are created for every test; a fast hasher keeps the suite quick (never in production)."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def ledger(reference_data):
     """One project in each place: North District, North Park (inside North) and South District."""

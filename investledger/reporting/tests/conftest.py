@@ -29,16 +29,6 @@ TODAY = dt.date(2024, 6, 30)
 BN = Decimal("1000000000")
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _media_url_for_the_live_server():
-    """Uploads are never served directly (MEDIA_URL = None), which the live server's media handler
-    cannot take; a prefix no page links to keeps the browser tests' server working."""
-    from django.test import override_settings
-
-    with override_settings(MEDIA_URL="/not-served/"):
-        yield
-
-
 @pytest.fixture(autouse=True)
 def _fast_settings(settings):
     settings.STORAGES = {
@@ -46,8 +36,6 @@ def _fast_settings(settings):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.INVESTLEDGER_DASHBOARD_CACHE_SECONDS = 0
-    # Personas are created for every test: a fast hasher keeps the suite quick (never in production).
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @dataclass
