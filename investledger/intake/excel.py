@@ -17,7 +17,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from investledger.core.money import YI
+from investledger.core.money import WAN, YI
 from investledger.intake.fields import Column, Kind, columns_for
 from investledger.intake.services import AGREEMENT_WORDS, STAGE_WORDS
 from investledger.reference.models import Area, Sector
@@ -136,6 +136,42 @@ def project_row(project) -> list:
         project.commissioner or None,
         project.description or None,
     ]
+
+
+def _in_wan(value):
+    return None if value is None else (value / WAN).normalize()
+
+
+def progress_row(report) -> list:
+    """One progress report in the progress template's layout: importing it back files the same figures."""
+    return [
+        report.project.reference,
+        report.project.name,
+        f"{report.period:%Y-%m}",
+        _in_wan(report.funds_in_place_cny),
+        _in_wan(report.investment_completed_cny),
+        report.jobs_created,
+        report.narrative or None,
+        report.problems or None,
+    ]
+
+
+def progress_workbook(reports: Iterable, count: int):
+    """Progress reports, one per row, in the progress template's layout (amounts in 万元)."""
+    assert [c.name for c in columns_for(Kind.PROGRESS)] == [
+        "reference",
+        "name",
+        "period",
+        "funds_in_place",
+        "investment_completed",
+        "jobs_created",
+        "narrative",
+        "problems",
+    ]
+    wb, ws = _new_workbook(Kind.PROGRESS, count + 1000)
+    for report in reports:
+        ws.append(progress_row(report))
+    return _save(wb)
 
 
 def ledger_workbook(projects: Iterable, count: int):

@@ -261,7 +261,79 @@ SIGNING_COLUMNS: tuple[Column, ...] = (
     ),
 )
 
-COLUMNS = {Kind.SIGNINGS: SIGNING_COLUMNS}
+PROGRESS_COLUMNS: tuple[Column, ...] = (
+    Column(
+        "reference",
+        "项目编号",
+        "Reference",
+        type="reference",
+        synonyms=("编号", "项目编码", "项目代码", "ref", "project reference", "project no"),
+        note=_("The project's reference in the ledger (P2022-00001). Give it, or the exact project name."),
+        width=14,
+    ),
+    Column(
+        "name",
+        "项目名称",
+        "Project name",
+        synonyms=("项目", "名称", "name", "project", "project title", "项目全称"),
+        note=_("Used to find the project when no reference is given: the name exactly as in the ledger."),
+        width=40,
+    ),
+    Column(
+        "period",
+        "填报期",
+        "Period",
+        type="period",
+        required=True,
+        synonyms=("填报月份", "月份", "报告期", "统计期", "填报期间", "所属期", "period", "month", "reporting period"),
+        note=_("The month reported on: 2024-05, 2024年5月 or a date in that month. Not a month still to come."),
+        width=10,
+    ),
+    Column(
+        "funds_in_place",
+        "到位资金",
+        "Funds in place",
+        type="amount",
+        required=True,
+        unit="万元",
+        synonyms=("累计到位资金", "资金到位", "到位资金累计", "实际到位资金", "funds in place", "funds received"),
+        note=_("Required. Cumulative, in CNY, in the unit of the header (万元 = 10,000 if the header names none)."),
+    ),
+    Column(
+        "investment_completed",
+        "完成投资",
+        "Investment completed",
+        type="amount",
+        required=True,
+        unit="万元",
+        synonyms=("累计完成投资", "已完成投资", "完成投资额", "累计完成投资额", "investment completed", "invested"),
+        note=_("Required. Cumulative, in CNY, in the unit of the header (万元 = 10,000 if the header names none)."),
+    ),
+    Column(
+        "jobs_created",
+        "新增就业",
+        "Jobs created",
+        type="int",
+        synonyms=("带动就业", "就业人数", "吸纳就业", "新增就业人数", "jobs", "employment"),
+        width=10,
+    ),
+    Column(
+        "narrative",
+        "进展情况",
+        "Progress",
+        synonyms=("项目进展", "进展", "工作进展", "推进情况", "形象进度", "narrative", "progress made"),
+        width=40,
+    ),
+    Column(
+        "problems",
+        "存在问题",
+        "Problems",
+        synonyms=("问题", "困难问题", "存在困难", "问题及建议", "problems", "issues"),
+        width=40,
+    ),
+)
+
+COLUMNS = {Kind.SIGNINGS: SIGNING_COLUMNS, Kind.PROGRESS: PROGRESS_COLUMNS}
 
 
 def columns_for(kind: str) -> tuple[Column, ...]:

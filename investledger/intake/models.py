@@ -168,12 +168,15 @@ class ImportRow(models.Model):
         NEW = "new", _("New project")
         RESIGNING = "resigning", _("New signing of an existing project")
         UNCHANGED = "unchanged", _("Existing project, no change")
+        REPORT_NEW = "report", _("New progress report")
+        REPORT_CORRECTION = "correction", _("Correction of a progress report")
         ERROR = "error", _("Not imported")
 
     class Resolution(models.TextChoices):
         UNDECIDED = "", _("Undecided")
         SAME = "same", _("Same project: record a re-signing")
         NEW = "new", _("A different, new project")
+        CONFIRM = "confirm", _("Figures confirmed as right")
 
     batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="rows")
     number = models.PositiveIntegerField(_("row"))
@@ -203,3 +206,8 @@ class ImportRow(models.Model):
     @property
     def needs_decision(self) -> bool:
         return self.duplicate_of_id is not None and not self.resolution and not self.errors
+
+    @property
+    def needs_confirmation(self) -> bool:
+        """A progress row whose funds in place exceed investment completed beyond the tolerance."""
+        return bool(self.values.get("needs_confirmation")) and not self.resolution and not self.errors

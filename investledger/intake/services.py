@@ -38,7 +38,7 @@ from investledger.core import access, audit, clock
 from investledger.core.access import Action
 from investledger.core.money import convert_to_cny
 from investledger.events.models import SigningEvent
-from investledger.intake import bulk, progress
+from investledger.intake import bulk, progress, progress_import
 from investledger.intake.fields import Kind, columns_for
 from investledger.intake.mapping import auto_mapping, find_header, missing_required
 from investledger.intake.models import ColumnMapping, ExchangeRate, ImportBatch, ImportRow
@@ -70,6 +70,10 @@ CHUNK = 2000
 FUZZY_WORK_LIMIT = 20_000_000  # rows x projects compared by fuzzy name in one area before falling back to exact keys
 
 
+_NEW_OUTCOMES = (ImportRow.Outcome.NEW, ImportRow.Outcome.REPORT_NEW)
+_EXISTING_OUTCOMES = (ImportRow.Outcome.UNCHANGED, ImportRow.Outcome.RESIGNING, ImportRow.Outcome.REPORT_CORRECTION)
+
+
 class ImportRefused(Exception):
     """The batch cannot go on (wrong state, unresolved rows, errors). The message says why."""
 
@@ -81,12 +85,17 @@ def background_threshold() -> int:
 # --- Upload -------------------------------------------------------------------------------------
 
 
-def _scope_area(user):
+def upload_action(kind: str) -> str:
+    """What a user must be allowed to do to import a kind of sheet: create projects, or report progress."""
+    return Action.REPORT if kind == Kind.PROGRESS else Action.CREATE
+
+
+def _scope_area(user, action=Action.CREATE):
     """The area a batch belongs to: the uploader's area, or none for city-wide staff."""
-    if access.is_city_wide(user, Action.CREATE):
+    if access.is_city_wide(user, action):
         return None
     for assignment in access._assignments(user):
-        if assignment.area_id and Action.CREATE in access.ROLE_ACTIONS[assignment.role]:
+        if assignment.area_id and action in access.ROLE_ACTIONS[assignment.role]:
             return assignment.area
     return None
 
@@ -96,12 +105,12 @@ def batch_create(*, user, uploaded, file_name: str, kind: str = Kind.SIGNINGS, s
 
     A refused file leaves no batch behind.
     """
-    if not access.can(user, Action.CREATE):
-        raise PermissionError(_("You may not import projects."))
     if kind not in dict(Kind.choices):
         raise SheetError(_("Unknown kind of sheet: %(kind)s.") % {"kind": kind})
-    if kind == Kind.PROGRESS:
-        raise SheetError(_("Progress sheets cannot be imported yet: enter progress reports on the supervision pages."))
+    if not access.can(user, upload_action(kind)):
+        if kind == Kind.PROGRESS:
+            raise PermissionError(_("You may not report progress."))
+        raise PermissionError(_("You may not import projects."))
     folder = Path(settings.MEDIA_ROOT) / "imports" / clock.today().strftime("%Y/%m")
     folder.mkdir(parents=True, exist_ok=True)
     suffix = Path(file_name).suffix.lower()[:8]
@@ -130,7 +139,7 @@ def batch_create(*, user, uploaded, file_name: str, kind: str = Kind.SIGNINGS, s
         file_size=size,
         file_format=fmt,
         uploaded_by=user,
-        area=_scope_area(user),
+        area=_scope_area(user, upload_action(kind)),
         event=event,
         sheet_name=table.sheet_name,
         header_row=header.row,
@@ -790,7 +799,10 @@ def batch_validate(batch: ImportBatch, *, report: Callable[[dict], None] | None 
     try:
         path = Path(settings.MEDIA_ROOT) / batch.file.name
         table = open_table(path, batch.file_format)
-        checker = RowChecker(batch, batch.uploaded_by)
+        if batch.kind == Kind.PROGRESS:
+            checker = progress_import.ProgressChecker(batch, batch.uploaded_by)
+        else:
+            checker = RowChecker(batch, batch.uploaded_by)
         checker.formulas = table.formulas
         counts = {"read": 0, "validated": 0, "errors": 0, "warnings": 0, "new": 0, "existing": 0}
         chunk: list[ParsedRow] = []
@@ -826,10 +838,8 @@ def batch_validate(batch: ImportBatch, *, report: Callable[[dict], None] | None 
             counts["validated"] += len(chunk)
             counts["errors"] += sum(len(r.errors) for r in chunk)
             counts["warnings"] += sum(len(r.warnings) for r in chunk)
-            counts["new"] += sum(1 for r in chunk if r.outcome == ImportRow.Outcome.NEW)
-            counts["existing"] += sum(
-                1 for r in chunk if r.outcome in (ImportRow.Outcome.UNCHANGED, ImportRow.Outcome.RESIGNING)
-            )
+            counts["new"] += sum(1 for r in chunk if r.outcome in _NEW_OUTCOMES)
+            counts["existing"] += sum(1 for r in chunk if r.outcome in _EXISTING_OUTCOMES)
             chunk.clear()
             ImportBatch.objects.filter(pk=batch.pk).update(rows_read=counts["read"], rows_validated=counts["validated"])
             progress.write(batch.pk, phase="validating", read=counts["read"], validated=counts["validated"])
@@ -874,6 +884,9 @@ def batch_resolve(*, batch: ImportBatch, decisions: dict[int, str]) -> int:
     if batch.status != ImportBatch.Status.VALIDATED:
         raise ImportRefused(_("This import is not waiting for decisions."))
     changed = 0
+    confirmed = [n for n, d in decisions.items() if d == ImportRow.Resolution.CONFIRM]
+    if confirmed:
+        changed += batch_confirm(batch=batch, numbers=confirmed)
     for value in (ImportRow.Resolution.SAME, ImportRow.Resolution.NEW):
         numbers = [n for n, d in decisions.items() if d == value]
         if numbers:
@@ -884,7 +897,19 @@ def batch_resolve(*, batch: ImportBatch, decisions: dict[int, str]) -> int:
 def batch_resolve_all(*, batch: ImportBatch, decision: str) -> int:
     if batch.status != ImportBatch.Status.VALIDATED:
         raise ImportRefused(_("This import is not waiting for decisions."))
+    if decision == ImportRow.Resolution.CONFIRM:
+        return batch_confirm(batch=batch)
     return batch.rows.filter(duplicate_of__isnull=False, resolution="").update(resolution=decision)
+
+
+def batch_confirm(*, batch: ImportBatch, numbers: list[int] | None = None) -> int:
+    """Confirm the figures of progress rows (by number, or all) whose funds exceed the investment."""
+    if batch.status != ImportBatch.Status.VALIDATED:
+        raise ImportRefused(_("This import is not waiting for decisions."))
+    rows = batch.rows.filter(values__needs_confirmation=True)
+    if numbers is not None:
+        rows = rows.filter(number__in=numbers)
+    return rows.update(resolution=ImportRow.Resolution.CONFIRM)
 
 
 # --- Commit -------------------------------------------------------------------------------------------
@@ -933,6 +958,15 @@ def _commit_precheck(batch: ImportBatch) -> None:
             % {"n": batch.error_count}
         )
     undecided = batch.rows.filter(duplicate_of__isnull=False, resolution="", errors=[]).count()
+    unconfirmed = batch.rows.filter(values__needs_confirmation=True, resolution="", errors=[]).count()
+    if unconfirmed:
+        raise ImportRefused(
+            _(
+                "%(n)s rows report funds in place above investment completed beyond the tolerance: check them, "
+                "and confirm those that are right."
+            )
+            % {"n": unconfirmed}
+        )
     if undecided:
         raise ImportRefused(
             _(
@@ -969,7 +1003,10 @@ def batch_commit(*, batch: ImportBatch, user, report: Callable[[dict], None] | N
     progress.write(batch.pk, phase="committing", written=0, total=batch.rows_validated)
     try:
         with audit.audit_context(actor=user, source=f"import:{batch.pk}"), transaction.atomic():
-            written, new, existing = _write(batch, user, report)
+            if batch.kind == Kind.PROGRESS:
+                written, new, existing = progress_import.write(batch, user, report)
+            else:
+                written, new, existing = _write(batch, user, report)
             ImportBatch.objects.filter(pk=batch.pk).update(
                 status=ImportBatch.Status.COMMITTED,
                 committed_by=user,

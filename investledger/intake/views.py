@@ -19,8 +19,8 @@ from investledger.core import access, clock
 from investledger.core.access import Action
 from investledger.core.audit import audit_context
 from investledger.core.views import get_visible_or_404, paginate, require
-from investledger.intake import progress, services
-from investledger.intake.excel import ledger_workbook, template_workbook
+from investledger.intake import progress, progress_import, services
+from investledger.intake.excel import ledger_workbook, progress_workbook, template_workbook
 from investledger.intake.fields import Kind, columns_for
 from investledger.intake.forms import MappingForm, UploadForm
 from investledger.intake.models import ImportBatch, ImportRow
@@ -36,10 +36,10 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def index(request):
     """Past imports the user may see, and the upload form."""
     require(request.user, Action.VIEW)
-    can_upload = access.can(request.user, Action.CREATE)
+    can_upload = access.can(request.user, Action.CREATE) or access.can(request.user, Action.REPORT)
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
-        require(request.user, Action.CREATE)
+        require(request.user, services.upload_action(request.POST.get("kind", Kind.SIGNINGS)))
         if form.is_valid():
             upload = form.cleaned_data["file"]
             try:
@@ -85,6 +85,29 @@ def template_download(request, kind: str):
 
 @login_required
 @require_GET
+def export_progress(request):
+    """Progress reports the user may see, as .xlsx in the progress template's layout (optionally one period)."""
+    from investledger.supervision.models import ProgressReport
+
+    require(request.user, Action.VIEW)
+    reports = (
+        ProgressReport.objects.visible_to(request.user)
+        .select_related("project")
+        .order_by("project__reference", "period")
+    )
+    period = request.GET.get("period", "")
+    if period:
+        try:
+            reports = reports.filter(period=progress_import.parse_period(period))
+        except ValueError:
+            reports = reports.none()
+    data = progress_workbook(reports.iterator(chunk_size=2000), reports.count())
+    name = f"progress-{timezone.localdate(clock.now()):%Y%m%d}.xlsx"
+    return FileResponse(data, as_attachment=True, filename=name, content_type=XLSX)
+
+
+@login_required
+@require_GET
 def export_ledger(request):
     """The filtered ledger (same filters as the ledger page) as .xlsx in the signing template's layout."""
     require(request.user, Action.VIEW)
@@ -105,7 +128,7 @@ def batch_mapping(request, pk: int):
     editable = batch.status in (ImportBatch.Status.MAPPING, ImportBatch.Status.VALIDATED, ImportBatch.Status.FAILED)
     form = MappingForm(request.POST or None, batch=batch)
     if request.method == "POST":
-        batch = get_visible_or_404(ImportBatch.objects, request.user, pk, Action.CREATE)
+        batch = _batch_to_act_on(request, pk)
         if not editable:
             messages.error(request, _("This import can no longer be changed."))
             return redirect("intake:batch_detail", pk=batch.pk)
@@ -145,6 +168,12 @@ def batch_mapping(request, pk: int):
     )
 
 
+def _batch_to_act_on(request, pk: int) -> ImportBatch:
+    """A batch the user may change: visible to them for the action its kind needs (404 otherwise)."""
+    batch = get_visible_or_404(ImportBatch.objects, request.user, pk)
+    return get_visible_or_404(ImportBatch.objects, request.user, pk, services.upload_action(batch.kind))
+
+
 def _progress_context(batch: ImportBatch) -> dict:
     live = progress.read(batch.pk) if batch.is_running else {}
     if batch.status == ImportBatch.Status.COMMITTING:
@@ -168,9 +197,14 @@ def batch_detail(request, pk: int):
         rows = rows.exclude(warnings=[])
     problems = batch.rows.filter(~Q(errors=[]) | ~Q(warnings=[])).order_by("number")[:500]
     decisions = batch.rows.filter(duplicate_of__isnull=False, errors=[]).select_related("duplicate_of")[:500]
-    undecided = batch.rows.filter(duplicate_of__isnull=False, errors=[], resolution="").count()
-    can_act = access.can(request.user, Action.CREATE) and (
-        ImportBatch.objects.visible_to(request.user, Action.CREATE).filter(pk=batch.pk).exists()
+    confirmations = batch.rows.filter(values__needs_confirmation=True, errors=[]).select_related("project")[:500]
+    undecided = (
+        batch.rows.filter(duplicate_of__isnull=False, errors=[], resolution="").count()
+        + batch.rows.filter(values__needs_confirmation=True, errors=[], resolution="").count()
+    )
+    action = services.upload_action(batch.kind)
+    can_act = access.can(request.user, action) and (
+        ImportBatch.objects.visible_to(request.user, action).filter(pk=batch.pk).exists()
     )
     return render(
         request,
@@ -180,6 +214,7 @@ def batch_detail(request, pk: int):
             "page": paginate(request, rows, 100),
             "problems": problems,
             "decisions": decisions,
+            "confirmations": confirmations,
             "undecided": undecided,
             "can_act": can_act,
             "show": show,
@@ -201,10 +236,10 @@ def batch_progress(request, pk: int):
 @login_required
 @require_POST
 def batch_resolve(request, pk: int):
-    batch = get_visible_or_404(ImportBatch.objects, request.user, pk, Action.CREATE)
+    batch = _batch_to_act_on(request, pk)
     try:
         everything = request.POST.get("all")
-        if everything in (ImportRow.Resolution.SAME, ImportRow.Resolution.NEW):
+        if everything in (ImportRow.Resolution.SAME, ImportRow.Resolution.NEW, ImportRow.Resolution.CONFIRM):
             services.batch_resolve_all(batch=batch, decision=everything)
         else:
             decisions = {}
@@ -222,7 +257,7 @@ def batch_resolve(request, pk: int):
 @login_required
 @require_POST
 def batch_commit(request, pk: int):
-    batch = get_visible_or_404(ImportBatch.objects, request.user, pk, Action.CREATE)
+    batch = _batch_to_act_on(request, pk)
     try:
         with audit_context(actor=request.user, source=f"import:{batch.pk}"):
             batch = services.batch_start_commit(batch=batch, user=request.user)
@@ -230,9 +265,9 @@ def batch_commit(request, pk: int):
         messages.error(request, str(exc))
     else:
         if batch.status == ImportBatch.Status.COMMITTED:
-            messages.success(
-                request,
-                _("Imported: %(new)s new projects, %(existing)s rows of projects already in the ledger.")
-                % {"new": batch.new_count, "existing": batch.existing_count},
-            )
+            if batch.kind == Kind.PROGRESS:
+                text = _("Filed: %(new)s new progress reports, %(existing)s corrected.")
+            else:
+                text = _("Imported: %(new)s new projects, %(existing)s rows of projects already in the ledger.")
+            messages.success(request, text % {"new": batch.new_count, "existing": batch.existing_count})
     return redirect("intake:batch_detail", pk=batch.pk)
