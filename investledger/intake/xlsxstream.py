@@ -39,7 +39,10 @@ _PHONETIC = re.compile(rb"<(?:\w+:)?rPh\b.*?</(?:\w+:)?rPh>", re.S)
 _ROW_END = re.compile(rb"</(?:\w+:)?row>|<(?:\w+:)?row\b[^>]*/>")
 _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
 _ROW_START = re.compile(rb"<(?:\w+:)?row\b(?:[^>]*?\br=\"(\d+)\")?")
-_FORMULA = re.compile(rb"<(?:\w+:)?f[ >/]")
+_FAST_CELL = re.compile(
+    rb'<c r="([A-Z]+)\d+"(?: s="(\d+)")?(?: t="(\w+)")?(?: [\w:]+="[^"]*")*\s*(?:/>|>(.*?)</c>)', re.S
+)
+_SHEET_DATA = re.compile(rb"<(\w+:)?sheetData\b")
 
 
 def column_index(letters: bytes | str) -> int:
@@ -47,6 +50,10 @@ def column_index(letters: bytes | str) -> int:
     for ch in letters if isinstance(letters, str) else letters.decode():
         n = n * 26 + ord(ch) - 64
     return n - 1
+
+
+def _attrs(style: bytes, kind: bytes) -> bytes:
+    return (b' s="' + style + b'"' if style else b"") + (b' t="' + kind + b'"' if kind else b"")
 
 
 def _text(raw: bytes) -> str:
@@ -94,6 +101,8 @@ class StreamingWorkbook:
             path = targets.get(sheet.get(f"{REL_NS}id"), "")
             if path.startswith("xl/worksheets/") and path in names:
                 self.sheets.append(SheetInfo(sheet.get("name", ""), path, sheet.get("state", "visible") == "visible"))
+        self._columns: dict[bytes, int] = {}
+        self._fast = True
         self.strings = self._shared_strings("xl/sharedStrings.xml") if "xl/sharedStrings.xml" in names else []
         self.date_styles = self._date_styles() if "xl/styles.xml" in names else set()
 
@@ -142,12 +151,16 @@ class StreamingWorkbook:
             data = tail + piece
             cut = max(data.rfind(b">") + 1, 0)
             body, tail = data[:cut], data[cut:]
-            numbers = _ROW_START.findall(body)
-            if numbers:
-                result.last_row = max(result.last_row, int(numbers[-1] or 0) or result.last_row + len(numbers))
-            if not result.has_formulas and _FORMULA.search(body):
+            at = max(body.rfind(b"<row"), body.rfind(b":row "))
+            if at >= 0:
+                last = _ROW_START.match(body, body.rfind(b"<", 0, at + 1))
+                if last and last.group(1):
+                    result.last_row = max(result.last_row, int(last.group(1)))
+                else:  # rows without numbers: count them
+                    result.last_row += body.count(b"<row") + body.count(b":row ")
+            if not result.has_formulas and (b"<f>" in body or b"<f " in body or b":f>" in body or b":f " in body):
                 result.has_formulas = True
-            for m in _MERGE.finditer(body):
+            for m in _MERGE.finditer(body) if b"mergeCell" in body else ():
                 c0, r0 = column_index(m.group(1)), int(m.group(2))
                 c1, r1 = (column_index(m.group(3)), int(m.group(4))) if m.group(3) else (c0, r0)
                 result.merged.append((r0, c0, r1, c1))
@@ -157,16 +170,27 @@ class StreamingWorkbook:
         """(row number, values) for every row from `start` on, empty rows included."""
         expected = 1
         tail = b""
+        prefix = None
         for piece in self._pieces(path):
             data = tail + piece
-            ends = list(_ROW_END.finditer(data))
-            last = ends[-1] if ends else None
-            if last is None:
+            if prefix is None:
+                found = _SHEET_DATA.search(data)
+                if found is None:
+                    tail = data
+                    continue
+                prefix = found.group(1) or b""
+                opening, closing = b"<" + prefix + b"row", b"</" + prefix + b"row>"
+                self._fast = not prefix
+            cut = data.rfind(closing)
+            if cut < 0:
                 tail = data
                 continue
-            body, tail = data[: last.end()], data[last.end() :]
-            for match in _ROW.finditer(body):
-                number_match = _ROW_NUMBER.search(match.group(1))
+            cut += len(closing)
+            body, tail = data[:cut], data[cut:]
+            for part in body.split(closing)[:-1]:
+                at = part.rfind(opening)
+                close = part.find(b">", at)
+                number_match = _ROW_NUMBER.search(part, at, close)
                 number = int(number_match.group(1)) if number_match else expected
                 while expected < number:
                     if expected >= start:
@@ -174,9 +198,56 @@ class StreamingWorkbook:
                     expected += 1
                 expected = number + 1
                 if number >= start:
-                    yield number, self._cells(match.group(2) or b"")
+                    yield number, self._cells(part[close + 1 :])
 
     def _cells(self, body: bytes) -> list:
+        if self._fast:
+            found = _FAST_CELL.findall(body)
+            if len(found) == body.count(b"<c ") + body.count(b"<c>"):
+                return self._cells_fast(found)
+        return self._cells_general(body)
+
+    def _cells_fast(self, found: list[tuple[bytes, bytes, bytes, bytes]]) -> list:
+        """Cells written the usual way (`<c r=.. s=.. t=..>`, attributes in the schema's order)."""
+        values: list = []
+        columns = self._columns
+        strings = self.strings
+        for letters, style, kind, inner in found:
+            index = columns.get(letters)
+            if index is None:
+                index = columns[letters] = column_index(letters)
+            if index > len(values):
+                values.extend([""] * (index - len(values)))
+            if not inner:
+                values.append("")
+            elif inner[:3] == b"<v>" and inner[-4:] == b"</v>" and b"<" not in inner[3:-4]:
+                raw = inner[3:-4]
+                if kind == b"s":
+                    values.append(strings[int(raw)])
+                elif not kind or kind == b"n":
+                    number = float(raw)
+                    values.append(self._date(number) if style and int(style) in self.date_styles else number)
+                else:
+                    values.append(self._value(_attrs(style, kind), inner))
+            elif (
+                kind == b"inlineStr"
+                and inner[:7] == b"<is><t>"
+                and inner[-9:] == b"</t></is>"
+                and inner.count(b"<") == 4
+            ):
+                values.append(_text(inner[7:-9]))
+            else:
+                values.append(self._value(_attrs(style, kind), inner))
+        return values
+
+    def _date(self, number: float):
+        moment = self.epoch + dt.timedelta(days=number)
+        if self.epoch.year == 1899 and number < 60:  # Excel's 1900 leap-year bug
+            moment += dt.timedelta(days=1)
+        moment = moment.replace(microsecond=round(moment.microsecond / 1000) * 1000 % 1_000_000)
+        return moment.date() if moment.time() == dt.time(0) else moment
+
+    def _cells_general(self, body: bytes) -> list:
         values: list = []
         for match in _CELL.finditer(body):
             attrs, inner = match.group(1), match.group(2)
@@ -212,9 +283,5 @@ class StreamingWorkbook:
         number = float(raw)
         style = _STYLE.search(attrs)
         if style and int(style.group(1)) in self.date_styles:
-            moment = self.epoch + dt.timedelta(days=number)
-            if self.epoch.year == 1899 and number < 60:  # Excel's 1900 leap-year bug
-                moment += dt.timedelta(days=1)
-            moment = moment.replace(microsecond=round(moment.microsecond / 1000) * 1000 % 1_000_000)
-            return moment.date() if moment.time() == dt.time(0) else moment
+            return self._date(number)
         return number

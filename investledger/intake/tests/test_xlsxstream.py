@@ -65,3 +65,30 @@ def test_it_numbers_rows_as_excel_does_and_skips_nothing(tmp_path):
     assert numbers == [1, 2, 3, 4, 5]
     assert reader.scan(reader.sheets[0].path).last_row == 5
     assert [n for n, _v in reader.rows(reader.sheets[0].path, start=4)] == [4, 5]
+
+
+def test_it_reads_a_sheet_written_with_a_namespace_prefix_and_finds_merged_cells(tmp_path):
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["x"])
+    source = tmp_path / "plain.xlsx"
+    workbook.save(source)
+    sheet_xml = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><x:sheetData>'
+        '<x:row r="1"><x:c r="A1" t="inlineStr"><x:is><x:t>项目名称 &amp; 编号</x:t></x:is></x:c>'
+        '<x:c r="C1"><x:v>3.5</x:v></x:c></x:row>'
+        '<x:row r="3"><x:c r="B3" t="inlineStr"><x:is><x:t xml:space="preserve"> 空格 </x:t></x:is></x:c></x:row>'
+        '</x:sheetData><x:mergeCells count="1"><x:mergeCell ref="A1:B1"/></x:mergeCells></x:worksheet>'
+    )
+    path = tmp_path / "prefixed.xlsx"
+    import zipfile
+
+    with zipfile.ZipFile(source) as src, zipfile.ZipFile(path, "w") as out:
+        for item in src.infolist():
+            data = sheet_xml.encode() if item.filename == "xl/worksheets/sheet1.xml" else src.read(item.filename)
+            out.writestr(item, data)
+    reader = StreamingWorkbook(path)
+    sheet = reader.sheets[0].path
+    assert list(reader.rows(sheet)) == [(1, ["项目名称 & 编号", "", 3.5]), (2, []), (3, ["", " 空格 "])]
+    scan = reader.scan(sheet)
+    assert (scan.last_row, scan.merged) == (3, [(1, 0, 1, 1)])
