@@ -168,15 +168,19 @@ def main() -> None:
             if out.returncode:
                 print(out.stderr[-3000:], file=sys.stderr)
                 raise SystemExit(f"benchmark on {db} failed")
-            result = {"db": db, **json.loads(out.stdout.strip().splitlines()[-1])}
+            result = {
+                "db": db,
+                **json.loads(out.stdout.strip().splitlines()[-1]),
+                "load_average": round(os.getloadavg()[0], 1),
+            }
             results.append(result)
             print(json.dumps(result, ensure_ascii=False))
-    print("\n| database | rows | check (s) | commit (s) | total (s) | rows/s | peak memory (max RSS) |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
+    print("\n| database | rows | check (s) | commit (s) | total (s) | rows/s | peak memory (max RSS) | load average |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for r in results:
         print(
             f"| {'PostgreSQL' if r['db'] == 'postgres' else 'SQLite'} | {r['rows']:,} | {r['check_s']} | "
-            f"{r['commit_s']} | {r['total_s']} | {r['rows_per_s']:,} | {r['max_rss_mb']} MB |"
+            f"{r['commit_s']} | {r['total_s']} | {r['rows_per_s']:,} | {r['max_rss_mb']} MB | {r['load_average']} |"
         )
 
 
