@@ -56,12 +56,7 @@ from investledger.intake.values import (
 from investledger.investors.models import Investor
 from investledger.projects.choices import AgreementType, SigningKind, Stage
 from investledger.projects.models import Project, Signing
-from investledger.projects.services import AMOUNT_TOLERANCE, NAME_SIMILARITY, signing_add
-
-try:  # a counter row per year, locked by every writer of references
-    from investledger.projects.services import reserve_references
-except ImportError:  # pragma: no cover - older projects app: numbered after the highest reference
-    reserve_references = None
+from investledger.projects.services import AMOUNT_TOLERANCE, NAME_SIMILARITY, reserve_references, signing_add
 from investledger.reference.models import Area, Sector
 
 logger = logging.getLogger(__name__)
@@ -918,21 +913,14 @@ def batch_confirm(*, batch: ImportBatch, numbers: list[int] | None = None) -> in
 
 
 def _first_numbers(years: dict[int, int]) -> dict[int, int]:
-    """Reserve a block of project references per year (count by year): the number before each block."""
+    """Reserve a block of project references per year ({year: count}): the number before each block.
+
+    The per-year counter stays locked until the commit ends, so nothing else numbers projects meanwhile.
+    """
     first = {}
     for year, count in years.items():
-        if reserve_references is not None:
-            references = reserve_references(year, count)
-            first[year] = int(references[0].split("-")[1]) - 1
-            continue
-        prefix = f"P{year}-"
-        last = (
-            Project.objects.filter(reference__startswith=prefix)
-            .order_by("-reference")
-            .values_list("reference", flat=True)
-            .first()
-        )
-        first[year] = int(last.split("-")[1]) if last else 0
+        references = reserve_references(year, count)
+        first[year] = int(references[0].split("-")[1]) - 1
     return first
 
 

@@ -71,3 +71,56 @@ def test_an_officer_imports_a_chinese_signing_list(page, live_server, reference_
     ledger = page.locator("#ledger-table").inner_text()
     assert "智能网联汽车研发中心" in ledger and "生物医药创新港" in ledger
     assert ledger.count("新能源汽车零部件产业园") == 1
+
+
+def test_an_officer_files_a_progress_sheet_and_confirms_a_figure(
+    page, live_server, reference_data, personas, tmp_path, settings
+):
+    import datetime as dt
+
+    from investledger.core import clock
+    from investledger.supervision.models import ProgressReport
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    battery = make_project(area=reference_data.north, sector=reference_data.ev, name="北区电池工厂")
+    chips = make_project(area=reference_data.north_park, sector=reference_data.bio, name="园区芯片厂")
+    month = (clock.today().replace(day=1) - dt.timedelta(days=1)).strftime("%Y-%m")
+    path = write_xlsx(
+        tmp_path / "北区进度表.xlsx",
+        [
+            [
+                "项目编号",
+                "项目名称",
+                "填报期",
+                "到位资金（万元）",
+                "完成投资（万元）",
+                "新增就业",
+                "进展情况",
+                "存在问题",
+            ],
+            [battery.reference, "北区电池工厂", month, 1200, 1500, 30, "主体厂房封顶", "用电报装待批"],
+            [chips.reference, "园区芯片厂", month, 3000, 1000, 5, "设备进场", ""],
+        ],
+        title="北区重点项目进度填报表",
+    )
+    login(page, live_server, "officer_north")
+    page.goto(f"{live_server.url}/intake/")
+    page.select_option("#id_kind", "progress")
+    page.set_input_files("#id_file", str(path))
+    page.click("#upload-form button[type=submit]")
+    page.wait_for_selector("#mapping-form")
+    assert page.locator("#id_col_3").input_value() == "funds_in_place"
+    page.click("#mapping-form button[type=submit]")
+
+    page.wait_for_selector("#confirm-form")
+    assert "row 4, column 到位资金（万元）" in page.locator(".problems").inner_text()
+    assert page.locator("#commit-form button").is_disabled()
+    page.screenshot(path="/tmp/intake-progress-preview.png", full_page=True)
+    page.check("#row4confirm")
+    page.click("#confirm-form button[type=submit]:not([name])")
+    page.wait_for_selector("#commit-form button:not([disabled])")
+    page.click("#commit-form button")
+    page.wait_for_selector(".alert-success")
+    assert "2 new progress reports" in page.locator(".alert-success").inner_text()
+    page.screenshot(path="/tmp/intake-progress-committed.png", full_page=True)
+    assert ProgressReport.objects.filter(project=chips, funds_excess_confirmed=True).exists()
