@@ -20,9 +20,10 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
+from investledger.core import clock
 from investledger.core.audit import audit_context
 
-from .ledger import load_ledger
+from .ledger import ledger_opened, load_ledger
 from .records import SOURCE, Tally
 from .reference import load_reference
 from .users import DEMO_PASSWORD, UserLine, load_users
@@ -66,7 +67,8 @@ def load(*, password: str = DEMO_PASSWORD, extensions: bool = True, stdout=None)
     tally = Tally()
     with audit_context(actor=None, source=SOURCE):
         with transaction.atomic():  # the ledger is loaded whole or not at all
-            load_reference(tally)
+            with clock.frozen_at(ledger_opened()):
+                load_reference(tally)
             users = load_users(tally, password=password)
             contact = next((line.user for line in users if line.spec.username == "contact"), None)
             events = load_ledger(tally, contact=contact)

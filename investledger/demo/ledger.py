@@ -12,6 +12,7 @@ import calendar
 import datetime as dt
 from decimal import Decimal
 
+from investledger.core import clock
 from investledger.events.models import SigningEvent
 from investledger.investors.models import Investor
 from investledger.projects.models import Project, Signing
@@ -153,57 +154,86 @@ def project_fields(row: Row, batch: Batch, position: int, ctx: Context, signed_o
     return fields
 
 
-def _load_projects(ctx: Context, tally: Tally) -> None:
-    for batch in BATCHES:
-        event = ctx.events[batch.event]
-        existing = set(Project.objects.filter(signings__event=event).values_list("name", flat=True))
+def _signed_on(row: Row, ctx: Context, batch: Batch) -> dt.date:
+    return row.signed_on or ctx.events[batch.event].date
+
+
+def _create_project(ctx: Context, tally: Tally, batch: Batch, position: int, row: Row) -> None:
+    event = ctx.events[batch.event]
+    signed_on = _signed_on(row, ctx, batch)
+    m2m = {
+        "co_investors": [ctx.investors[key] for key in row.co_investors],
+        "involved_units": ctx.involved_units(row),
+        "contacts": [ctx.contact] if row.contact and ctx.contact is not None else [],
+    }
+    project_create(
+        fields=project_fields(row, batch, position, ctx, signed_on),
+        m2m=m2m,
+        event=event,
+        signed_on=signed_on,
+        confirm_not_duplicate=True,  # the demo tables are checked for duplicates themselves
+        audit_message=AUDIT_MESSAGE,
+    )
+    tally.add("project")
+    tally.add("signing")
+
+
+def _sign_again(ctx: Context, tally: Tally, again) -> None:
+    event = ctx.events[again.event]
+    project = Project.objects.filter(name=again.project, signings__event=ctx.events[again.first_event]).first()
+    if project is None:
+        raise ValueError(f"demo table AGAIN names a project that is not loaded: {again.project}")
+    if Signing.objects.filter(project=project, event=event).exists():
+        return
+    signing_add(
+        project=project,
+        event=event,
+        signed_on=event.date,
+        kind=again.kind,
+        stated_value_cny=Decimal(again.stated_yi) * YI,
+        notes=again.notes,
+        audit_message=AUDIT_MESSAGE,
+    )
+    tally.add("signing")
+
+
+def _load_signings_in_date_order(ctx: Context, tally: Tally) -> None:
+    """Enter every signing on the day it happened (the audit trail carries that day), oldest first.
+
+    The demo ledger then reads as if the bureau had kept it since the first event: the ledger, an
+    event's figures or a dashboard shown as of a past date (`?as_of=`) give what was known then.
+    """
+    steps = []
+    for batch_index, batch in enumerate(BATCHES):
+        existing = set(Project.objects.filter(signings__event=ctx.events[batch.event]).values_list("name", flat=True))
         for position, row in enumerate(batch.rows):
-            if row.name in existing:
-                continue
-            signed_on = row.signed_on or event.date
-            m2m = {
-                "co_investors": [ctx.investors[key] for key in row.co_investors],
-                "involved_units": ctx.involved_units(row),
-                "contacts": [ctx.contact] if row.contact and ctx.contact is not None else [],
-            }
-            project_create(
-                fields=project_fields(row, batch, position, ctx, signed_on),
-                m2m=m2m,
-                event=event,
-                signed_on=signed_on,
-                confirm_not_duplicate=True,  # the demo tables are checked for duplicates themselves
-                audit_message=AUDIT_MESSAGE,
-            )
-            tally.add("project")
-            tally.add("signing")
+            if row.name not in existing:
+                steps.append((_signed_on(row, ctx, batch), 0, batch_index, position, batch, row))
+    for index, again in enumerate(AGAIN):
+        steps.append((ctx.events[again.event].date, 1, index, 0, None, again))
+    for day, kind, _first, position, batch, item in sorted(steps, key=lambda step: step[:4]):
+        with clock.frozen_at(day):
+            if kind == 0:
+                _create_project(ctx, tally, batch, position, item)
+            else:
+                _sign_again(ctx, tally, item)
 
 
-def _load_signings_again(ctx: Context, tally: Tally) -> None:
-    for again in AGAIN:
-        event = ctx.events[again.event]
-        project = Project.objects.filter(name=again.project, signings__event=ctx.events[again.first_event]).first()
-        if project is None:
-            raise ValueError(f"demo table AGAIN names a project that is not loaded: {again.project}")
-        if Signing.objects.filter(project=project, event=event).exists():
-            continue
-        signing_add(
-            project=project,
-            event=event,
-            signed_on=event.date,
-            kind=again.kind,
-            stated_value_cny=Decimal(again.stated_yi) * YI,
-            notes=again.notes,
-            audit_message=AUDIT_MESSAGE,
-        )
-        tally.add("signing")
+def ledger_opened() -> dt.date:
+    """The day the demo bureau opened its ledger: the eve of its first signing."""
+    first = min(
+        [row.signed_on for batch in BATCHES for row in batch.rows if row.signed_on]
+        + [ev.date for ev in EVENTS.values()]
+    )
+    return first - dt.timedelta(days=1)
 
 
 def load_ledger(tally: Tally, *, contact=None) -> dict[str, SigningEvent]:
     """Write the demo ledger (call inside a transaction and an audit context). Returns the events by key."""
     check_tables(set(Sector.objects.filter(strategic_emerging=True).values_list("code", flat=True)))
     ctx = Context(contact=contact)
-    _load_investors(ctx, tally)
-    _load_events(ctx, tally)
-    _load_projects(ctx, tally)
-    _load_signings_again(ctx, tally)
+    with clock.frozen_at(ledger_opened()):
+        _load_investors(ctx, tally)
+        _load_events(ctx, tally)
+    _load_signings_in_date_order(ctx, tally)
     return ctx.events

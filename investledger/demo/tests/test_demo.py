@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import sys
 import types
 from decimal import Decimal
@@ -383,3 +384,28 @@ class TestDemoTables:
 
         with pytest.raises(ValueError, match="sce2022 nev: 18 projects / 833.1 亿, published 18 / 833"):
             projects_tables.check_tables(self.STRATEGIC)
+
+
+class TestTheLedgerAsItStood:
+    """The demo's trail carries the signing days, so past views give what was known then."""
+
+    def test_the_expo_had_no_projects_the_day_before_and_70_after(self, demo):
+        from investledger.core import asof
+
+        before = asof.event_totals_as_of(sce(), admin(), asof.parse_as_of("2022-08-21"))
+        after = asof.event_totals_as_of(sce(), admin(), asof.parse_as_of("2022-12-31"))
+        assert (before.count, before.value_cny) == (0, 0)
+        assert (after.count, after.value_cny) == (70, Decimal("212100000000.00"))
+
+    def test_the_ledger_at_the_end_of_2020_holds_only_the_2020_signings(self, demo):
+        from investledger.core import asof
+
+        then = asof.projects_as_of(admin(), asof.parse_as_of("2020-12-31"))
+        assert then and all(p.signed_on.year == 2020 for p in then)
+        assert len(then) == Project.objects.filter(signed_on__year=2020).count()
+        later = asof.projects_as_of(admin(), asof.parse_as_of("2022-12-31"))
+        assert len(later) == Project.objects.filter(signed_on__lte=dt.date(2022, 12, 31)).count() > len(then)
+
+    def test_the_trail_never_runs_backwards(self, demo):
+        stamps = list(AuditEntry.objects.order_by("id").values_list("timestamp", flat=True))
+        assert stamps == sorted(stamps)
