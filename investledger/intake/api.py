@@ -10,7 +10,6 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from investledger.core import access
-from investledger.core.access import Action
 from investledger.core.audit import audit_context
 from investledger.events.models import SigningEvent
 from investledger.intake import services
@@ -70,9 +69,14 @@ class UploadSerializer(serializers.Serializer):
 
 class CommitSerializer(serializers.Serializer):
     decisions = serializers.DictField(
-        child=serializers.ChoiceField(choices=["same", "new"]), required=False, help_text="row number → same|new"
+        child=serializers.ChoiceField(choices=["same", "new", "confirm"]),
+        required=False,
+        help_text="row number → same|new (likely duplicates) or confirm (progress figures above the tolerance)",
     )
     duplicates = serializers.ChoiceField(choices=["same", "new"], required=False, help_text="decision for all rows")
+    confirm_all = serializers.BooleanField(
+        required=False, default=False, help_text="progress sheets: confirm every row whose funds exceed the investment"
+    )
 
 
 class ImportBatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -86,12 +90,13 @@ class ImportBatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
 
     def _actionable(self, pk):
         batch = get_object_or_404(self.get_queryset(), pk=pk)
-        if not ImportBatch.objects.visible_to(self.request.user, Action.CREATE).filter(pk=batch.pk).exists():
+        action = services.upload_action(batch.kind)
+        if not ImportBatch.objects.visible_to(self.request.user, action).filter(pk=batch.pk).exists():
             raise PermissionDenied
         return batch
 
     def create(self, request):
-        if not access.can(request.user, Action.CREATE):
+        if not access.can(request.user, services.upload_action(request.data.get("kind") or Kind.SIGNINGS)):
             raise PermissionDenied
         upload = UploadSerializer(data=request.data)
         upload.is_valid(raise_exception=True)
@@ -143,6 +148,8 @@ class ImportBatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
                 )
             if body.validated_data.get("duplicates"):
                 services.batch_resolve_all(batch=batch, decision=body.validated_data["duplicates"])
+            if body.validated_data.get("confirm_all"):
+                services.batch_confirm(batch=batch)
             with audit_context(actor=request.user, source=f"import:{batch.pk}"):
                 batch = services.batch_start_commit(batch=batch, user=request.user)
         except services.ImportRefused as exc:

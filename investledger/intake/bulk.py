@@ -110,6 +110,7 @@ class Table:
         self.columns = [f.column for f in self.fields]
         self.names = [f.attname for f in self.fields]
         self.defaults = {}
+        self.per_row = {}
         now = timezone.now()
         for f in self.fields:
             if f.primary_key:
@@ -118,6 +119,8 @@ class Table:
                 self.defaults[f.attname] = now
             elif f.default is not NOT_PROVIDED:
                 self.defaults[f.attname] = f.get_default()
+                if callable(f.default) and f.default not in (dict, list):
+                    self.per_row[f.attname] = f.get_default  # a fresh value for each row (uuid4, now...)
             elif f.null:
                 self.defaults[f.attname] = None
             elif f.empty_strings_allowed and f.blank:
@@ -136,6 +139,9 @@ class Table:
     def complete(self, values: dict) -> dict:
         """`values` with every other column at its default (KeyError for a column with none)."""
         full = {**self.defaults, **values}
+        for name, make in self.per_row.items():
+            if name not in values:
+                full[name] = make()
         if len(full) != len(self.names):
             missing = [name for name in self.names if name not in full]
             if missing:

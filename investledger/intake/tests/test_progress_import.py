@@ -242,3 +242,32 @@ def test_the_progress_export_holds_only_what_the_reader_may_see(client, personas
     sheet = openpyxl.load_workbook(BytesIO(b"".join(response.streaming_content))).worksheets[0]
     references = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True) if row[0]]
     assert references == [projects["south"].reference]
+
+
+def _post_progress(api, path):
+    with open(path, "rb") as fh:
+        return api.post("/api/imports/", {"file": fh, "kind": "progress"}, format="multipart")
+
+
+def test_progress_through_the_api_with_confirmation_and_the_wrong_users(tmp_path, personas, projects):
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    rows = [HEADER, [projects["north"].reference, "", "2024-05", 2000, 1000, 3, "", ""]]
+    path = write_xlsx(tmp_path / "api.xlsx", rows)
+    with clock.frozen_at(TODAY):
+        api.force_authenticate(personas.leader)  # reads everything, reports nothing
+        assert _post_progress(api, path).status_code == 403
+        api.force_authenticate(personas.officer_north)
+        response = _post_progress(api, path)
+        assert response.status_code == 201, response.json()
+        batch_id = response.json()["id"]
+        api.force_authenticate(personas.officer_south)
+        assert api.post(f"/api/imports/{batch_id}/commit/", {}, format="json").status_code == 404
+        api.force_authenticate(personas.officer_north)
+        refused = api.post(f"/api/imports/{batch_id}/commit/", {}, format="json")
+        assert refused.status_code == 409 and "confirm" in refused.json()["detail"]
+        response = api.post(f"/api/imports/{batch_id}/commit/", {"decisions": {"2": "confirm"}}, format="json")
+        assert response.status_code == 200, response.json()
+    assert response.json()["status"] == "committed"
+    assert ProgressReport.objects.get().funds_excess_confirmed
