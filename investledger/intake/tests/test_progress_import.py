@@ -271,3 +271,31 @@ def test_progress_through_the_api_with_confirmation_and_the_wrong_users(tmp_path
         assert response.status_code == 200, response.json()
     assert response.json()["status"] == "committed"
     assert ProgressReport.objects.get().funds_excess_confirmed
+
+
+def test_the_command_files_a_progress_sheet_with_confirmed_figures(tmp_path, personas, projects):
+    import io
+
+    from django.core.management import CommandError, call_command
+
+    rows = [HEADER, [projects["north"].reference, "", "2024-05", 2000, 1000, 3, "", ""]]
+    path = write_xlsx(tmp_path / "cmd.xlsx", rows)
+    out = io.StringIO()
+    with clock.frozen_at(TODAY):
+        with pytest.raises(CommandError, match="confirm"):
+            call_command("import", str(path), "--kind", "progress", "--user", "officer_north", "--commit", stdout=out)
+        assert not ProgressReport.objects.exists()
+        call_command(
+            "import",
+            str(path),
+            "--kind",
+            "progress",
+            "--user",
+            "officer_north",
+            "--commit",
+            "--confirm-funds",
+            stdout=out,
+            stderr=io.StringIO(),
+        )
+    assert "1 new progress reports" in out.getvalue()
+    assert ProgressReport.objects.get().funds_excess_confirmed

@@ -66,6 +66,11 @@ class Command(BaseCommand):
             choices=["same", "new"],
             help="decision for every likely duplicate: 'same' records a re-signing, 'new' creates a project",
         )
+        parser.add_argument(
+            "--confirm-funds",
+            action="store_true",
+            help="progress sheets: confirm every row whose funds in place exceed investment completed",
+        )
         parser.add_argument("--map", action="append", default=[], metavar="HEADER=FIELD", help="fix a column mapping")
 
     def handle(self, *args, **options):
@@ -122,6 +127,8 @@ class Command(BaseCommand):
             self._print_problems(batch)
             if options["duplicates"]:
                 services.batch_resolve_all(batch=batch, decision=options["duplicates"])
+            if options["confirm_funds"]:
+                services.batch_confirm(batch=batch)
             self.stdout.write(
                 f"{batch.rows_validated:,} rows: {batch.new_count:,} new, {batch.existing_count:,} already in the "
                 f"ledger, {batch.error_count:,} errors, {batch.warning_count:,} warnings"
@@ -134,11 +141,12 @@ class Command(BaseCommand):
                 batch = services.batch_commit(batch=batch, user=user, report=report)
             except services.ImportRefused as exc:
                 raise CommandError(f"{exc} Nothing was written.") from None
+            if batch.kind == Kind.PROGRESS:
+                done = f"{batch.new_count:,} new progress reports, {batch.existing_count:,} corrected"
+            else:
+                done = f"{batch.new_count:,} new projects, {batch.existing_count:,} rows of existing projects"
             self.stdout.write(
-                self.style.SUCCESS(
-                    f"committed import #{batch.pk}: {batch.new_count:,} new projects, "
-                    f"{batch.existing_count:,} rows of existing projects in {time.monotonic() - started:.1f}s"
-                )
+                self.style.SUCCESS(f"committed import #{batch.pk}: {done} in {time.monotonic() - started:.1f}s")
             )
 
     def _print_problems(self, batch, limit: int = 200):
