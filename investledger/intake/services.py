@@ -4,13 +4,16 @@ The steps, each a function called by the page, the API and the `import` command 
 - `batch_create` stores the file, refuses what is not a usable sheet, finds the header and guesses
   the mapping (a remembered one first);
 - `batch_confirm_mapping` fixes the mapping and remembers it for the source;
-- `batch_validate` reads every row, parses it, checks it against the reference data, the user's
-  scope and the ledger (likely duplicates, checked in bulk), and keeps each row with its errors and
-  warnings (`ImportRow`): the preview;
-- `batch_resolve` records the user's decision on each likely duplicate;
-- `batch_commit` writes the ledger in one transaction: new projects and their first signings in
-  bulk (validated like `projects.services.project_create` and audited with `record_many`),
-  re-signings through `projects.services.signing_add`.
+- `batch_validate` reads every row (as a stream), parses it, checks it against the reference data,
+  the user's scope and the ledger (likely duplicates, checked in bulk), and keeps each row with its
+  errors and warnings (`ImportRow`): the preview;
+- `batch_resolve` records the user's decision on each likely duplicate (or, for a progress sheet, the
+  confirmation of figures above the tolerance);
+- `batch_commit` writes the ledger in one transaction. Signing lists: new projects, their first
+  signings and new investors as plain rows with their audit entries (`bulk`: the field rules of
+  `projects.services.project_create`, the snapshots and hash chain of `core.audit`), re-signings
+  through `projects.services.signing_add`. Progress sheets: every row through
+  `supervision.services.report_submit` (`progress_import`).
 """
 
 from __future__ import annotations
