@@ -56,6 +56,17 @@ EDITABLE_FIELDS = (
 )
 
 
+# Functions called with the project after each change of its record, inside the same transaction.
+# Apps that derive something from a project register here (supervision recomputes the project's
+# light), so the projects app needs to know nothing about them.
+AFTER_PROJECT_CHANGE: list = []
+
+
+def _after_project_change(project: Project) -> None:
+    for hook in AFTER_PROJECT_CHANGE:
+        hook(project)
+
+
 class EditConflict(Exception):
     """Someone else saved the project after this edit was started."""
 
@@ -262,6 +273,7 @@ def project_update(
     locked.version += 1
     locked.save()
     audit.record(locked, AuditEntry.Kind.UPDATE, before=before, message=audit_message)
+    _after_project_change(locked)
     if before.get("contract_value_cny") != audit.snapshot(locked).get("contract_value_cny"):
         # A changed amount changes what the first signing states and so what its event counts.
         first = locked.signings.order_by("signed_on", "id").first()
@@ -310,6 +322,7 @@ def project_set_side_state(
     locked.version += 1
     locked.save(update_fields=["side_state", "side_state_reason", "side_state_date", "version", "updated"])
     audit.record(locked, AuditEntry.Kind.STAGE, before=before, message=reason)
+    _after_project_change(locked)
     project.__dict__.update(locked.__dict__)
     return locked
 

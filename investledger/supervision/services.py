@@ -525,6 +525,12 @@ def project_facts(project: Project, as_of) -> rules.ProjectFacts:
 
 
 @transaction.atomic
+def light_after_project_change(project: Project) -> None:
+    """Called by the projects app after a project's record changed (amount, dates, side state)."""
+    if Milestone.objects.filter(project=project).exists():
+        light_assess(project=project)
+
+
 def light_assess(*, project: Project, as_of=None, rule_set: RuleSet | None = None) -> LightAssessment | None:
     """Compute the project's light; store a new assessment only when the light or its reasons changed.
 
