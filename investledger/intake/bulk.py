@@ -104,9 +104,10 @@ def insert(model: type[models.Model], columns: Sequence[str], rows: Iterable[Seq
 class Table:
     """The columns of a model and the defaults of those a caller does not give."""
 
-    def __init__(self, model: type[models.Model]):
+    def __init__(self, model: type[models.Model], *, with_pk: bool = True):
+        """`with_pk=False`: leave the primary key to the table (rows nothing else refers to)."""
         self.model = model
-        self.fields = list(model._meta.concrete_fields)
+        self.fields = [f for f in model._meta.concrete_fields if with_pk or not f.primary_key]
         self.columns = [f.column for f in self.fields]
         self.names = [f.attname for f in self.fields]
         self.defaults = {}

@@ -807,19 +807,17 @@ def batch_validate(batch: ImportBatch, *, report: Callable[[dict], None] | None 
         counts = {"read": 0, "validated": 0, "errors": 0, "warnings": 0, "new": 0, "existing": 0}
         chunk: list[ParsedRow] = []
 
-        row_table = bulk.Table(ImportRow)
-        columns = [c for c in row_table.columns if c != "id"]
+        row_table = bulk.Table(ImportRow, with_pk=False)
 
         def flush():
             checker.check_chunk(chunk)
             bulk.insert(
                 ImportRow,
-                columns,
+                row_table.columns,
                 (
                     row_table.row(
                         row_table.complete(
                             {
-                                "id": None,
                                 "batch_id": batch.pk,
                                 "number": r.number,
                                 "raw": r.raw,
@@ -831,7 +829,7 @@ def batch_validate(batch: ImportBatch, *, report: Callable[[dict], None] | None 
                                 "project_id": r.project_id,
                             }
                         )
-                    )[1:]
+                    )
                     for r in chunk
                 ),
             )
