@@ -9,7 +9,7 @@ from investledger.core.money import YI
 from investledger.events.models import SigningEvent
 from investledger.investors.models import Investor
 from investledger.projects.choices import AgreementType, SideState, Stage
-from investledger.projects.models import Project
+from investledger.projects.models import Project, Signing
 from investledger.reference.models import Area, Sector
 
 
@@ -23,7 +23,7 @@ class ProjectFilterSet(filters.FilterSet):
     q = filters.CharFilter(method="filter_q", label=_("Search"))
     area = ObjectIdFilter(queryset=Area.objects.all(), method="filter_area", label=_("Host area"))
     sector = ObjectIdFilter(queryset=Sector.objects.all(), method="filter_sector", label=_("Sector"))
-    stage = filters.MultipleChoiceFilter(choices=Stage.choices, label=_("Stage"))
+    stage = filters.MultipleChoiceFilter(choices=Stage.choices, label=_("Stage"), distinct=False)  # one row each
     side_state = filters.ChoiceFilter(choices=SideState.choices, label=_("Side state"))
     agreement_type = filters.ChoiceFilter(choices=AgreementType.choices, label=_("Agreement type"))
     event = ObjectIdFilter(queryset=SigningEvent.objects.all(), method="filter_event", label=_("Signing event"))
@@ -89,10 +89,13 @@ class ProjectFilterSet(filters.FilterSet):
 
     def filter_event(self, queryset, name, event):
         """Projects signed at the event (first signing or a later one)."""
-        return queryset.filter(signings__event=event).distinct() if event else queryset
+        # Through ids, not a join: DISTINCT over the whole row would sort every match.
+        return queryset.filter(pk__in=Signing.objects.filter(event=event).values("project_id")) if event else queryset
 
     def filter_investor(self, queryset, name, investor):
-        return queryset.filter(Q(investor=investor) | Q(co_investors=investor)).distinct() if investor else queryset
+        if not investor:
+            return queryset
+        return queryset.filter(Q(investor=investor) | Q(pk__in=investor.co_projects.values("pk")))
 
     def filter_value_min(self, queryset, name, value):
         return queryset.filter(contract_value_cny__gte=value * YI)
