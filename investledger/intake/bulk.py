@@ -155,7 +155,7 @@ class Table:
             out = list(out)
             for i in self._json_positions:
                 if out[i] is not None:
-                    out[i] = json.dumps(out[i])
+                    out[i] = json.dumps(out[i], ensure_ascii=False)
         return tuple(out)
 
     def snapshot(self, full: dict) -> dict:
@@ -287,8 +287,8 @@ class AuditWriter:
                     entry.object_repr,
                     entry.kind,
                     entry.message,
-                    json.dumps(entry.changes),
-                    json.dumps(entry.snapshot),
+                    json.dumps(entry.changes, ensure_ascii=False),
+                    json.dumps(entry.snapshot, ensure_ascii=False),
                     entry.prev_hash,
                     entry.hash,
                 )
