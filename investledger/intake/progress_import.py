@@ -274,6 +274,7 @@ def write(batch: ImportBatch, user, report) -> tuple[int, int, int]:
                 problems=v.get("problems", ""),
                 confirm_funds_excess=row.resolution == ImportRow.Resolution.CONFIRM,
                 by=user,
+                audit_message=f"import {batch.pk} {batch.file_name} row {row.number}",
             )
         except ValidationError as exc:
             raise ImportRefused(

@@ -429,6 +429,7 @@ def report_submit(
     confirm_funds_excess: bool = False,
     expected_version: int | None = None,
     by=None,
+    audit_message: str = "",
 ) -> ProgressReport:
     """File (or correct) a project's progress report for a period.
 
@@ -489,6 +490,7 @@ def report_submit(
     report.full_clean()
     report.save()
     message = _("late report") if existing is None and report.is_late else ""
+    message = "; ".join(part for part in (audit_message, message) if part)
     audit.record(report, AuditEntry.Kind.UPDATE if existing else AuditEntry.Kind.CREATE, before=before, message=message)
     _after_change(project)
     return report

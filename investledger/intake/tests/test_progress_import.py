@@ -74,9 +74,10 @@ def test_an_officer_files_her_districts_progress_from_a_sheet_with_a_title_row(t
     assert north.submitted_by == personas.officer_north
     park = ProgressReport.objects.get(project=projects["park"])
     assert park.funds_in_place_cny == Decimal("8000000.00")
-    assert AuditEntry.objects.filter(
+    entry = AuditEntry.objects.get(
         source=f"import:{batch.pk}", object_id=str(north.pk), content_type__model="progressreport"
-    ).exists()
+    )
+    assert entry.message.startswith(f"import {batch.pk} progress.xlsx row 3")
 
 
 def test_it_reads_english_headers_and_amounts_in_yi(tmp_path, personas, projects):
