@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import hashlib
 import json
 import operator
 from collections.abc import Iterable, Sequence
@@ -154,8 +155,13 @@ class Table:
         if self._json_positions:
             out = list(out)
             for i in self._json_positions:
-                if out[i] is not None:
-                    out[i] = json.dumps(out[i], ensure_ascii=False)
+                value = out[i]
+                if value is None:
+                    continue
+                if not value and value.__class__ in _EMPTY_JSON:
+                    out[i] = _EMPTY_JSON[value.__class__]  # most rows: no errors, no warnings
+                else:
+                    out[i] = json.dumps(value, ensure_ascii=False)
         return tuple(out)
 
     def snapshot(self, full: dict) -> dict:
@@ -181,12 +187,22 @@ class Table:
 
 
 _PLAIN = {str, int, bool, float}
+_EMPTY_JSON = {list: "[]", dict: "{}"}
+
+_canonical_json = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode
+_encode_string = json.encoder.encode_basestring  # a str as JSON, ensure_ascii=False
+
+
+def _encode_value(value) -> str:
+    return "null" if value is None else _canonical_json(value)
 
 
 class _Entry:
     """The fields `audit.compute_hash` reads, without an AuditEntry instance."""
 
     __slots__ = (
+        "changes_json",
+        "snapshot_json",
         "timestamp",
         "actor_id",
         "actor_name",
@@ -251,8 +267,9 @@ class AuditWriter:
         entry.object_repr = repr_text[:300]
         entry.kind = AuditEntry.Kind.CREATE.value
         entry.message = message[:500]
-        entry.changes = {k: [None, v] for k, v in snapshot.items() if v is not None}
-        entry.snapshot = snapshot
+        # Encoded once, in the canonical form (sorted keys, no spaces): the same text is hashed and stored.
+        entry.changes_json = _canonical_json({k: [None, v] for k, v in snapshot.items() if v is not None})
+        entry.snapshot_json = _canonical_json(snapshot)
         self.pending.append((entry, f"{ct.app_label}.{ct.model}"))
 
     def flush(self) -> int:
@@ -265,11 +282,48 @@ class AuditWriter:
         prev = head.last_hash
         stamped = clock.now()
         ids = reserve_ids(AuditEntry, len(self.pending))
+        # `audit.compute_hash` is SHA-256 over json.dumps(payload, sort_keys=True, ensure_ascii=False,
+        # separators=(",", ":")). The payload's keys in sorted order are fixed, so the text is put
+        # together from the pieces encoded once; `audit.verify_chain()` in the tests recomputes every hash.
+        head_text = (
+            f'{{"actor":{_encode_value(self.actor_id)},"actor_name":{_encode_string(self.actor_name)},"changes":'
+        )
+        timestamp_text = _encode_string(audit._utc_iso(stamped))
+        source_text = _encode_string(self.source)
+        ct_texts: dict[str, str] = {}
+        sha256 = hashlib.sha256
         for entry, ct_key in self.pending:
             entry.timestamp = stamped
             entry.prev_hash = prev
-            entry.hash = audit.compute_hash(entry, ct_key)
-            prev = entry.hash
+            ct_text = ct_texts.get(ct_key)
+            if ct_text is None:
+                ct_text = ct_texts[ct_key] = _encode_string(ct_key)
+            canonical = "".join(
+                (
+                    head_text,
+                    entry.changes_json,
+                    ',"content_type":',
+                    ct_text,
+                    ',"kind":',
+                    _encode_string(entry.kind),
+                    ',"message":',
+                    _encode_string(entry.message),
+                    ',"object_id":',
+                    _encode_string(entry.object_id),
+                    ',"object_repr":',
+                    _encode_string(entry.object_repr),
+                    ',"prev_hash":',
+                    _encode_string(prev),
+                    ',"snapshot":',
+                    entry.snapshot_json,
+                    ',"source":',
+                    source_text,
+                    ',"timestamp":',
+                    timestamp_text,
+                    "}",
+                )
+            )
+            entry.hash = prev = sha256(canonical.encode()).hexdigest()
 
         columns = ["id", *(AuditEntry._meta.get_field(name).column for name in _ENTRY_COLUMNS)]
         assert set(columns) == set(self.table.columns), "AuditEntry has columns this writer does not fill"
@@ -287,8 +341,8 @@ class AuditWriter:
                     entry.object_repr,
                     entry.kind,
                     entry.message,
-                    json.dumps(entry.changes, ensure_ascii=False),
-                    json.dumps(entry.snapshot, ensure_ascii=False),
+                    entry.changes_json,
+                    entry.snapshot_json,
                     entry.prev_hash,
                     entry.hash,
                 )

@@ -33,7 +33,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, connection, models, transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import override
+from django.utils.translation import gettext_lazy, override
 from rapidfuzz import fuzz, process
 from rapidfuzz.utils import default_process
 
@@ -255,8 +255,13 @@ class Lookup:
             Area.objects.filter(access.area_q(user, Action.CREATE)).values_list("pk", flat=True)
         )
         self.rates: dict[tuple[str, dt.date], ExchangeRate | None] = {}
+        self._found: dict[tuple[int, str], object] = {}
 
     def one(self, table: dict, text: str, what: str):
+        key = (id(table), text)
+        found = self._found.get(key)
+        if found is not None:
+            return found
         matches = table.get(normalise_key(text), [])
         if not matches:
             raise CellError(_("unknown %(what)s %(text)s") % {"what": what, "text": text})
@@ -265,6 +270,8 @@ class Lookup:
                 _("%(text)s matches several: %(names)s; use the code")
                 % {"text": text, "names": ", ".join(str(m) for m in matches)}
             )
+        if len(self._found) < 10_000:  # the few spellings of areas, sectors and events a file uses
+            self._found[key] = matches[0]
         return matches[0]
 
     def rate(self, currency: str, day: dt.date) -> ExchangeRate | None:
@@ -332,28 +339,49 @@ INVESTOR_NAME_LENGTH = Investor._meta.get_field("name").max_length
 
 def _quick_ok(field, value) -> bool:
     """True when the value certainly passes the field's clean(); False means: ask the field."""
-    if field.choices and value not in _choice_values(field):
-        return False
+    test = _QUICK.get(field)
+    if test is None:
+        test = _QUICK[field] = _quick_test(field)
+    return test(value)
+
+
+_QUICK: dict = {}
+
+
+def _quick_test(field) -> Callable[[object], bool]:
+    """The quick test of one field, chosen once: choices, then its type's limits."""
+    if field.choices:
+        choices, type_ok = _choice_values(field), _type_test(field)
+        return lambda value: value.__hash__ is not None and value in choices and type_ok(value)
+    return _type_test(field)
+
+
+def _type_test(field) -> Callable[[object], bool]:
     if isinstance(field, models.DecimalField):
-        if not isinstance(value, Decimal) or not value.is_finite():
-            return False
-        sign, digits, exponent = value.as_tuple()
-        places = max(-exponent, 0)
-        whole = len(digits) + exponent
-        if places > field.decimal_places or whole > field.max_digits - field.decimal_places:
-            return False
-        return not sign or not any(digits)  # a negative amount: the field's validators decide
+        places_allowed = field.decimal_places
+        whole_allowed = field.max_digits - field.decimal_places
+
+        def decimal_ok(value):
+            if value.__class__ is not Decimal or not value.is_finite():
+                return False
+            sign, digits, exponent = value.as_tuple()
+            if max(-exponent, 0) > places_allowed or len(digits) + exponent > whole_allowed:
+                return False
+            return not sign or not any(digits)  # a negative amount: the field's validators decide
+
+        return decimal_ok
     if isinstance(field, models.CharField):
-        return isinstance(value, str) and len(value) <= field.max_length and (field.blank or value != "")
+        length, blank = field.max_length, field.blank
+        return lambda value: value.__class__ is str and len(value) <= length and (blank or value != "")
     if isinstance(field, models.IntegerField):
-        return isinstance(value, int) and 0 <= value <= 2_147_483_647
+        return lambda value: value.__class__ is int and 0 <= value <= 2_147_483_647
     if isinstance(field, models.BooleanField):
-        return isinstance(value, bool)
+        return lambda value: value.__class__ is bool
     if isinstance(field, models.DateField):
-        return isinstance(value, dt.date)
+        return lambda value: isinstance(value, dt.date)
     if isinstance(field, models.TextField):
-        return isinstance(value, str)
-    return False
+        return lambda value: value.__class__ is str
+    return lambda value: False
 
 
 _CHOICES: dict = {}
@@ -455,7 +483,7 @@ class RowChecker:
         area = None
         if area_text:
             try:
-                area = self.lookup.one(self.lookup.areas, area_text, _("area"))
+                area = self.lookup.one(self.lookup.areas, area_text, gettext_lazy("area"))
             except CellError as exc:
                 row.error(self.column_label("host_area"), str(exc))
         elif not v["reference"]:
@@ -465,7 +493,7 @@ class RowChecker:
         sector = None
         if sector_text:
             try:
-                sector = self.lookup.one(self.lookup.sectors, sector_text, _("sector"))
+                sector = self.lookup.one(self.lookup.sectors, sector_text, gettext_lazy("sector"))
             except CellError as exc:
                 row.error(self.column_label("sector"), str(exc))
         elif not v["reference"]:
@@ -475,7 +503,7 @@ class RowChecker:
         event = None
         if event_text:
             try:
-                event = self.lookup.one(self.lookup.events, event_text, _("signing event"))
+                event = self.lookup.one(self.lookup.events, event_text, gettext_lazy("signing event"))
             except CellError as exc:
                 row.error(self.column_label("event"), str(exc))
         elif self.default_event is not None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -225,6 +226,17 @@ _DATE_PATTERNS = [
 
 def parse_date(value) -> dt.date | None:
     """A date from an Excel date, an Excel serial number or text: 2022-08-22, 2022/8/22, 2022年8月22日."""
+    if (
+        value.__class__ is str
+        and len(value) == 10
+        and value[4] == value[7] == "-"
+        and value.isascii()
+        and (value[:4] + value[5:7] + value[8:]).isdigit()
+    ):
+        try:  # the usual spelling, 2022-08-22, without the patterns
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass  # the patterns below give the message
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, dt.datetime):
@@ -258,6 +270,8 @@ def parse_int(value) -> int | None:
 
 def text_of(value) -> str:
     """A cell as text: numbers without a trailing .0, dates as ISO."""
+    if value.__class__ is str:
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, float):
@@ -269,7 +283,8 @@ def text_of(value) -> str:
 
 def normalise_key(text: str) -> str:
     """Case-, width- and space-insensitive key for matching names of areas, sectors and events."""
-    import unicodedata
-
     text = unicodedata.normalize("NFKC", str(text)).casefold()
-    return re.sub(r"[\s·・\-_/()（）]+", "", text)
+    return _KEY_NOISE.sub("", text)
+
+
+_KEY_NOISE = re.compile(r"[\s·・\-_/()（）]+")

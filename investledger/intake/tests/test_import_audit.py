@@ -68,3 +68,15 @@ def test_references_continue_the_year_counter(tmp_path, personas, reference_data
     references = sorted(Project.objects.values_list("reference", flat=True))
     year = reference_data.event.date.year
     assert references == [f"P{year}-{n:05d}" for n in range(1, 5)]
+
+
+def test_entries_with_quotes_backslashes_and_rare_characters_verify(tmp_path, personas, reference_data):
+    rows = signing_rows(3)
+    rows[0][0] = '名称含"引号"与\\反斜杠'
+    rows[1][1] = "企业\u2028分隔 😀 Ünïcode & <tag>"
+    rows[2][0] = "制表\t符项目"
+    _imported(tmp_path, personas, reference_data, rows)
+    for entry in AuditEntry.objects.filter(source__startswith="import:"):
+        assert entry.hash == audit.compute_hash(entry), entry.object_repr
+    result = audit.verify_chain()
+    assert result.ok, result.problem
