@@ -63,7 +63,7 @@ class Command(BaseCommand):
                 scope = f"{line.user.contact_projects.count()} projects as contact"
             out.write(f"{line.spec.username:<20} {str(Role(line.spec.role).label):<22} {scope:<45} {status}")
         out.write(f"Password of the demo users created: {DEMO_PASSWORD}")
-        out.write("Log in at http://127.0.0.1:8000/accounts/login/ (start the server with `investledger serve`).")
+        out.write("Log in with these users at /accounts/login/ on the server (`investledger serve` or `scripts/run`).")
         out.write(f"Done in {result.seconds:.1f} s.")
         if result.failed:
             for module, exc in result.failed:
