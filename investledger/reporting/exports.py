@@ -66,15 +66,17 @@ def rows(queryset) -> Iterator[list]:
     """Export rows (heading first) with readable labels; values stay typed (Decimal, date)."""
     cols = columns()
     paths = [path for path, _h in cols]
-    labels = _labels()
-    yield [heading for _p, heading in cols]
+    # Labels resolved once: lazy translations evaluated per cell cost more than the query.
+    labels = {path: {key: str(label) for key, label in choices.items()} for path, choices in _labels().items()}
+    yes, no = str(_("yes")), str(_("no"))
+    yield [str(heading) for _p, heading in cols]
     for values in queryset.order_by("pk").values_list(*paths).iterator(chunk_size=CHUNK):
         row = list(values)
         for index, path in enumerate(paths):
             if path in labels and row[index] is not None:
-                row[index] = str(labels[path].get(row[index], row[index])) if row[index] else ""
+                row[index] = labels[path].get(row[index], row[index]) if row[index] else ""
             elif path == "sector__strategic_emerging":
-                row[index] = _("yes") if row[index] else _("no")
+                row[index] = yes if row[index] else no
         yield row
 
 
@@ -97,7 +99,7 @@ def xlsx_file(queryset):
     wb = Workbook(write_only=True)
     sheet = wb.create_sheet(_("Projects")[:31])
     for row in rows(queryset):
-        sheet.append([float(v) if isinstance(v, Decimal) else v for v in row])
+        sheet.append(row)  # amounts stay Decimal: openpyxl writes them as exact numbers
     handle = tempfile.TemporaryFile(suffix=".xlsx")
     wb.save(handle)
     handle.seek(0)
