@@ -372,7 +372,7 @@ def _type_test(field) -> Callable[[object], bool]:
         return decimal_ok
     if isinstance(field, models.CharField):
         length, blank = field.max_length, field.blank
-        return lambda value: value.__class__ is str and len(value) <= length and (blank or value != "")
+        return lambda value: isinstance(value, str) and len(value) <= length and (blank or value != "")
     if isinstance(field, models.IntegerField):
         return lambda value: value.__class__ is int and 0 <= value <= 2_147_483_647
     if isinstance(field, models.BooleanField):
@@ -380,7 +380,7 @@ def _type_test(field) -> Callable[[object], bool]:
     if isinstance(field, models.DateField):
         return lambda value: isinstance(value, dt.date)
     if isinstance(field, models.TextField):
-        return lambda value: value.__class__ is str
+        return lambda value: isinstance(value, str)  # text choices (Stage.SIGNED) are str too
     return lambda value: False
 
 

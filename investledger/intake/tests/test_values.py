@@ -74,3 +74,27 @@ def test_it_reads_dates_in_several_forms(cell):
 def test_it_refuses_what_is_not_a_date(cell):
     with pytest.raises(CellError):
         parse_date(cell)
+
+
+def test_usual_project_values_pass_the_quick_field_tests_without_the_fields_clean():
+    from investledger.intake import services
+    from investledger.projects.choices import AgreementType, Stage
+
+    usual = {
+        "name": "智能制造基地",
+        "agreement_type": AgreementType.CONTRACT,
+        "currency": "CNY",
+        "contract_value": Decimal("350000000.00"),
+        "fx_rate": Decimal("1"),
+        "contract_value_cny": Decimal("350000000.00"),
+        "value_approximate": False,
+        "planned_jobs": 120,
+        "planned_start": dt.date(2023, 1, 15),
+        "stage": Stage.SIGNED,
+        "description": "新建生产线",
+    }
+    for name, value in usual.items():
+        assert services._quick_ok(services._FIELD_RULES[name], value), name
+    assert not services._quick_ok(services._FIELD_RULES["stage"], "not-a-stage")
+    assert not services._quick_ok(services._FIELD_RULES["contract_value"], Decimal("-1"))
+    assert not services._quick_ok(services._FIELD_RULES["name"], "名" * 1000)
