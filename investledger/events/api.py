@@ -59,6 +59,29 @@ def with_figures(queryset, user):
     )
 
 
+def figures_by_event(event_ids, user) -> dict[int, dict]:
+    """The same figures as `with_figures`, for a few events, grouped by event id alone.
+
+    Grouping the signings table by its event id (rather than annotating events, which groups by
+    every event column) lets the database aggregate straight from the signings' index.
+    """
+    money = DecimalField(**MONEY)
+    rows = (
+        Signing.objects.filter(signings_scope(user), event_id__in=event_ids)
+        .values("event_id")
+        .annotate(
+            project_count=Count("pk", filter=Q(counted_project=True)),
+            signed_value_cny=Coalesce(Sum("counted_value_cny"), ZERO, output_field=money),
+            large_project_count=Count("pk", filter=Q(counted_project=True, counted_value_cny__gte=LARGE)),
+            strategic_emerging_value_cny=Coalesce(
+                Sum("counted_value_cny", filter=Q(project__sector__strategic_emerging=True)), ZERO, output_field=money
+            ),
+        )
+        .order_by()
+    )
+    return {row.pop("event_id"): row for row in rows}
+
+
 def by_sector(event, user) -> list[dict]:
     rows = (
         Signing.objects.filter(signings_scope(user), event=event)
@@ -164,9 +187,12 @@ class SigningEventViewSet(ReferenceViewSet):
         events = self.filter_queryset(self.scoped_queryset())
         page = self.paginate_queryset(events)
         rows = page if page is not None else list(events)
-        with_totals = with_figures(SigningEvent.objects.filter(pk__in=[e.pk for e in rows]), request.user)
-        by_pk = {e.pk: e for e in with_totals.select_related("lead_unit", "host_area")}
-        data = self.get_serializer([by_pk[e.pk] for e in rows], many=True).data
+        figures = figures_by_event([e.pk for e in rows], request.user)
+        none_signed = {name: Decimal("0") if name.endswith("_cny") else 0 for name in FIGURES}
+        for event in rows:
+            for name, value in figures.get(event.pk, none_signed).items():
+                setattr(event, name, value)
+        data = self.get_serializer(rows, many=True).data
         return self.get_paginated_response(data) if page is not None else Response(data)
 
     def get_serializer_class(self):
