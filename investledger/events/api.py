@@ -22,6 +22,7 @@ from investledger.core.access import project_q
 from investledger.core.api import ReferenceViewSet
 from investledger.core.money import quantize
 from investledger.events.models import SigningEvent
+from investledger.events.selectors import figures_by_event
 from investledger.projects.filtersets import SigningEventFilterSet
 from investledger.projects.models import MONEY, Project, Signing
 from investledger.reference.models import Sector
@@ -57,29 +58,6 @@ def with_figures(queryset, user):
             output_field=money,
         ),
     )
-
-
-def figures_by_event(event_ids, user) -> dict[int, dict]:
-    """The same figures as `with_figures`, for a few events, grouped by event id alone.
-
-    Grouping the signings table by its event id (rather than annotating events, which groups by
-    every event column) lets the database aggregate straight from the signings' index.
-    """
-    money = DecimalField(**MONEY)
-    rows = (
-        Signing.objects.filter(signings_scope(user), event_id__in=event_ids)
-        .values("event_id")
-        .annotate(
-            project_count=Count("pk", filter=Q(counted_project=True)),
-            signed_value_cny=Coalesce(Sum("counted_value_cny"), ZERO, output_field=money),
-            large_project_count=Count("pk", filter=Q(counted_project=True, counted_value_cny__gte=LARGE)),
-            strategic_emerging_value_cny=Coalesce(
-                Sum("counted_value_cny", filter=Q(project__sector__strategic_emerging=True)), ZERO, output_field=money
-            ),
-        )
-        .order_by()
-    )
-    return {row.pop("event_id"): row for row in rows}
 
 
 def by_sector(event, user) -> list[dict]:

@@ -3,8 +3,10 @@
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, DecimalField, Q, Sum, Value
+from django.db.models.functions import Coalesce
 
+from investledger.core import access
 from investledger.projects.models import Signing
 
 LARGE = Decimal("1000000000")
@@ -31,13 +33,46 @@ class EventTotals:
         return (self.strategic_value_cny / self.value_cny) if self.value_cny else None
 
 
-def counted_signings(event, user):
-    """The event's signings that count, limited to projects the user may see."""
+def counted_signings_of(event_ids, user):
+    """Signings at these events, limited to projects the user may see (all of them city-wide)."""
     from investledger.projects.models import Project
 
+    qs = Signing.objects.filter(event_id__in=event_ids)
+    if access.is_city_wide(user):
+        return qs
     # A subquery, not a join: the scope filter crosses to-many relations (contacts, units) that
     # would repeat signings in the sums.
-    return Signing.objects.filter(event=event, project__in=Project.objects.visible_to(user).values("pk"))
+    return qs.filter(project__in=Project.objects.visible_to(user).values("pk"))
+
+
+def counted_signings(event, user):
+    """The event's signings, limited to projects the user may see."""
+    return counted_signings_of([event.pk], user)
+
+
+def figures_by_event(event_ids, user) -> dict[int, dict]:
+    """{event id: project_count, signed_value_cny, large_project_count, strategic_emerging_value_cny}.
+
+    For the events on one page of a list. Grouping the signings by event id alone (rather than
+    annotating events, which groups by every event column) lets the database aggregate straight
+    from the signings' index.
+    """
+    money = DecimalField(max_digits=20, decimal_places=2)
+    zero = Value(Decimal("0"), output_field=money)
+    rows = (
+        counted_signings_of(event_ids, user)
+        .values("event_id")
+        .annotate(
+            project_count=Count("pk", filter=Q(counted_project=True)),
+            signed_value_cny=Coalesce(Sum("counted_value_cny"), zero, output_field=money),
+            large_project_count=Count("pk", filter=Q(counted_project=True, counted_value_cny__gte=LARGE)),
+            strategic_emerging_value_cny=Coalesce(
+                Sum("counted_value_cny", filter=Q(project__sector__strategic_emerging=True)), zero, output_field=money
+            ),
+        )
+        .order_by()
+    )
+    return {row.pop("event_id"): row for row in rows}
 
 
 def event_totals(event, user) -> EventTotals:

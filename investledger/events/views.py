@@ -10,8 +10,6 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, DecimalField, IntegerField, OuterRef, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -21,24 +19,9 @@ from investledger.core.access import Action
 from investledger.core.views import ObjectListView, allowed, get_visible_or_404, require, save_audited
 from investledger.events.forms import SigningEventForm
 from investledger.events.models import SigningEvent
-from investledger.events.selectors import event_totals
+from investledger.events.selectors import event_totals, figures_by_event
 from investledger.projects.filtersets import SigningEventFilterSet
-from investledger.projects.models import Project, Signing
-
-ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=20, decimal_places=2))
-
-
-def with_ledger_totals(queryset, user):
-    """Annotate events with the projects and value they count, within the projects `user` may see."""
-    counted = Signing.objects.filter(
-        event=OuterRef("pk"), project__in=Project.objects.visible_to(user).values("pk")
-    ).order_by()
-    count = counted.filter(counted_project=True).values("event").annotate(n=Count("pk")).values("n")
-    value = counted.values("event").annotate(v=Sum("counted_value_cny")).values("v")
-    return queryset.annotate(
-        ledger_count=Coalesce(Subquery(count, output_field=IntegerField()), Value(0)),
-        ledger_value=Coalesce(Subquery(value, output_field=DecimalField(max_digits=20, decimal_places=2)), ZERO),
-    )
+from investledger.projects.models import Project
 
 
 class EventListView(ObjectListView):
@@ -49,8 +32,14 @@ class EventListView(ObjectListView):
     table_id = "event-table"
 
     def get_queryset(self):
-        user = self.request.user
-        return with_ledger_totals(SigningEvent.objects.visible_to(user), user)
+        return SigningEvent.objects.visible_to(self.request.user)
+
+    def decorate_page(self, events):
+        figures = figures_by_event([e.pk for e in events], self.request.user)
+        for event in events:
+            row = figures.get(event.pk, {})
+            event.ledger_count = row.get("project_count", 0)
+            event.ledger_value = row.get("signed_value_cny", Decimal("0"))
 
     def filterset_ready(self, filterset):
         form = filterset.form
