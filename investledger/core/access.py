@@ -64,7 +64,7 @@ NOTHING = Q(pk__in=[])
 EVERYTHING = Q()
 
 
-def _assignments(user):
+def assignments(user):
     """The user's role assignments, cached on the user object for the request."""
     if user is None or not user.is_authenticated or not user.is_active:
         return []
@@ -76,7 +76,7 @@ def _assignments(user):
 
 
 def roles_of(user) -> set[str]:
-    roles = {a.role for a in _assignments(user)}
+    roles = {a.role for a in assignments(user)}
     if getattr(user, "is_superuser", False) and user.is_active:
         roles.add(Role.ADMIN)
     return roles
@@ -90,7 +90,7 @@ def can(user, action: str) -> bool:
     """Whether the user may do `action` on at least something (used to show or hide buttons)."""
     if getattr(user, "is_superuser", False) and user.is_active:
         return True
-    return any(action in ROLE_ACTIONS[a.role] for a in _assignments(user))
+    return any(action in ROLE_ACTIONS[a.role] for a in assignments(user))
 
 
 def is_city_wide(user, action: str = Action.VIEW) -> bool:
@@ -98,7 +98,7 @@ def is_city_wide(user, action: str = Action.VIEW) -> bool:
         return True
     return any(
         action in ROLE_ACTIONS[a.role] and a.role in CITY_WIDE_WITHOUT_AREA and a.area_id is None
-        for a in _assignments(user)
+        for a in assignments(user)
     )
 
 
@@ -111,7 +111,7 @@ def project_q(user, action: str = Action.VIEW, prefix: str = "") -> Q:
     if getattr(user, "is_superuser", False) and user.is_active:
         return EVERYTHING
     q = NOTHING
-    for a in _assignments(user):
+    for a in assignments(user):
         if action not in ROLE_ACTIONS[a.role]:
             continue
         if a.area_id is not None:
@@ -131,7 +131,7 @@ def area_q(user, action: str = Action.VIEW, prefix: str = "") -> Q:
     if getattr(user, "is_superuser", False) and user.is_active:
         return EVERYTHING
     q = NOTHING
-    for a in _assignments(user):
+    for a in assignments(user):
         if action not in ROLE_ACTIONS[a.role]:
             continue
         if a.area_id is not None:
@@ -155,6 +155,6 @@ def scope_q(model, user, action: str = Action.VIEW) -> Q:
         return area_q(user, action, prefix=path or "")
     if kind == "reference":
         if action == Action.VIEW:
-            return EVERYTHING if _assignments(user) or getattr(user, "is_superuser", False) else NOTHING
+            return EVERYTHING if assignments(user) or getattr(user, "is_superuser", False) else NOTHING
         return EVERYTHING if can(user, Action.MANAGE) else NOTHING
     raise ValueError(f"unknown access_via kind {kind!r} on {model.__name__}")

@@ -53,7 +53,7 @@ def new_request_id() -> str:
     return uuid.uuid4().hex[:16]
 
 
-def _jsonable(value):
+def jsonable(value):
     if isinstance(value, decimal.Decimal):
         return str(value)
     if isinstance(value, dt.datetime):
@@ -63,7 +63,7 @@ def _jsonable(value):
     if isinstance(value, uuid.UUID):
         return str(value)
     if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
+        return [jsonable(v) for v in value]
     if isinstance(value, FieldFile):
         return value.name or None  # the stored file's name; its content is checked elsewhere
     return value
@@ -90,7 +90,7 @@ def snapshot(obj: models.Model) -> dict:
     for field in obj._meta.concrete_fields:
         if field.name in ("created", "updated"):
             continue
-        data[field.attname] = _jsonable(_stored_form(field, field.value_from_object(obj)))
+        data[field.attname] = jsonable(_stored_form(field, field.value_from_object(obj)))
     if obj.pk is not None:
         for name in getattr(obj, "audit_m2m", ()):
             data[name] = sorted(getattr(obj, name).values_list("pk", flat=True))
@@ -104,7 +104,7 @@ def diff(before: dict | None, after: dict | None) -> dict:
     return {k: [before.get(k), after.get(k)] for k in keys if before.get(k) != after.get(k)}
 
 
-def _utc_iso(moment: dt.datetime) -> str:
+def utc_iso(moment: dt.datetime) -> str:
     # The database hands timestamps back in UTC whatever zone they were written in (a frozen clock
     # gives local time), so the hash must cover one spelling of the instant, not the zone it came in.
     return moment.astimezone(dt.timezone.utc).isoformat()
@@ -112,7 +112,7 @@ def _utc_iso(moment: dt.datetime) -> str:
 
 def _canonical(entry: AuditEntry, content_type_key: str) -> bytes:
     payload = {
-        "timestamp": _utc_iso(entry.timestamp),
+        "timestamp": utc_iso(entry.timestamp),
         "actor": entry.actor_id,
         "actor_name": entry.actor_name,
         "source": entry.source,

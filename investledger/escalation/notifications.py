@@ -79,7 +79,7 @@ def attention_q(user) -> Q:
     q = Q(raised_by=user)
     if getattr(user, "is_superuser", False):
         q |= Q(level__gte=Level.BUREAU)
-    for a in access._assignments(user):
+    for a in access.assignments(user):
         area_q = Q(project__host_area__path__startswith=a.area.path) if a.area_id else Q()
         if a.role == Role.RESPONSIBLE_UNIT and a.unit_id:
             q |= Q(responsible_unit_id=a.unit_id)

@@ -74,7 +74,7 @@ def may_respond(user, issue: Issue) -> bool:
     if access.can(user, Action.MANAGE):
         return True
     return any(
-        a.role == Role.RESPONSIBLE_UNIT and a.unit_id == issue.responsible_unit_id for a in access._assignments(user)
+        a.role == Role.RESPONSIBLE_UNIT and a.unit_id == issue.responsible_unit_id for a in access.assignments(user)
     )
 
 
@@ -183,7 +183,7 @@ def _lock(issue: Issue, expected_version: int | None) -> Issue:
 
 
 def _unit_of(user, issue: Issue):
-    for a in access._assignments(user):
+    for a in access.assignments(user):
         if a.role == Role.RESPONSIBLE_UNIT and a.unit_id == issue.responsible_unit_id:
             return issue.responsible_unit
     return None

@@ -288,7 +288,7 @@ class AuditWriter:
         head_text = (
             f'{{"actor":{_encode_value(self.actor_id)},"actor_name":{_encode_string(self.actor_name)},"changes":'
         )
-        timestamp_text = _encode_string(audit._utc_iso(stamped))
+        timestamp_text = _encode_string(audit.utc_iso(stamped))
         source_text = _encode_string(self.source)
         ct_texts: dict[str, str] = {}
         sha256 = hashlib.sha256

@@ -92,7 +92,7 @@ def _scope_area(user, action=Action.CREATE):
     """The area a batch belongs to: the uploader's area, or none for city-wide staff."""
     if access.is_city_wide(user, action):
         return None
-    for assignment in access._assignments(user):
+    for assignment in access.assignments(user):
         if assignment.area_id and action in access.ROLE_ACTIONS[assignment.role]:
             return assignment.area
     return None
@@ -793,18 +793,6 @@ def _column_letter(index: int) -> str:
     return letters
 
 
-def _jsonable(values: dict) -> dict:
-    out = {}
-    for key, value in values.items():
-        if isinstance(value, Decimal):
-            out[key] = str(value)
-        elif isinstance(value, dt.date):
-            out[key] = value.isoformat()
-        else:
-            out[key] = value
-    return out
-
-
 def _from_json(values: dict) -> dict:
     out = dict(values)
     for key in DECIMAL_FIELDS:
@@ -849,7 +837,7 @@ def batch_validate(batch: ImportBatch, *, report: Callable[[dict], None] | None 
                                 "batch_id": batch.pk,
                                 "number": r.number,
                                 "raw": r.raw,
-                                "values": _jsonable(r.values),
+                                "values": {key: audit.jsonable(value) for key, value in r.values.items()},
                                 "errors": r.errors,
                                 "warnings": r.warnings,
                                 "duplicate_of_id": r.duplicate_of,

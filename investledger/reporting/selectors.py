@@ -96,7 +96,7 @@ def scope_roots(user) -> list[Area]:
     """The top areas of the reader's scope: the city for city-wide readers, else their assigned areas."""
     if access.is_city_wide(user):
         return list(Area.objects.filter(parent__isnull=True))
-    assigned = [a.area for a in access._assignments(user) if a.area_id is not None]
+    assigned = [a.area for a in access.assignments(user) if a.area_id is not None]
     if not assigned:
         # Units and contacts see projects wherever they are: their dashboard starts from the city.
         return list(Area.objects.filter(parent__isnull=True))

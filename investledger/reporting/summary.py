@@ -237,7 +237,7 @@ def cell_scope(user) -> Q | None:
     if getattr(user, "is_superuser", False):
         return Q()
     q = None
-    for a in access._assignments(user):
+    for a in access.assignments(user):
         if access.Action.VIEW not in access.ROLE_ACTIONS[a.role]:
             continue
         if a.role == access.Role.PROJECT_CONTACT or (a.role == access.Role.RESPONSIBLE_UNIT and a.unit_id):
