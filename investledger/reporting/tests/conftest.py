@@ -31,10 +31,6 @@ BN = Decimal("1000000000")
 
 @pytest.fixture(autouse=True)
 def _fast_settings(settings):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
     settings.INVESTLEDGER_DASHBOARD_CACHE_SECONDS = 0
 
 
