@@ -92,21 +92,25 @@ class AuditEntry(models.Model):
     )
     actor_name = models.CharField(_("who"), max_length=150, blank=True)
     source = models.CharField(_("from"), max_length=200, blank=True, help_text=_("request id or command"))
-    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
-    object_id = models.CharField(max_length=64, db_index=True)
+    # Found through audit_object_idx (content_type, object_id, id); nothing looks up object_id alone.
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+", db_index=False)
+    object_id = models.CharField(max_length=64)
     object_repr = models.CharField(_("object"), max_length=300)
     kind = models.CharField(_("change"), max_length=10, choices=Kind.choices)
     message = models.CharField(_("note"), max_length=500, blank=True)
     changes = models.JSONField(_("changes"), default=dict, help_text=_("field: [before, after]"))
     snapshot = models.JSONField(_("state after"), null=True, blank=True)
     prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64, unique=True)
+    hash = models.CharField(max_length=64)  # unique: see Meta.constraints
 
     class Meta:
         ordering = ["id"]
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit entries")
         indexes = [models.Index(fields=["content_type", "object_id", "id"], name="audit_object_idx")]
+        # A constraint rather than `unique=True`, which on PostgreSQL also builds a varchar_pattern_ops
+        # index for LIKE that no query of a hash needs.
+        constraints = [models.UniqueConstraint(fields=["hash"], name="audit_hash_unique")]
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.kind} {self.object_repr}"

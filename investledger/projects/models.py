@@ -38,19 +38,27 @@ class Project(BaseModel):
     the counting rule says so (see `services.recount_signings`).
     """
 
-    reference = models.CharField(_("reference"), max_length=20, unique=True, editable=False)
-    name = models.CharField(_("project name"), max_length=300, db_index=True)
+    # Unique through Meta.constraints, not `unique=True`: on PostgreSQL a unique field also gets a
+    # varchar_pattern_ops index for LIKE, and the one prefix search (the last reference of a year, once
+    # per year) reads the unique index backwards instead.
+    reference = models.CharField(_("reference"), max_length=20, editable=False)
+    name = models.CharField(_("project name"), max_length=300)
     investor = models.ForeignKey(
         "investors.Investor", verbose_name=_("investor"), on_delete=models.PROTECT, related_name="projects"
     )
     co_investors = models.ManyToManyField(
         "investors.Investor", verbose_name=_("co-investors"), blank=True, related_name="co_projects"
     )
+    # No index of their own: the composite indexes in Meta lead with these columns.
     host_area = models.ForeignKey(
-        "reference.Area", verbose_name=_("host area"), on_delete=models.PROTECT, related_name="projects"
+        "reference.Area",
+        verbose_name=_("host area"),
+        on_delete=models.PROTECT,
+        related_name="projects",
+        db_index=False,
     )
     sector = models.ForeignKey(
-        "reference.Sector", verbose_name=_("sector"), on_delete=models.PROTECT, related_name="projects"
+        "reference.Sector", verbose_name=_("sector"), on_delete=models.PROTECT, related_name="projects", db_index=False
     )
     agreement_type = models.CharField(
         _("agreement type"), max_length=16, choices=AgreementType.choices, default=AgreementType.CONTRACT
@@ -61,7 +69,7 @@ class Project(BaseModel):
         _("exchange rate to CNY"), max_digits=14, decimal_places=6, default=Decimal("1"), validators=NON_NEGATIVE
     )
     fx_date = models.DateField(_("rate date"), null=True, blank=True)
-    contract_value_cny = models.DecimalField(_("contract investment (CNY)"), db_index=True, editable=False, **MONEY)
+    contract_value_cny = models.DecimalField(_("contract investment (CNY)"), editable=False, **MONEY)
     outside_value_cny = models.DecimalField(
         _("outside money (CNY)"), null=True, blank=True, validators=NON_NEGATIVE, **MONEY
     )
@@ -90,7 +98,7 @@ class Project(BaseModel):
     contacts = models.ManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name=_("project contacts"), blank=True, related_name="contact_projects"
     )
-    stage = models.CharField(_("stage"), max_length=16, choices=Stage.choices, default=Stage.SIGNED, db_index=True)
+    stage = models.CharField(_("stage"), max_length=16, choices=Stage.choices, default=Stage.SIGNED)
     side_state = models.CharField(_("side state"), max_length=12, choices=SideState.choices, blank=True, default="")
     side_state_reason = models.TextField(_("reason"), blank=True)
     side_state_date = models.DateField(_("since"), null=True, blank=True)
@@ -102,8 +110,9 @@ class Project(BaseModel):
         on_delete=models.PROTECT,
         related_name="first_projects",
         editable=False,
+        db_index=False,
     )
-    signed_on = models.DateField(_("signing date"), null=True, blank=True, db_index=True, editable=False)
+    signed_on = models.DateField(_("signing date"), null=True, blank=True, editable=False)
     description = models.TextField(_("description"), blank=True)
     is_demo = models.BooleanField(_("demo data"), default=False)
     version = models.PositiveIntegerField(default=1, editable=False)
@@ -117,12 +126,15 @@ class Project(BaseModel):
         verbose_name = _("project")
         verbose_name_plural = _("projects")
         constraints = [
+            models.UniqueConstraint(fields=["reference"], name="project_reference_unique"),
             models.CheckConstraint(condition=models.Q(contract_value__gte=0), name="project_value_not_negative"),
             models.CheckConstraint(
                 condition=models.Q(side_state="") | ~models.Q(side_state_reason=""),
                 name="project_side_state_needs_reason",
             ),
         ]
+        # Each filter column leads a composite index and has none of its own: host_area, sector,
+        # first_event, stage, signed_on and contract_value_cny are found through these.
         indexes = [
             models.Index(fields=["host_area", "signed_on"], name="project_area_signed_idx"),
             models.Index(fields=["sector", "signed_on"], name="project_sector_signed_idx"),
@@ -131,6 +143,9 @@ class Project(BaseModel):
             # The ledger's default and value orderings, with the id that makes pages stable.
             models.Index(fields=["signed_on", "id"], name="project_signed_id_idx"),
             models.Index(fields=["contract_value_cny", "id"], name="project_value_id_idx"),
+            # Sorting by name. A Meta index, unlike db_index=True, adds no varchar_pattern_ops copy on
+            # PostgreSQL: name searches are case-insensitive (UPPER(...) LIKE), served by the trigram index.
+            models.Index(fields=["name"], name="project_name_idx"),
         ]
 
     def __str__(self) -> str:
@@ -182,9 +197,16 @@ class Signing(BaseModel):
     the counting-once rule; they are derived by `services.recount_signings`, never typed.
     """
 
-    project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="signings")
+    # No index of their own: signing_once_per_event leads with project, signing_event_counted_idx with event.
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="signings", db_index=False
+    )
     event = models.ForeignKey(
-        "events.SigningEvent", verbose_name=_("event"), on_delete=models.PROTECT, related_name="signings"
+        "events.SigningEvent",
+        verbose_name=_("event"),
+        on_delete=models.PROTECT,
+        related_name="signings",
+        db_index=False,
     )
     signed_on = models.DateField(_("signing date"))
     kind = models.CharField(_("kind"), max_length=16, choices=SigningKind.choices, default=SigningKind.NEW)
