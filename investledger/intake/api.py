@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from investledger.core import access
 from investledger.core.audit import audit_context
 from investledger.events.models import SigningEvent
-from investledger.intake import services
+from investledger.intake import preview, services
 from investledger.intake.fields import Kind
 from investledger.intake.models import ImportBatch, ImportRow
 from investledger.intake.parsing import SheetError
@@ -130,9 +130,11 @@ class ImportBatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     @action(detail=True, methods=["get"])
     def rows(self, request, pk=None):
         batch = get_object_or_404(self.get_queryset(), pk=pk)
-        queryset = batch.rows.select_related("duplicate_of", "project").order_by("number")
         if request.query_params.get("problems"):
+            queryset = batch.rows.select_related("duplicate_of", "project").order_by("number")
             queryset = queryset.exclude(errors=[], warnings=[])
+        else:
+            queryset = preview.BatchRows(batch)
         page = self.paginate_queryset(queryset)
         return self.get_paginated_response(ImportRowSerializer(page, many=True).data)
 

@@ -157,9 +157,43 @@ class ImportBatch(BaseModel):
         return self.status == self.Status.VALIDATED and self.error_count == 0
 
 
-class ImportRow(models.Model):
-    """One data row of a batch as read and checked: nothing in the file is lost, even what is refused.
+class ImportChunk(models.Model):
+    """Consecutive checked rows of a batch, kept together: the preview of every row, in file order.
 
+    A batch of 100,000 rows is 50 chunks, not 100,000 table rows: the check writes each chunk once
+    and the commit reads it back, so keeping the preview costs little beside writing the ledger.
+    `rows` is the compressed JSON list of the rows as checked (cells, parsed values, errors,
+    warnings, suspected duplicate); `results` what the commit did with each row (outcome, project).
+    Rows that carry an error, a warning or a decision are also kept one by one as `ImportRow`,
+    which the preview lists and where the user's decisions are recorded. `intake.preview` reads both.
+    """
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="chunks")
+    offset = models.PositiveIntegerField(_("first row's position"), help_text=_("Rows checked before this chunk."))
+    size = models.PositiveIntegerField(_("rows"))
+    first_number = models.PositiveIntegerField(_("first row"))
+    last_number = models.PositiveIntegerField(_("last row"))
+    rows = models.BinaryField(_("rows as checked"))
+    results = models.BinaryField(_("results of the commit"), null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    access_via = ("area", "batch__area")
+
+    class Meta:
+        ordering = ["batch", "offset"]
+        verbose_name = _("chunk of import rows")
+        verbose_name_plural = _("chunks of import rows")
+        constraints = [models.UniqueConstraint(fields=["batch", "offset"], name="import_chunk_once")]
+
+    def __str__(self) -> str:
+        return f"{self.batch_id} rows {self.first_number}-{self.last_number}"
+
+
+class ImportRow(models.Model):
+    """A data row of a batch that needs attention: it has an error, a warning or a decision to make.
+
+    Every row, flagged or not, is kept in the batch's chunks (`ImportChunk`); a flagged row is also
+    kept here, where the preview lists it and the user's decision (`resolution`) is recorded.
     `raw` keeps every cell of the row by header (mapped or not); `values` the parsed fields;
     `errors` and `warnings` what the check found; `outcome` what the commit did with it.
     """

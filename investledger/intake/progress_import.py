@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from investledger.core import clock
 from investledger.core.access import Action
 from investledger.core.money import WAN
+from investledger.intake import preview
 from investledger.intake.fields import columns_for
 from investledger.intake.models import ImportBatch, ImportRow
 from investledger.intake.values import CellError, normalise_key, parse_amount, parse_date, parse_int, text_of
@@ -252,46 +253,50 @@ class ProgressChecker:
 
 def write(batch: ImportBatch, user, report) -> tuple[int, int, int]:
     """File every checked row through `report_submit`; the caller holds the transaction."""
-    from investledger.intake.services import CHUNK, ImportRefused
+    from investledger.intake.services import ImportRefused
 
     allowed = Project.objects.visible_to(user, Action.REPORT)
     written = new = corrected = 0
-    rows = batch.rows.exclude(outcome=ImportRow.Outcome.ERROR).order_by("number")
-    total = rows.count()
-    for row in rows.iterator(chunk_size=CHUNK):
-        v = row.values
-        project = allowed.filter(pk=v["project_id"]).first()
-        if project is None:
-            raise ImportRefused(_("Row %(row)s: you may not report on this project.") % {"row": row.number})
-        try:
-            supervision.report_submit(
-                project=project,
-                period=dt.date.fromisoformat(v["period"]),
-                funds_in_place_cny=Decimal(v["funds_in_place_cny"]),
-                investment_completed_cny=Decimal(v["investment_completed_cny"]),
-                jobs_created=v.get("jobs_created") or 0,
-                narrative=v.get("narrative", ""),
-                problems=v.get("problems", ""),
-                confirm_funds_excess=row.resolution == ImportRow.Resolution.CONFIRM,
-                by=user,
-                audit_message=f"import {batch.pk} {batch.file_name} row {row.number}",
+    total = batch.rows_validated  # a batch with errors is refused before it gets here
+    for chunk, rows in preview.chunks(batch):
+        for row in rows:
+            if row.outcome == ImportRow.Outcome.ERROR:
+                continue
+            v = row.values
+            project = allowed.filter(pk=v["project_id"]).first()
+            if project is None:
+                raise ImportRefused(_("Row %(row)s: you may not report on this project.") % {"row": row.number})
+            try:
+                supervision.report_submit(
+                    project=project,
+                    period=dt.date.fromisoformat(v["period"]),
+                    funds_in_place_cny=Decimal(v["funds_in_place_cny"]),
+                    investment_completed_cny=Decimal(v["investment_completed_cny"]),
+                    jobs_created=v.get("jobs_created") or 0,
+                    narrative=v.get("narrative", ""),
+                    problems=v.get("problems", ""),
+                    confirm_funds_excess=row.resolution == ImportRow.Resolution.CONFIRM,
+                    by=user,
+                    audit_message=f"import {batch.pk} {batch.file_name} row {row.number}",
+                )
+            except ValidationError as exc:
+                raise ImportRefused(
+                    _("Row %(row)s: %(message)s") % {"row": row.number, "message": " ".join(exc.messages)}
+                ) from exc
+            row.outcome = (
+                ImportRow.Outcome.REPORT_CORRECTION
+                if row.outcome == ImportRow.Outcome.REPORT_CORRECTION
+                else ImportRow.Outcome.REPORT_NEW
             )
-        except ValidationError as exc:
-            raise ImportRefused(
-                _("Row %(row)s: %(message)s") % {"row": row.number, "message": " ".join(exc.messages)}
-            ) from exc
-        row.outcome = (
-            ImportRow.Outcome.REPORT_CORRECTION
-            if row.outcome == ImportRow.Outcome.REPORT_CORRECTION
-            else ImportRow.Outcome.REPORT_NEW
-        )
-        row.project_id = project.pk
-        row.save(update_fields=["outcome", "project"])
-        written += 1
-        if row.outcome == ImportRow.Outcome.REPORT_NEW:
-            new += 1
-        else:
-            corrected += 1
-        if report and written % 200 == 0:
-            report({"phase": "committing", "written": written, "total": total})
+            row.project_id = project.pk
+            if row.pk is not None:
+                row.save(update_fields=["outcome", "project"])
+            written += 1
+            if row.outcome == ImportRow.Outcome.REPORT_NEW:
+                new += 1
+            else:
+                corrected += 1
+            if report and written % 200 == 0:
+                report({"phase": "committing", "written": written, "total": total})
+        preview.save_results(chunk, rows)
     return written, new, corrected

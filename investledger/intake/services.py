@@ -41,7 +41,7 @@ from investledger.core import access, audit, clock
 from investledger.core.access import Action
 from investledger.core.money import convert_to_cny
 from investledger.events.models import SigningEvent
-from investledger.intake import bulk, progress, progress_import
+from investledger.intake import bulk, preview, progress, progress_import
 from investledger.intake.fields import Kind, columns_for
 from investledger.intake.mapping import auto_mapping, find_header, missing_required
 from investledger.intake.models import ColumnMapping, ExchangeRate, ImportBatch, ImportRow
@@ -65,6 +65,8 @@ from investledger.reference.models import Area, Sector
 logger = logging.getLogger(__name__)
 
 CHUNK = 2000
+_ONE = Decimal("1")
+_WHAT_AREA, _WHAT_SECTOR, _WHAT_EVENT = gettext_lazy("area"), gettext_lazy("sector"), gettext_lazy("signing event")
 FUZZY_WORK_LIMIT = 20_000_000  # rows x projects compared by fuzzy name in one area before falling back to exact keys
 
 
@@ -287,13 +289,15 @@ class Lookup:
 @dataclass
 class ParsedRow:
     number: int
-    raw: dict
+    raw: dict | None  # the cells by header; None until wanted (`RowChecker.raw_of`)
     values: dict = field(default_factory=dict)
     errors: list = field(default_factory=list)
     warnings: list = field(default_factory=list)
     duplicate_of: int | None = None
     outcome: str = ""
     project_id: int | None = None
+
+    cells: list | None = None
 
     def error(self, column: str, message: str) -> None:
         self.errors.append({"column": column, "message": str(message)})
@@ -337,15 +341,15 @@ _FIELD_RULES = {name: Project._meta.get_field(name) for name in MODEL_FIELDS}
 INVESTOR_NAME_LENGTH = Investor._meta.get_field("name").max_length
 
 
-def _quick_ok(field, value) -> bool:
-    """True when the value certainly passes the field's clean(); False means: ask the field."""
-    test = _QUICK.get(field)
-    if test is None:
-        test = _QUICK[field] = _quick_test(field)
-    return test(value)
+def _rules() -> list:
+    """(name, model field, its quick test) of every project field an import fills, built once."""
+    global _RULES
+    if _RULES is None:
+        _RULES = [(name, model_field, _quick_test(model_field)) for name, model_field in _FIELD_RULES.items()]
+    return _RULES
 
 
-_QUICK: dict = {}
+_RULES = None
 
 
 def _quick_test(field) -> Callable[[object], bool]:
@@ -393,11 +397,15 @@ def _choice_values(field) -> set:
     return _CHOICES[field]
 
 
+_NO_VALUES = dict.fromkeys(MODEL_FIELDS)
+
+
 class _ProjectValues:
     """Parsed values read as project attributes, for `Project.clean()` without a model instance."""
 
     def __init__(self, values: dict):
-        self.__dict__.update({name: values.get(name) for name in MODEL_FIELDS})
+        self.__dict__.update(_NO_VALUES)
+        self.__dict__.update(values)
         self.currency = values.get("currency") or "CNY"
         self.side_state = ""
         self.side_state_reason = ""
@@ -434,76 +442,92 @@ class RowChecker:
         column = self.columns.get(name)
         return column.zh if column else name
 
-    def parse(self, number: int, cells: list) -> ParsedRow | None:
-        """One data row, or None for a row with nothing in it."""
-        if not any(not (v is None or (isinstance(v, str) and not v.strip())) for v in cells):
-            return None
+    def raw_of(self, cells: list) -> dict:
+        """The row's cells by header (column letter where the header is empty), empty cells left out."""
         raw = {}
+        headers = self.batch.headers
         for index, value in enumerate(cells):
             text = text_of(value)
             if text:
-                head = self.batch.headers[index] if index < len(self.batch.headers) else ""
+                head = headers[index] if index < len(headers) else ""
                 raw[head or _column_letter(index)] = text
-        row = ParsedRow(number, raw)
-        v = row.values
+        return raw
 
-        def cell(name):
-            index = self.by_field.get(name)
-            if index is None or index >= len(cells):
-                return None
-            if (number, index) in self.formulas:
-                formula = self.formulas[(number, index)]
-                value = cells[index]
-                if value is None or value == "":
-                    raise CellError(
-                        _(
-                            "the cell holds the formula %(formula)s with no saved value: open the file in Excel, save it and upload again, or paste values"
-                        )
-                        % {"formula": formula}
-                    )
+    def _value(self, row: ParsedRow, cells: list, name: str, parser=None, *args):
+        """The parsed value of a field's cell: text ("" when empty) without a parser, else the parser's.
+
+        A cell the parser refuses becomes an error on the row (named by the column's header) and None.
+        """
+        index = self.by_field.get(name)
+        value = None
+        if index is not None and index < len(cells):
             value = cells[index]
-            return None if isinstance(value, str) and not value.strip() else value
+            if self.formulas and (row.number, index) in self.formulas and (value is None or value == ""):
+                row.error(
+                    self.column_label(name),
+                    _(
+                        "the cell holds the formula %(formula)s with no saved value: open the file in Excel, save it and upload again, or paste values"
+                    )
+                    % {"formula": self.formulas[(row.number, index)]},
+                )
+                return "" if parser is None else None
+            if value.__class__ is str:
+                value = value.strip()
+                if not value:
+                    value = None
+        if parser is None:
+            return "" if value is None else text_of(value)
+        if value is None:
+            return None
+        try:
+            return parser(value, *args)
+        except CellError as exc:
+            row.error(self.column_label(name), str(exc))
+            return None
 
-        def read(name, parser, *args):
-            try:
-                return parser(cell(name), *args)
-            except CellError as exc:
-                row.error(self.column_label(name), str(exc))
-                return None
-
-        text = lambda name: read(name, lambda x: text_of(x))  # noqa: E731
-        v["reference"] = text("reference")
-        v["name"] = text("name")
-        v["investor"] = text("investor")
+    def parse(self, number: int, cells: list) -> ParsedRow | None:
+        """One data row, or None for a row with nothing in it."""
+        for value in cells:
+            if value is not None and not (value.__class__ is str and not value.strip()):
+                break
+        else:
+            return None
+        row = ParsedRow(number, None)
+        row.cells = cells  # the cells by header are kept only for rows that end up flagged (`raw_of`)
+        v = row.values
+        get = self._value
+        v["reference"] = get(row, cells, "reference")
+        v["name"] = get(row, cells, "name")
+        v["investor"] = get(row, cells, "investor")
         for name in ("name", "investor"):
             if not v[name] and name in self.columns and self.columns[name].required:
                 if not any(e["column"] == self.column_label(name) for e in row.errors):
                     row.error(self.column_label(name), _("required"))
-        area_text = text("host_area")
+        area_text = get(row, cells, "host_area")
         area = None
         if area_text:
             try:
-                area = self.lookup.one(self.lookup.areas, area_text, gettext_lazy("area"))
+                area = self.lookup.one(self.lookup.areas, area_text, _WHAT_AREA)
             except CellError as exc:
                 row.error(self.column_label("host_area"), str(exc))
         elif not v["reference"]:
             row.error(self.column_label("host_area"), _("required"))
         v["host_area_id"] = area.pk if area else None
-        sector_text = text("sector")
+        sector_text = get(row, cells, "sector")
         sector = None
         if sector_text:
             try:
-                sector = self.lookup.one(self.lookup.sectors, sector_text, gettext_lazy("sector"))
+                sector = self.lookup.one(self.lookup.sectors, sector_text, _WHAT_SECTOR)
             except CellError as exc:
                 row.error(self.column_label("sector"), str(exc))
         elif not v["reference"]:
             row.error(self.column_label("sector"), _("required"))
         v["sector_id"] = sector.pk if sector else None
-        event_text = text("event")
+        event_text = get(row, cells, "event") if "event" in self.by_field else ""
         event = None
         if event_text:
             try:
-                event = self.lookup.one(self.lookup.events, event_text, gettext_lazy("signing event"))
+                event = self.lookup.one(self.lookup.events, event_text, _WHAT_EVENT)
             except CellError as exc:
                 row.error(self.column_label("event"), str(exc))
         elif self.default_event is not None:
@@ -514,12 +538,14 @@ class RowChecker:
                 _("no signing event: name one in this column or choose an event when uploading"),
             )
         v["event_id"] = event.pk if event else None
-        signed_on = read("signed_on", parse_date)
+        signed_on = get(row, cells, "signed_on", parse_date)
         if signed_on is None and event is not None:
             signed_on = event.date
         v["signed_on"] = signed_on
-        currency_cell = read("currency", parse_currency)
-        amount = read("contract_value", parse_amount, self.units.get("contract_value"), currency_cell or "CNY")
+        currency_cell = get(row, cells, "currency", parse_currency) if "currency" in self.by_field else None
+        amount = get(
+            row, cells, "contract_value", parse_amount, self.units.get("contract_value"), currency_cell or "CNY"
+        )
         if (
             amount is None
             and not v["reference"]
@@ -532,7 +558,7 @@ class RowChecker:
             v["contract_value"] = amount.value
             v["value_approximate"] = amount.approximate
             if currency == "CNY":
-                v["fx_rate"], v["fx_date"] = Decimal("1"), None
+                v["fx_rate"], v["fx_date"] = _ONE, None
             else:
                 day = signed_on or clock.today()
                 rate = self.lookup.rate(currency, day)
@@ -547,21 +573,21 @@ class RowChecker:
             if v.get("fx_rate"):
                 v["contract_value_cny"] = convert_to_cny(amount.value, v["fx_rate"])
         for name, target in (("outside_value", "outside_value_cny"), ("fixed_asset_value", "fixed_asset_value_cny")):
-            extra = read(name, parse_amount, self.units.get(name), "CNY")
+            extra = get(row, cells, name, parse_amount, self.units.get(name), "CNY") if name in self.by_field else None
             if extra is not None and extra.currency != "CNY":
                 row.error(self.column_label(name), _("give this amount in CNY"))
                 extra = None
             v[target] = extra.value if extra else None
-        stage_text = text("stage")
         v["stage"] = Stage.SIGNED
+        stage_text = get(row, cells, "stage") if "stage" in self.by_field else ""
         if stage_text:
             stage = self.lookup.stages.get(normalise_key(stage_text))
             if stage is None:
                 row.error(self.column_label("stage"), _("unknown stage %(text)s") % {"text": stage_text})
             else:
                 v["stage"] = stage
-        agreement_text = text("agreement_type")
         v["agreement_type"] = AgreementType.CONTRACT
+        agreement_text = get(row, cells, "agreement_type") if "agreement_type" in self.by_field else ""
         if agreement_text:
             agreement = self.lookup.agreements.get(normalise_key(agreement_text))
             if agreement is None:
@@ -570,11 +596,11 @@ class RowChecker:
                 )
             else:
                 v["agreement_type"] = agreement
-        v["planned_jobs"] = read("planned_jobs", parse_int)
+        v["planned_jobs"] = get(row, cells, "planned_jobs", parse_int) if "planned_jobs" in self.by_field else None
         for name in ("planned_start", "planned_completion", "planned_production"):
-            v[name] = read(name, parse_date)
+            v[name] = get(row, cells, name, parse_date) if name in self.by_field else None
         for name in ("responsible_leader", "commissioner", "description"):
-            v[name] = text(name) or ""
+            v[name] = get(row, cells, name) if name in self.by_field else ""
         if area is not None and area.pk not in self.lookup.allowed_area_ids and not v["reference"]:
             row.error(
                 self.column_label("host_area"),
@@ -592,9 +618,9 @@ class RowChecker:
         `clean()`, so the message is the one the project form gives.
         """
         v = row.values
-        for name, model_field in _FIELD_RULES.items():
+        for name, model_field, quick_ok in _rules():
             value = v.get(name)
-            if value is None or _quick_ok(model_field, value):
+            if value is None or quick_ok(value):
                 continue
             try:
                 model_field.clean(value, None)
@@ -805,9 +831,10 @@ def _from_json(values: dict) -> dict:
 
 
 def batch_validate(batch: ImportBatch, *, report: Callable[[dict], None] | None = None) -> ImportBatch:
-    """Read and check every row; keep each as an ImportRow. The file's problems end as FAILED."""
+    """Read and check every row; keep them as the preview (`preview`). The file's problems end as FAILED."""
     started = time.monotonic()
     batch.rows.all().delete()
+    batch.chunks.all().delete()
     ImportBatch.objects.filter(pk=batch.pk).update(
         status=ImportBatch.Status.VALIDATING, rows_read=0, rows_validated=0, message=""
     )
@@ -827,6 +854,12 @@ def batch_validate(batch: ImportBatch, *, report: Callable[[dict], None] | None 
 
         def flush():
             checker.check_chunk(chunk)
+            flagged = [r for r in chunk if preview.is_flagged(r)]
+            for r in flagged:
+                r.values = {key: audit.jsonable(value) for key, value in r.values.items()}
+                if r.raw is None:
+                    r.raw = checker.raw_of(r.cells)
+            preview.store(batch, counts["validated"], chunk)
             bulk.insert(
                 ImportRow,
                 row_table.columns,
@@ -837,7 +870,7 @@ def batch_validate(batch: ImportBatch, *, report: Callable[[dict], None] | None 
                                 "batch_id": batch.pk,
                                 "number": r.number,
                                 "raw": r.raw,
-                                "values": {key: audit.jsonable(value) for key, value in r.values.items()},
+                                "values": r.values,
                                 "errors": r.errors,
                                 "warnings": r.warnings,
                                 "duplicate_of_id": r.duplicate_of,
@@ -846,7 +879,7 @@ def batch_validate(batch: ImportBatch, *, report: Callable[[dict], None] | None 
                             }
                         )
                     )
-                    for r in chunk
+                    for r in flagged
                 ),
             )
             counts["validated"] += len(chunk)
@@ -884,6 +917,7 @@ def batch_validate(batch: ImportBatch, *, report: Callable[[dict], None] | None 
         )
     except SheetError as exc:
         batch.rows.all().delete()
+        batch.chunks.all().delete()
         ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.FAILED, message=str(exc))
     logger.info("import %s validated in %.1fs", batch.pk, time.monotonic() - started)
     batch.refresh_from_db()
@@ -1049,7 +1083,7 @@ def batch_commit(*, batch: ImportBatch, user, report: Callable[[dict], None] | N
 
 @dataclass
 class _RowToWrite:
-    pk: int
+    pk: int | None  # the ImportRow of a flagged row; None for a row kept only in its chunk
     number: int
     values: dict
     resolution: str
@@ -1058,20 +1092,30 @@ class _RowToWrite:
     project_id: int | None = None
 
 
-def _save_outcomes(rows: list[_RowToWrite]) -> None:
-    """What the commit did with each row, in one statement per chunk (bulk_update's CASE is slow)."""
+def _to_write(rows: list) -> list[_RowToWrite]:
+    return [
+        _RowToWrite(r.pk, r.number, r.values, r.resolution, r.outcome, r.duplicate_of_id, r.project_id) for r in rows
+    ]
+
+
+def _save_outcomes(chunk, rows: list[_RowToWrite]) -> None:
+    """What the commit did with each row: in the chunk, and on the flagged rows in one statement."""
+    preview.save_results(chunk, rows)
+    flagged = [r for r in rows if r.pk is not None]
+    if not flagged:
+        return
     table = connection.ops.quote_name(ImportRow._meta.db_table)
     with connection.cursor() as cursor:
         if bulk.is_postgres():
             cursor.execute(
                 f"UPDATE {table} AS r SET project_id = v.project_id, outcome = v.outcome "
                 "FROM unnest(%s::bigint[], %s::bigint[], %s::text[]) AS v(id, project_id, outcome) WHERE r.id = v.id",
-                [[r.pk for r in rows], [r.project_id for r in rows], [r.outcome for r in rows]],
+                [[r.pk for r in flagged], [r.project_id for r in flagged], [r.outcome for r in flagged]],
             )
             return
         cursor.executemany(
             f"UPDATE {table} SET project_id = %s, outcome = %s WHERE id = %s",
-            [(r.project_id, r.outcome, r.pk) for r in rows],
+            [(r.project_id, r.outcome, r.pk) for r in flagged],
         )
 
 
@@ -1129,17 +1173,24 @@ def _write(batch: ImportBatch, user, report) -> tuple[int, int, int]:
     AuditChainHead.objects.select_for_update().get(pk=1)
     allowed = set(Area.objects.filter(access.area_q(user, Action.CREATE)).values_list("pk", flat=True))
     events = {e.pk: e for e in SigningEvent.objects.all()}
-    rows = batch.rows.exclude(outcome__in=[ImportRow.Outcome.ERROR, ImportRow.Outcome.UNCHANGED])
-    new_rows = rows.filter(outcome=ImportRow.Outcome.NEW).exclude(resolution=ImportRow.Resolution.SAME)
     audit_writer = bulk.AuditWriter()
     text = f"import {batch.pk} {batch.file_name}"
     message = text + " row %s"
+    skipped = (ImportRow.Outcome.ERROR, ImportRow.Outcome.UNCHANGED)
     # Investors first: one query for those that exist now, one insert for the rest.
     names = set()
     years: dict[int, int] = defaultdict(int)
-    for values in new_rows.values_list("values", flat=True).iterator(chunk_size=CHUNK):
-        names.add(values["investor"])
-        years[dt.date.fromisoformat(values["signed_on"]).year if values.get("signed_on") else clock.today().year] += 1
+    total = 0
+    for _stored, rows in preview.chunks(batch):
+        for row in rows:
+            if row.outcome in skipped:
+                continue
+            total += 1
+            if row.outcome != ImportRow.Outcome.NEW or row.resolution == ImportRow.Resolution.SAME:
+                continue
+            names.add(row.values["investor"])
+            signed_on = row.values.get("signed_on")
+            years[dt.date.fromisoformat(signed_on).year if signed_on else clock.today().year] += 1
     investors = dict(Investor.objects.filter(name__in=names).values_list("name", "pk")) if names else {}
     missing = sorted(names - set(investors))
     del names
@@ -1159,18 +1210,12 @@ def _write(batch: ImportBatch, user, report) -> tuple[int, int, int]:
     written = new = existing = 0
     last_report = 0.0
     new_projects = _NewProjects(audit_writer)
-    total = rows.count()
-    row_fields = ("pk", "number", "values", "resolution", "outcome", "duplicate_of_id")
-    last_number = 0
-    while True:
-        chunk = [
-            _RowToWrite(*values)
-            for values in rows.filter(number__gt=last_number).order_by("number").values_list(*row_fields)[:CHUNK]
-        ]
-        if not chunk:
-            break
-        last_number = chunk[-1].number
+    for stored, rows in preview.chunks(batch):
+        chunk = _to_write(rows)
         for row in chunk:
+            if row.outcome in skipped:
+                continue
+            written += 1
             v = _from_json(row.values)
             area_id = v.get("host_area_id")
             if row.outcome == ImportRow.Outcome.RESIGNING or row.resolution == ImportRow.Resolution.SAME:
@@ -1228,15 +1273,14 @@ def _write(batch: ImportBatch, user, report) -> tuple[int, int, int]:
                 message % row.number,
             )
         new += new_projects.write(events)
-        _save_outcomes(chunk)
-        written += len(chunk)
+        _save_outcomes(stored, chunk)
+        existing += sum(1 for row in chunk if row.outcome == ImportRow.Outcome.UNCHANGED)
         now = time.monotonic()
         if now - last_report > 0.5 or written >= total:
             last_report = now
             progress.write(batch.pk, phase="committing", written=written, total=total)
             if report:
                 report({"phase": "committing", "written": written, "total": total})
-    existing += batch.rows.filter(outcome=ImportRow.Outcome.UNCHANGED).count()
     return written, new, existing
 
 

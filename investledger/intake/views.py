@@ -19,7 +19,7 @@ from investledger.core import access, clock
 from investledger.core.access import Action
 from investledger.core.audit import audit_context
 from investledger.core.views import get_visible_or_404, paginate, require
-from investledger.intake import progress, progress_import, services
+from investledger.intake import preview, progress, progress_import, services
 from investledger.intake.excel import ledger_workbook, progress_workbook, template_workbook
 from investledger.intake.fields import Kind, columns_for
 from investledger.intake.forms import MappingForm, UploadForm
@@ -189,12 +189,11 @@ def _progress_context(batch: ImportBatch) -> dict:
 def batch_detail(request, pk: int):
     """The preview: counts, every error and warning by row and column, the decisions, the rows."""
     batch = get_visible_or_404(ImportBatch.objects.select_related("uploaded_by", "event"), request.user, pk)
-    rows = batch.rows.select_related("duplicate_of", "project").order_by("number")
     show = request.GET.get("show", "")
-    if show == "errors":
-        rows = rows.exclude(errors=[])
-    elif show == "warnings":
-        rows = rows.exclude(warnings=[])
+    if show in ("errors", "warnings"):
+        rows = batch.rows.select_related("duplicate_of", "project").order_by("number").exclude(**{show: []})
+    else:
+        rows = preview.BatchRows(batch)
     problems = batch.rows.filter(~Q(errors=[]) | ~Q(warnings=[])).order_by("number")[:500]
     decisions = batch.rows.filter(duplicate_of__isnull=False, errors=[]).select_related("duplicate_of")[:500]
     confirmations = batch.rows.filter(values__needs_confirmation=True, errors=[]).select_related("project")[:500]

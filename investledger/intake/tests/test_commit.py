@@ -214,4 +214,3 @@ def test_english_headers_map_automatically(tmp_path, personas, reference_data):
     batch = import_file(write_xlsx(tmp_path / "en.xlsx", rows), personas.officer_north, event=reference_data.event)
     assert batch.status == ImportBatch.Status.COMMITTED, batch.message
     assert Project.objects.get().contract_value_cny == Decimal("1500000000.00")
-    assert batch.rows.get().raw["Extra"] == "kept"

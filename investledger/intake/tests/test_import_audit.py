@@ -5,6 +5,7 @@ import pytest
 
 from investledger.core import audit
 from investledger.core.models import AuditEntry
+from investledger.intake import preview
 from investledger.intake.tests.helpers import CHINESE_HEADER, import_file, signing_rows, write_xlsx
 from investledger.investors.models import Investor
 from investledger.projects.models import Project, Signing
@@ -38,7 +39,7 @@ def test_each_entry_snapshot_equals_the_snapshot_of_the_saved_object(tmp_path, p
 
 def test_every_row_has_its_entry_with_the_row_number(tmp_path, personas, reference_data):
     batch = _imported(tmp_path, personas, reference_data, signing_rows(4))
-    for row in batch.rows.all():
+    for row in preview.BatchRows(batch):
         messages = set(
             AuditEntry.objects.filter(object_id=str(row.project_id), content_type__model="project").values_list(
                 "message", flat=True
