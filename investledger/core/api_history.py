@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import permissions, serializers, viewsets
 from rest_framework.decorators import action
@@ -19,10 +20,10 @@ from investledger.core import access, history
 
 
 class ChangeSerializer(serializers.Serializer):
-    field = serializers.CharField(source="name")
+    field = serializers.CharField(source="name", help_text=gettext_lazy("Stored field name, e.g. sector_id."))
     label = serializers.CharField()
-    before = serializers.JSONField()
-    after = serializers.JSONField()
+    before = serializers.JSONField(help_text=gettext_lazy("Stored value before the change; null for a creation."))
+    after = serializers.JSONField(help_text=gettext_lazy("Stored value after the change; null for a deletion."))
     before_display = serializers.CharField()
     after_display = serializers.CharField()
 
@@ -39,7 +40,14 @@ class HistoryItemSerializer(serializers.Serializer):
     kind_label = serializers.CharField()
     subject = serializers.CharField()
     message = serializers.CharField()
-    changes = ChangeSerializer(many=True)
+    changes = ChangeSerializer(
+        many=True,
+        help_text=gettext_lazy(
+            "The fields the change set, each with its value before and after. A creation (kind create) "
+            "lists every field the new record has a value in, from the state recorded with it; a "
+            "deletion lists every field the record had."
+        ),
+    )
 
 
 class HistoryViewSet(viewsets.ViewSet):

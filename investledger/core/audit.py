@@ -104,6 +104,18 @@ def diff(before: dict | None, after: dict | None) -> dict:
     return {k: [before.get(k), after.get(k)] for k in keys if before.get(k) != after.get(k)}
 
 
+def changes_of(entry: AuditEntry) -> dict:
+    """The fields an entry changed, as {field: [before, after]}, whichever form it was stored in.
+
+    A creation keeps its state once, in `snapshot`, and stores `changes` empty; read as changes it is
+    every field with a value, as [None, value]. Creations written before that also list those pairs
+    in `changes` themselves; both read the same.
+    """
+    if entry.kind == AuditEntry.Kind.CREATE and not entry.changes and entry.snapshot is not None:
+        return diff(None, entry.snapshot)
+    return entry.changes
+
+
 def utc_iso(moment: dt.datetime) -> str:
     # The database hands timestamps back in UTC whatever zone they were written in (a frozen clock
     # gives local time), so the hash must cover one spelling of the instant, not the zone it came in.
@@ -159,7 +171,8 @@ def _build(obj, kind, before, after, message, ctx: AuditContext) -> AuditEntry:
         object_repr=str(obj)[:300],
         kind=kind,
         message=message[:500],
-        changes=diff(before, after),
+        # A creation's state is the snapshot: repeating it as [None, value] pairs would store it twice.
+        changes={} if kind == AuditEntry.Kind.CREATE else diff(before, after),
         snapshot=after,
     )
 
@@ -175,7 +188,9 @@ def record(
     """Append one audit entry for `obj`. Call inside the transaction that changed it.
 
     `before` is the snapshot taken before the change (None on create); `after` defaults to the
-    object's current snapshot (None on delete). An update that changed nothing records nothing.
+    object's current snapshot (None on delete). The entry stores `after` as its snapshot and each
+    changed field as [before, after], except a creation, whose changes are left empty (read them with
+    `changes_of`). An update that changed nothing records nothing.
     """
     if kind != AuditEntry.Kind.DELETE and after is None:
         after = snapshot(obj)

@@ -19,6 +19,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext as _
 
+from investledger.core.audit import changes_of
 from investledger.core.models import AuditEntry
 
 HIDDEN_FIELDS = {"id", "version", "created", "updated", "password"}
@@ -214,7 +215,7 @@ def describe(entries) -> list[HistoryItem]:
         if model is None:
             continue
         state = entry.snapshot or {}
-        values = {k: v for k, v in entry.changes.items()}
+        values = changes_of(entry)
         for name in set(values) | {"event_id"}:
             f = _field(model, name)
             if name == "roles":
@@ -240,7 +241,8 @@ def describe(entries) -> list[HistoryItem]:
     for entry in entries:
         model = models_of[entry.pk]
         changes = []
-        for name, (before, after) in sorted(entry.changes.items(), key=lambda kv: _order(model, kv[0])):
+        # A creation lists every field it was given, read from its snapshot (see audit.changes_of).
+        for name, (before, after) in sorted(changes_of(entry).items(), key=lambda kv: _order(model, kv[0])):
             if name in HIDDEN_FIELDS:
                 continue
             if (

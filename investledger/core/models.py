@@ -73,6 +73,9 @@ class BilingualNameMixin(models.Model):
 class AuditEntry(models.Model):
     """One change to ledger data: who, when, from where, what, before and after.
 
+    `snapshot` is the object's whole state after the change (None for a deletion); `changes` holds
+    each changed field as [before, after], and is empty for a creation, whose state is the snapshot.
+
     Entries are append-only and hash-chained: each entry's hash covers its own content and the
     previous entry's hash, so `investledger audit verify` finds any entry altered, removed or
     inserted out of order. On PostgreSQL a trigger also refuses UPDATE and DELETE.
@@ -98,7 +101,11 @@ class AuditEntry(models.Model):
     object_repr = models.CharField(_("object"), max_length=300)
     kind = models.CharField(_("change"), max_length=10, choices=Kind.choices)
     message = models.CharField(_("note"), max_length=500, blank=True)
-    changes = models.JSONField(_("changes"), default=dict, help_text=_("field: [before, after]"))
+    # Empty for a creation, whose state is the snapshot (older creations also list it here as
+    # [null, value] pairs); `audit.changes_of()` reads both forms.
+    changes = models.JSONField(
+        _("changes"), default=dict, help_text=_("field: [before, after]; empty for a creation (see the state after)")
+    )
     snapshot = models.JSONField(_("state after"), null=True, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)  # unique: see Meta.constraints

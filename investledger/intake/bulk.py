@@ -191,6 +191,7 @@ _EMPTY_JSON = {list: "[]", dict: "{}"}
 
 _canonical_json = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode
 _encode_string = json.encoder.encode_basestring  # a str as JSON, ensure_ascii=False
+_EMPTY_CHANGES = _canonical_json({})  # a creation's changes: its state is the snapshot
 
 
 def _encode_value(value) -> str:
@@ -267,8 +268,9 @@ class AuditWriter:
         entry.object_repr = repr_text[:300]
         entry.kind = AuditEntry.Kind.CREATE.value
         entry.message = message[:500]
+        # As `audit.record` stores a creation: empty changes, the state in the snapshot.
         # Encoded once, in the canonical form (sorted keys, no spaces): the same text is hashed and stored.
-        entry.changes_json = _canonical_json({k: [None, v] for k, v in snapshot.items() if v is not None})
+        entry.changes_json = _EMPTY_CHANGES
         entry.snapshot_json = _canonical_json(snapshot)
         self.pending.append((entry, f"{ct.app_label}.{ct.model}"))
 

@@ -219,3 +219,40 @@ def test_a_chain_entry_records_values_as_text_so_amounts_stay_exact(reference_da
     project = make_project(area=reference_data.north, sector=reference_data.ev, value="1234567890.12")
     entry = AuditEntry.objects.filter(object_id=str(project.pk), kind=AuditEntry.Kind.CREATE).get()
     assert Decimal(entry.snapshot["contract_value_cny"]) == Decimal("1234567890.12")
+
+
+def test_creations_stored_with_and_without_repeated_changes_both_verify(reference_data, raw_db):
+    """A creation stores its state once, in `snapshot`; creations written before also listed every
+    field in `changes` as [null, value]. The hash covers whatever was stored, so both forms verify."""
+    first = make_project(area=reference_data.north, sector=reference_data.ev)
+    new_form = AuditEntry.objects.get(object_id=str(first.pk), content_type__model="project", kind="create")
+    assert new_form.changes == {} and new_form.snapshot == audit.snapshot(first)
+
+    second = make_project(area=reference_data.south, sector=reference_data.food)
+    state = audit.snapshot(second)
+    with transaction.atomic():
+        head = AuditChainHead.objects.select_for_update().get(pk=1)
+        old_form = AuditEntry(
+            timestamp=clock.now(),
+            actor_name="system",
+            source="test",
+            content_type_id=new_form.content_type_id,
+            object_id=str(second.pk),
+            object_repr=str(second),
+            kind=AuditEntry.Kind.CREATE,
+            changes=audit.diff(None, state),
+            snapshot=state,
+            prev_hash=head.last_hash,
+        )
+        old_form.hash = audit.compute_hash(old_form)
+        old_form.save()
+        head.last_hash, head.last_id = old_form.hash, old_form.pk
+        head.save()
+    assert AuditEntry.objects.get(pk=old_form.pk).changes["name"] == [None, second.name]
+    assert verify_chain().ok
+
+    # Both read as the same changes, and the empty changes of the new form are covered by its hash.
+    assert audit.changes_of(AuditEntry.objects.get(pk=old_form.pk)) == audit.diff(None, state)
+    assert audit.changes_of(new_form) == audit.diff(None, new_form.snapshot)
+    raw_db.execute("UPDATE core_auditentry SET changes = %s WHERE id = %s", ['{"name": [null, "x"]}', new_form.pk])
+    assert (verify_chain().ok, verify_chain().entry_id) == (False, new_form.pk)

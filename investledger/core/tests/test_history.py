@@ -171,3 +171,28 @@ def test_a_signing_added_later_appears_in_the_project_history(project, personas)
     assert items_for(project)[0].subject.startswith("Signing at Second expo") or any(
         i.subject == "Signing at Second expo" for i in items_for(project)[:3]
     )
+
+
+def test_a_creation_lists_its_fields_from_the_snapshot_as_entries_that_repeated_them_do(project, personas):
+    from investledger.core import audit
+    from investledger.core.models import AuditEntry
+
+    created = history.project_entries(project.pk).get(content_type__model="project", kind="create")
+    assert created.changes == {}
+    # The same creation as written before creations stopped repeating their state in `changes`.
+    old_form = AuditEntry(**{f.attname: getattr(created, f.attname) for f in AuditEntry._meta.concrete_fields})
+    old_form.id, old_form.changes = created.id + 10_000, audit.diff(None, created.snapshot)
+    new_item, old_item = history.describe([created, old_form])
+    shown = {c.label: (c.before_display, c.after_display) for c in new_item.changes}
+    assert shown == {c.label: (c.before_display, c.after_display) for c in old_item.changes}
+    assert shown["Project name"] == ("—", "Battery plant")
+    assert shown["Contract investment (CNY)"] == ("—", "RMB 2.00 bn")
+    assert shown["Sector"] == ("—", "Smart connected NEV")
+    assert "Lead unit" not in shown  # empty fields of a new record are not listed
+
+    client = APIClient()
+    client.force_authenticate(personas.officer_north)
+    items = client.get(f"/api/history/project/{project.pk}/").json()["results"]
+    creation = next(i for i in items if i["record"] == "projects.project" and i["kind"] == "create")
+    fields = {c["field"]: (c["before"], c["after"]) for c in creation["changes"]}
+    assert fields["name"] == (None, "Battery plant") and fields["contract_value_cny"] == (None, "2000000000.00")
