@@ -30,7 +30,7 @@ def test_each_entry_snapshot_equals_the_snapshot_of_the_saved_object(tmp_path, p
     for obj in objects:
         entry = AuditEntry.objects.get(object_id=str(obj.pk), content_type__model=obj._meta.model_name)
         assert entry.snapshot == audit.snapshot(obj), obj
-        assert entry.changes == audit.diff(None, audit.snapshot(obj))
+        assert entry.changes == {}  # as `audit.record` stores a creation: the state is the snapshot
         assert entry.object_repr == str(obj)[:300]
         assert entry.kind == AuditEntry.Kind.CREATE
         assert entry.source == f"import:{batch.pk}"
