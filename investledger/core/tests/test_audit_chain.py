@@ -256,3 +256,33 @@ def test_creations_stored_with_and_without_repeated_changes_both_verify(referenc
     assert audit.changes_of(new_form) == audit.diff(None, new_form.snapshot)
     raw_db.execute("UPDATE core_auditentry SET changes = %s WHERE id = %s", ['{"name": [null, "x"]}', new_form.pk])
     assert (verify_chain().ok, verify_chain().entry_id) == (False, new_form.pk)
+
+
+def test_a_user_or_a_content_type_with_audit_entries_cannot_be_deleted(reference_data, personas):
+    """The audit table has no database foreign keys (they cost a check per entry at commit); Django's
+    on_delete=PROTECT still refuses to delete what an entry names."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import ProtectedError
+
+    from investledger.projects.models import Project
+
+    project = make_project(area=reference_data.north, sector=reference_data.ev)
+    with audit_context(actor=personas.officer_north, source="test"):
+        services.project_update(project=project, fields={"planned_jobs": 120})
+    entries = set(AuditEntry.objects.filter(actor=personas.officer_north))
+    assert entries
+
+    with pytest.raises(ProtectedError) as refused:
+        personas.officer_north.delete()
+    assert set(refused.value.protected_objects) == entries
+    assert get_user_model().objects.filter(pk=personas.officer_north.pk).exists()
+
+    with pytest.raises(ProtectedError) as refused:
+        ContentType.objects.get_for_model(Project).delete()
+    assert {e.object_id for e in refused.value.protected_objects} >= {str(project.pk)}
+    assert ContentType.objects.filter(app_label="projects", model="project").exists()
+
+    # A user without entries is deleted as before.
+    get_user_model().objects.create(username="passing_by").delete()
+    assert verify_chain().ok
