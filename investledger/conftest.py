@@ -9,6 +9,17 @@ from investledger.core.testing import Personas, build_reference_data
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language: a request in Chinese leaves its language active in
+    the thread that served it, which would otherwise leak into whatever test runs next."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """The personas' passwords are hashed with a fast hasher in tests; production keeps PBKDF2."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
