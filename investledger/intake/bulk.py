@@ -137,6 +137,30 @@ class Table:
             if isinstance(f, models.DecimalField)
         }
         self._snapshot_names = [name for name in self.names if name not in ("created", "updated")]
+        # Per snapshot column: how its value is written (None: as it is), in the snapshot's key order.
+        self._snapshot_steps = [(name, self._snapshot_step(name)) for name in sorted(self._snapshot_names)]
+
+    def _snapshot_step(self, name: str):
+        field = next(f for f in self.fields if f.attname == name)
+        if isinstance(field, models.DecimalField):
+            places = self._places[name]
+
+            def decimal_text(value):
+                if value.__class__ is decimal.Decimal:
+                    if value.is_finite():
+                        try:
+                            value = value.quantize(places)
+                        except decimal.InvalidOperation:
+                            pass
+                    return str(value)
+                return _plain_or_text(value)
+
+            return decimal_text
+        if isinstance(field, (models.DateField, models.DateTimeField)):
+            return lambda value: value.isoformat() if isinstance(value, (dt.date, dt.datetime)) else value
+        if isinstance(field, (models.CharField, models.TextField, models.IntegerField, models.BooleanField)):
+            return None
+        return _plain_or_text
 
     def complete(self, values: dict) -> dict:
         """`values` with every other column at its default (KeyError for a column with none)."""
@@ -165,25 +189,26 @@ class Table:
         return tuple(out)
 
     def snapshot(self, full: dict) -> dict:
-        """What `core.audit.snapshot` gives for the row once saved (to-many fields are the caller's)."""
+        """What `core.audit.snapshot` gives for the row once saved (to-many fields are the caller's).
+
+        Keys come in sorted order, as the audit's canonical JSON has them.
+        """
         data = {}
-        places = self._places
-        for name in self._snapshot_names:
+        for name, step in self._snapshot_steps:
             value = full[name]
-            if value is None or value.__class__ in _PLAIN:
-                data[name] = value
-            elif isinstance(value, decimal.Decimal):
-                if name in places and value.is_finite():
-                    try:
-                        value = value.quantize(places[name])
-                    except decimal.InvalidOperation:
-                        pass
-                data[name] = str(value)
-            elif isinstance(value, (dt.date, dt.datetime)):
-                data[name] = value.isoformat()
-            else:
-                data[name] = value
+            data[name] = value if step is None or value is None else step(value)
         return data
+
+
+def _plain_or_text(value):
+    """A value of a column without its own step: JSON values as they are, anything else as text."""
+    if value.__class__ in _PLAIN:
+        return value
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return value
 
 
 _PLAIN = {str, int, bool, float}
@@ -196,28 +221,6 @@ _EMPTY_CHANGES = _canonical_json({})  # a creation's changes: its state is the s
 
 def _encode_value(value) -> str:
     return "null" if value is None else _canonical_json(value)
-
-
-class _Entry:
-    """The fields `audit.compute_hash` reads, without an AuditEntry instance."""
-
-    __slots__ = (
-        "changes_json",
-        "snapshot_json",
-        "timestamp",
-        "actor_id",
-        "actor_name",
-        "source",
-        "object_id",
-        "object_repr",
-        "kind",
-        "message",
-        "changes",
-        "snapshot",
-        "prev_hash",
-        "hash",
-        "content_type_id",
-    )
 
 
 _ENTRY_COLUMNS = (
@@ -241,7 +244,9 @@ class AuditWriter:
     """Audit entries for created objects, appended to the chain in the order they are added.
 
     Call `add(...)` for each object, then `flush()` inside the same transaction as the objects'
-    insert. The chain's tail stays locked until the transaction ends.
+    insert. The chain's tail stays locked until the transaction ends. Each entry is encoded and
+    hashed while the entries stream to the database, so the database stores one entry while the
+    next is being prepared.
     """
 
     def __init__(self):
@@ -251,28 +256,25 @@ class AuditWriter:
         self.actor_id = actor.pk if actor else None
         self.actor_name = actor.get_username() if actor else "system"
         self.source = context.source or "unknown"
-        self.pending: list[tuple[_Entry, str]] = []
+        # (content type id, content type key, object id, repr, snapshot, message) per entry
+        self.pending: list[tuple[int, str, str, str, dict, str]] = []
         self.table = Table(AuditEntry)
-        self.content_types: dict[type, ContentType] = {}
+        self.content_types: dict[type, tuple[int, str]] = {}
+
+    def prepare(self, *models_: type[models.Model]) -> None:
+        """Look up the content types of these models now: `add` may then run while a COPY streams,
+        when the connection can run no other query."""
+        for model in models_:
+            if model not in self.content_types:
+                found = ContentType.objects.get_for_model(model)
+                self.content_types[model] = (found.pk, f"{found.app_label}.{found.model}")
 
     def add(self, model: type[models.Model], pk, repr_text: str, snapshot: dict, message: str) -> None:
         ct = self.content_types.get(model)
         if ct is None:
-            ct = self.content_types[model] = ContentType.objects.get_for_model(model)
-        entry = _Entry()
-        entry.actor_id = self.actor_id
-        entry.actor_name = self.actor_name
-        entry.source = self.source
-        entry.content_type_id = ct.pk
-        entry.object_id = str(pk)
-        entry.object_repr = repr_text[:300]
-        entry.kind = AuditEntry.Kind.CREATE.value
-        entry.message = message[:500]
-        # As `audit.record` stores a creation: empty changes, the state in the snapshot.
-        # Encoded once, in the canonical form (sorted keys, no spaces): the same text is hashed and stored.
-        entry.changes_json = _EMPTY_CHANGES
-        entry.snapshot_json = _canonical_json(snapshot)
-        self.pending.append((entry, f"{ct.app_label}.{ct.model}"))
+            self.prepare(model)
+            ct = self.content_types[model]
+        self.pending.append((ct[0], ct[1], str(pk), repr_text[:300], snapshot, message[:500]))
 
     def flush(self) -> int:
         if not self.pending:
@@ -281,76 +283,75 @@ class AuditWriter:
             raise RuntimeError("audit entries must be written inside the transaction that made the change")
         AuditChainHead.objects.get_or_create(pk=1, defaults={"last_hash": audit.GENESIS_HASH, "last_id": 0})
         head = AuditChainHead.objects.select_for_update().get(pk=1)
-        prev = head.last_hash
         stamped = clock.now()
         ids = reserve_ids(AuditEntry, len(self.pending))
         # `audit.compute_hash` is SHA-256 over json.dumps(payload, sort_keys=True, ensure_ascii=False,
         # separators=(",", ":")). The payload's keys in sorted order are fixed, so the text is put
-        # together from the pieces encoded once; `audit.verify_chain()` in the tests recomputes every hash.
+        # together from pieces; `audit.verify_chain()` in the tests recomputes every hash.
+        # As `audit.record` stores a creation: empty changes, the state in the snapshot, whose
+        # canonical text is both hashed and stored.
         head_text = (
             f'{{"actor":{_encode_value(self.actor_id)},"actor_name":{_encode_string(self.actor_name)},"changes":'
+            f'{_EMPTY_CHANGES},"content_type":'
         )
-        timestamp_text = _encode_string(audit.utc_iso(stamped))
-        source_text = _encode_string(self.source)
+        kind = AuditEntry.Kind.CREATE.value
+        kind_text = ',"kind":' + _encode_string(kind) + ',"message":'
+        tail_text = (
+            ',"source":' + _encode_string(self.source) + ',"timestamp":' + _encode_string(audit.utc_iso(stamped)) + "}"
+        )
         ct_texts: dict[str, str] = {}
         sha256 = hashlib.sha256
-        for entry, ct_key in self.pending:
-            entry.timestamp = stamped
-            entry.prev_hash = prev
-            ct_text = ct_texts.get(ct_key)
-            if ct_text is None:
-                ct_text = ct_texts[ct_key] = _encode_string(ct_key)
-            canonical = "".join(
-                (
-                    head_text,
-                    entry.changes_json,
-                    ',"content_type":',
-                    ct_text,
-                    ',"kind":',
-                    _encode_string(entry.kind),
-                    ',"message":',
-                    _encode_string(entry.message),
-                    ',"object_id":',
-                    _encode_string(entry.object_id),
-                    ',"object_repr":',
-                    _encode_string(entry.object_repr),
-                    ',"prev_hash":',
-                    _encode_string(prev),
-                    ',"snapshot":',
-                    entry.snapshot_json,
-                    ',"source":',
-                    source_text,
-                    ',"timestamp":',
-                    timestamp_text,
-                    "}",
-                )
-            )
-            entry.hash = prev = sha256(canonical.encode()).hexdigest()
-
+        encode = _encode_string
+        last = [head.last_hash]
         columns = ["id", *(AuditEntry._meta.get_field(name).column for name in _ENTRY_COLUMNS)]
         assert set(columns) == set(self.table.columns), "AuditEntry has columns this writer does not fill"
 
         def rows():
-            for pk, (entry, _key) in zip(ids, self.pending, strict=True):
+            prev = last[0]
+            for pk, (ct_id, ct_key, object_id, object_repr, snapshot, message) in zip(ids, self.pending, strict=True):
+                ct_text = ct_texts.get(ct_key)
+                if ct_text is None:
+                    ct_text = ct_texts[ct_key] = encode(ct_key)
+                snapshot_json = _canonical_json(snapshot)
+                canonical = "".join(
+                    (
+                        head_text,
+                        ct_text,
+                        kind_text,
+                        encode(message),
+                        ',"object_id":',
+                        encode(object_id),
+                        ',"object_repr":',
+                        encode(object_repr),
+                        ',"prev_hash":"',
+                        prev,
+                        '","snapshot":',
+                        snapshot_json,
+                        tail_text,
+                    )
+                )
+                digest = sha256(canonical.encode()).hexdigest()
                 yield (
                     pk,
-                    entry.timestamp,
-                    entry.actor_id,
-                    entry.actor_name,
-                    entry.source,
-                    entry.content_type_id,
-                    entry.object_id,
-                    entry.object_repr,
-                    entry.kind,
-                    entry.message,
-                    entry.changes_json,
-                    entry.snapshot_json,
-                    entry.prev_hash,
-                    entry.hash,
+                    stamped,
+                    self.actor_id,
+                    self.actor_name,
+                    self.source,
+                    ct_id,
+                    object_id,
+                    object_repr,
+                    kind,
+                    message,
+                    _EMPTY_CHANGES,
+                    snapshot_json,
+                    prev,
+                    digest,
                 )
+                prev = digest
+            last[0] = prev
 
         insert(AuditEntry, columns, rows())
-        head.last_hash = prev
+        head.last_hash = last[0]
         head.last_id = ids[-1]
         head.save(update_fields=["last_hash", "last_id"])
         count = len(self.pending)

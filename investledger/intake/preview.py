@@ -117,15 +117,17 @@ class PreviewRow:
         return f"<PreviewRow {self.number} {self.outcome}>"
 
 
-def _rows_of(chunk: ImportChunk) -> list:
+def _rows_of(chunk: ImportChunk, any_flagged: bool = True) -> list:
     """The chunk's rows: flagged ones as their `ImportRow` (decisions and all), the others as read."""
     results = _unpack(chunk.results) if chunk.results is not None else None
-    flagged = {
-        row.number: row
-        for row in ImportRow.objects.filter(
-            batch_id=chunk.batch_id, number__gte=chunk.first_number, number__lte=chunk.last_number
-        ).select_related("duplicate_of", "project")
-    }
+    flagged = {}
+    if any_flagged:
+        flagged = {
+            row.number: row
+            for row in ImportRow.objects.filter(
+                batch_id=chunk.batch_id, number__gte=chunk.first_number, number__lte=chunk.last_number
+            ).select_related("duplicate_of", "project")
+        }
     out = []
     for index, data in enumerate(_unpack(chunk.rows)):
         row = flagged.get(data["number"])
@@ -135,9 +137,10 @@ def _rows_of(chunk: ImportChunk) -> list:
 
 def chunks(batch: ImportBatch) -> Iterator[tuple[ImportChunk, list]]:
     """(chunk, its rows) in file order, one chunk in memory at a time."""
+    any_flagged = batch.rows.exists()
     for pk in batch.chunks.order_by("offset").values_list("pk", flat=True):
         chunk = ImportChunk.objects.get(pk=pk)
-        yield chunk, _rows_of(chunk)
+        yield chunk, _rows_of(chunk, any_flagged)
 
 
 def save_results(chunk: ImportChunk, rows: list) -> None:

@@ -1122,16 +1122,19 @@ def _save_outcomes(chunk, rows: list[_RowToWrite]) -> None:
 class _NewProjects:
     """Projects and first signings of one chunk, written as plain rows with their audit entries."""
 
-    def __init__(self, audit_writer: bulk.AuditWriter):
+    def __init__(self, audit_writer: bulk.AuditWriter, events: dict):
         self.projects = bulk.Table(Project)
         self.signings = bulk.Table(Signing)
         self.audit = audit_writer
+        audit_writer.prepare(Project, Signing)  # its entries are added while the projects stream
+        # An event's name as the audit entry of a signing spells it, once per event (not per row).
+        self.event_names = {pk: str(event) for pk, event in events.items()}
         self.pending: list[tuple[_RowToWrite, dict, dict, str]] = []
 
     def add(self, row: _RowToWrite, project: dict, signing: dict, message: str) -> None:
         self.pending.append((row, self.projects.complete(project), self.signings.complete(signing), message))
 
-    def write(self, events: dict) -> int:
+    def write(self) -> int:
         if not self.pending:
             return 0
         project_ids = bulk.reserve_ids(Project, len(self.pending))
@@ -1142,17 +1145,28 @@ class _NewProjects:
             project["id"] = signing["project_id"] = row.project_id = project_id
             signing["id"] = signing_id
             row.outcome = ImportRow.Outcome.NEW
-        bulk.insert(Project, self.projects.columns, (self.projects.row(p) for _r, p, _s, _m in self.pending))
-        bulk.insert(Signing, self.signings.columns, (self.signings.row(s) for _r, _p, s, _m in self.pending))
         empty_links = {name: [] for name in Project.audit_m2m}
-        for _row, project, signing, message in self.pending:
-            project_repr = Project.__str__(_Repr(project))
-            self.audit.add(
-                Project, project["id"], project_repr, {**self.projects.snapshot(project), **empty_links}, message
-            )
-            signing_repr = f"{project_repr} @ {events[signing['event_id']]}"
-            self.audit.add(Signing, signing["id"], signing_repr, self.signings.snapshot(signing), message)
-        self.audit.flush()
+        projects, signings, audit_writer, event_names = self.projects, self.signings, self.audit, self.event_names
+
+        def project_rows():
+            # The audit entries' snapshots are made while the projects stream to the database.
+            for _row, project, signing, message in self.pending:
+                project_repr = Project.__str__(_Repr(project))
+                audit_writer.add(
+                    Project, project["id"], project_repr, {**projects.snapshot(project), **empty_links}, message
+                )
+                audit_writer.add(
+                    Signing,
+                    signing["id"],
+                    f"{project_repr} @ {event_names[signing['event_id']]}",
+                    signings.snapshot(signing),
+                    message,
+                )
+                yield projects.row(project)
+
+        bulk.insert(Project, projects.columns, project_rows())
+        bulk.insert(Signing, signings.columns, (signings.row(s) for _r, _p, s, _m in self.pending))
+        audit_writer.flush()
         count = len(self.pending)
         self.pending = []
         return count
@@ -1165,7 +1179,36 @@ class _Repr:
         self.__dict__.update(values)
 
 
+class _Investors:
+    """Investors named by new projects: found in the ledger, or created (with audit entries) as met."""
+
+    def __init__(self, audit_writer: bulk.AuditWriter, message: str):
+        self.ids: dict[str, int] = {}
+        self.table = bulk.Table(Investor)
+        self.audit = audit_writer
+        self.message = message
+
+    def ensure(self, names: set[str]) -> None:
+        """Make sure each name has an investor id in `ids`; the audit entries go with the next flush."""
+        names = names - self.ids.keys()
+        if not names:
+            return
+        self.ids.update(Investor.objects.filter(name__in=names).values_list("name", "pk"))
+        missing = sorted(names - self.ids.keys())
+        if not missing:
+            return
+        ids = bulk.reserve_ids(Investor, len(missing))
+        full = [self.table.complete({"id": pk, "name": name}) for pk, name in zip(ids, missing, strict=True)]
+        bulk.insert(Investor, self.table.columns, (self.table.row(values) for values in full))
+        for values in full:
+            self.audit.add(
+                Investor, values["id"], Investor.__str__(_Repr(values)), self.table.snapshot(values), self.message
+            )
+            self.ids[values["name"]] = values["id"]
+
+
 def _write(batch: ImportBatch, user, report) -> tuple[int, int, int]:
+    """Write a checked signing list, chunk by chunk, in the caller's transaction."""
     from investledger.core.models_chain import AuditChainHead
 
     # Serialise with every other audited write: project references are numbered from here on.
@@ -1177,46 +1220,32 @@ def _write(batch: ImportBatch, user, report) -> tuple[int, int, int]:
     text = f"import {batch.pk} {batch.file_name}"
     message = text + " row %s"
     skipped = (ImportRow.Outcome.ERROR, ImportRow.Outcome.UNCHANGED)
-    # Investors first: one query for those that exist now, one insert for the rest.
-    names = set()
-    years: dict[int, int] = defaultdict(int)
-    total = 0
-    for _stored, rows in preview.chunks(batch):
-        for row in rows:
-            if row.outcome in skipped:
-                continue
-            total += 1
-            if row.outcome != ImportRow.Outcome.NEW or row.resolution == ImportRow.Resolution.SAME:
-                continue
-            names.add(row.values["investor"])
-            signed_on = row.values.get("signed_on")
-            years[dt.date.fromisoformat(signed_on).year if signed_on else clock.today().year] += 1
-    investors = dict(Investor.objects.filter(name__in=names).values_list("name", "pk")) if names else {}
-    missing = sorted(names - set(investors))
-    del names
-    investor_table = bulk.Table(Investor)
-    for start in range(0, len(missing), CHUNK):
-        part = missing[start : start + CHUNK]
-        ids = bulk.reserve_ids(Investor, len(part))
-        full = [investor_table.complete({"id": pk, "name": name}) for pk, name in zip(ids, part, strict=True)]
-        bulk.insert(Investor, investor_table.columns, (investor_table.row(f) for f in full))
-        for values in full:
-            audit_writer.add(
-                Investor, values["id"], Investor.__str__(_Repr(values)), investor_table.snapshot(values), text
-            )
-            investors[values["name"]] = values["id"]
-        audit_writer.flush()
-    numbers = _first_numbers(years)
-    written = new = existing = 0
+    investors = _Investors(audit_writer, text)
+    new_projects = _NewProjects(audit_writer, events)
+    total = batch.rows_validated
+    written = new = existing = done = 0
     last_report = 0.0
-    new_projects = _NewProjects(audit_writer)
     for stored, rows in preview.chunks(batch):
         chunk = _to_write(rows)
+        done += len(chunk)
+        values_of: dict[int, dict] = {}
+        names: set[str] = set()
+        years: dict[int, int] = defaultdict(int)
+        for row in chunk:
+            if row.outcome in skipped:
+                continue
+            v = values_of[row.number] = _from_json(row.values)
+            if row.outcome == ImportRow.Outcome.NEW and row.resolution != ImportRow.Resolution.SAME:
+                names.add(v["investor"])
+                years[v["signed_on"].year if v.get("signed_on") else clock.today().year] += 1
+        investors.ensure(names)
+        # References in file order: a block per year for this chunk (the counters stay locked).
+        numbers = _first_numbers(years)
         for row in chunk:
             if row.outcome in skipped:
                 continue
             written += 1
-            v = _from_json(row.values)
+            v = values_of[row.number]
             area_id = v.get("host_area_id")
             if row.outcome == ImportRow.Outcome.RESIGNING or row.resolution == ImportRow.Resolution.SAME:
                 project_id = v.get("project_id") or row.duplicate_of_id
@@ -1247,15 +1276,15 @@ def _write(batch: ImportBatch, user, report) -> tuple[int, int, int]:
             numbers[year] += 1
             fields = {k: v[k] for k in MODEL_FIELDS if v.get(k) is not None}
             if fields.get("currency", "CNY") == "CNY":
-                fields["fx_rate"] = Decimal("1")
-            value_cny = convert_to_cny(fields["contract_value"], fields.get("fx_rate", Decimal("1")))
+                fields["fx_rate"] = _ONE
+            value_cny = convert_to_cny(fields["contract_value"], fields.get("fx_rate", _ONE))
             fields["contract_value_cny"] = value_cny
             new_projects.add(
                 row,
                 {
                     **fields,
                     "reference": f"P{year}-{numbers[year]:05d}",
-                    "investor_id": investors[v["investor"]],
+                    "investor_id": investors.ids[v["investor"]],
                     "host_area_id": area_id,
                     "sector_id": v["sector_id"],
                     "first_event_id": v["event_id"],
@@ -1272,15 +1301,16 @@ def _write(batch: ImportBatch, user, report) -> tuple[int, int, int]:
                 },
                 message % row.number,
             )
-        new += new_projects.write(events)
+        new += new_projects.write()
+        audit_writer.flush()  # the entries of investors created for this chunk when no project needed writing
         _save_outcomes(stored, chunk)
         existing += sum(1 for row in chunk if row.outcome == ImportRow.Outcome.UNCHANGED)
         now = time.monotonic()
-        if now - last_report > 0.5 or written >= total:
+        if now - last_report > 0.5 or done >= total:
             last_report = now
-            progress.write(batch.pk, phase="committing", written=written, total=total)
+            progress.write(batch.pk, phase="committing", written=done, total=total)
             if report:
-                report({"phase": "committing", "written": written, "total": total})
+                report({"phase": "committing", "written": done, "total": total})
     return written, new, existing
 
 

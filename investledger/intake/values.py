@@ -8,6 +8,7 @@ floats from Excel are read through their shortest repr so 12.3 stays 12.3.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -147,6 +148,10 @@ class Amount:
     approximate: bool = False
 
 
+_ONE = Decimal("1")
+_CENT = Decimal("0.01")
+
+
 def decimal_from_cell(value) -> Decimal:
     if isinstance(value, bool):
         raise CellError(_("not a number"))
@@ -165,8 +170,11 @@ def parse_amount(value, unit: Unit, default_currency: str = "CNY") -> Amount | N
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     currency = unit.currency or default_currency
-    multiplier = unit.multiplier or Decimal("1")
-    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+    multiplier = unit.multiplier or _ONE
+    if value.__class__ is float:
+        number = Decimal(repr(value))
+        approximate = False
+    elif isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
         number = decimal_from_cell(value)
         approximate = False
     else:
@@ -199,7 +207,7 @@ def parse_amount(value, unit: Unit, default_currency: str = "CNY") -> Amount | N
             raise CellError(_("cannot read %(text)s as an amount") % {"text": value})
     if number < 0:
         raise CellError(_("an amount cannot be negative"))
-    return Amount((number * multiplier).quantize(Decimal("0.01")), currency, approximate)
+    return Amount((number * multiplier).quantize(_CENT), currency, approximate)
 
 
 def parse_currency(value) -> str | None:
@@ -226,6 +234,19 @@ _DATE_PATTERNS = [
 
 def parse_date(value) -> dt.date | None:
     """A date from an Excel date, an Excel serial number or text: 2022-08-22, 2022/8/22, 2022年8月22日."""
+    if value.__class__ is str:
+        return _date_from_text(value)
+    return _parse_date(value)
+
+
+@functools.lru_cache(maxsize=4096)
+def _date_from_text(value: str) -> dt.date | None:
+    # A signing list repeats a handful of dates in thousands of rows: each spelling is read once.
+    # (A refused spelling raises each time: exceptions are not cached.)
+    return _parse_date(value)
+
+
+def _parse_date(value) -> dt.date | None:
     if (
         value.__class__ is str
         and len(value) == 10

@@ -29,6 +29,14 @@ class ProjectQuerySet(ScopedQuerySet):
         return self.filter(contract_value_cny__gte=threshold)
 
 
+# Planned dates that must come in this order (checked by `Project.clean`, once per imported row too).
+_PLANNED_DATE_ORDER = (
+    ("planned_start", "planned_completion", _("Planned completion cannot be before the planned start.")),
+    ("planned_completion", "planned_production", _("Planned production cannot be before the planned completion.")),
+    ("planned_start", "planned_production", _("Planned production cannot be before the planned start.")),
+)
+
+
 class Project(BaseModel):
     """A signed investment project (项目): the one canonical record the bureau follows to production.
 
@@ -153,16 +161,7 @@ class Project(BaseModel):
 
     def clean(self):
         errors = {}
-        pairs = [
-            ("planned_start", "planned_completion", _("Planned completion cannot be before the planned start.")),
-            (
-                "planned_completion",
-                "planned_production",
-                _("Planned production cannot be before the planned completion."),
-            ),
-            ("planned_start", "planned_production", _("Planned production cannot be before the planned start.")),
-        ]
-        for earlier, later, message in pairs:
+        for earlier, later, message in _PLANNED_DATE_ORDER:
             a, b = getattr(self, earlier), getattr(self, later)
             if a and b and b < a and later not in errors:
                 errors[later] = message
