@@ -24,6 +24,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models
 from django.db.models import NOT_PROVIDED
 from django.utils import timezone
+from psycopg.copy import QueuedLibpqWriter
 
 from investledger.core import audit, clock
 from investledger.core.models import AuditEntry
@@ -83,7 +84,11 @@ def insert(model: type[models.Model], columns: Sequence[str], rows: Iterable[Seq
     count = 0
     with connection.cursor() as cursor:
         if is_postgres():
-            with cursor.cursor.copy(f"COPY {connection.ops.quote_name(table)} ({quoted}) FROM STDIN") as copy:
+            # The queued writer sends the data from a thread of its own: rows are prepared here while
+            # earlier ones are on their way to the database.
+            raw = cursor.cursor
+            statement = f"COPY {connection.ops.quote_name(table)} ({quoted}) FROM STDIN"
+            with raw.copy(statement, writer=QueuedLibpqWriter(raw)) as copy:
                 for row in rows:
                     copy.write_row(row)
                     count += 1

@@ -118,6 +118,71 @@ class Table:
         return self._rows(start)
 
 
+def read_ahead(rows: Iterator[tuple[int, list]], *, batch: int = 1000) -> Iterator[tuple[int, list]]:
+    """The same rows, read by a child process while this one works on those already read.
+
+    Reading a large sheet (decompressing, cutting out rows and cells) takes about a third of the
+    time of checking it; with a forked reader the two run on two cores. The child does nothing but
+    read the file: it never touches the database, and it leaves without running this process's
+    clean-up (multiprocessing ends a forked child with os._exit). The pipe holds only a few batches,
+    so memory stays flat. Without `fork` (not POSIX) the rows are read here.
+    """
+    import multiprocessing
+    import pickle
+
+    try:
+        context = multiprocessing.get_context("fork")
+    except ValueError:
+        yield from rows
+        return
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(target=_send_rows, args=(rows, sender, batch), daemon=True)
+    child.start()
+    sender.close()
+    try:
+        while True:
+            try:
+                kind, payload = pickle.loads(receiver.recv_bytes())
+            except EOFError:
+                raise SheetError(_("The file could not be read to the end.")) from None
+            if kind == "rows":
+                yield from payload
+            elif kind == "end":
+                return
+            else:
+                raise payload
+    finally:
+        receiver.close()
+        if child.is_alive():
+            child.kill()
+        child.join()
+
+
+def _send_rows(rows: Iterator[tuple[int, list]], sender, batch: int) -> None:
+    import pickle
+
+    try:
+        chunk = []
+        for item in rows:
+            chunk.append(item)
+            if len(chunk) >= batch:
+                sender.send_bytes(pickle.dumps(("rows", chunk), protocol=pickle.HIGHEST_PROTOCOL))
+                chunk = []
+        if chunk:
+            sender.send_bytes(pickle.dumps(("rows", chunk), protocol=pickle.HIGHEST_PROTOCOL))
+        sender.send_bytes(pickle.dumps(("end", None)))
+    except BrokenPipeError:
+        pass  # the reader stopped listening (the check ended early): nothing more to do
+    except Exception as exc:  # handed to the reader, which raises it where the rows are read
+        try:
+            message = pickle.dumps(("error", exc))
+        except Exception:
+            message = pickle.dumps(("error", SheetError(str(exc)[:300])))
+        sender.send_bytes(message)
+    finally:
+        sender.close()
+
+
 def open_table(path: Path, fmt: str) -> Table:
     table = _open_xlsx(path) if fmt == "xlsx" else _open_csv(path)
     limit = max_rows()

@@ -48,29 +48,58 @@ def is_flagged(row) -> bool:
 
 
 def store(batch: ImportBatch, offset: int, rows: list) -> None:
-    """Keep checked rows (`services.ParsedRow`, values already JSON-able) as one chunk."""
+    """Keep checked rows (`services.ParsedRow`) as one chunk.
+
+    The rows of a sheet share a few sets of value names ("shapes"): each shape is stored once and
+    each row as a list, so the names are not encoded again for every row.
+    """
+    shapes: dict[tuple, int] = {}
+    packed = []
+    for r in rows:
+        values = r.values
+        names = tuple(values)
+        shape = shapes.get(names)
+        if shape is None:
+            shape = shapes[names] = len(shapes)
+        packed.append(
+            [
+                r.number,
+                shape,
+                list(values.values()),
+                r.errors,
+                r.warnings,
+                r.duplicate_of,
+                r.outcome,
+                r.project_id,
+                r.raw,  # None for a row not flagged: its cells are in the stored file
+            ]
+        )
     ImportChunk.objects.create(
         batch=batch,
         offset=offset,
         size=len(rows),
         first_number=rows[0].number,
         last_number=rows[-1].number,
-        rows=_pack(
-            [
-                {
-                    "number": r.number,
-                    "raw": r.raw,  # None for a row not flagged: its cells are in the stored file
-                    "values": r.values,
-                    "errors": r.errors,
-                    "warnings": r.warnings,
-                    "duplicate_of_id": r.duplicate_of,
-                    "outcome": r.outcome,
-                    "project_id": r.project_id,
-                }
-                for r in rows
-            ]
-        ),
+        rows=_pack({"shapes": [list(names) for names in shapes], "rows": packed}),
     )
+
+
+def _read_rows(data) -> list[dict]:
+    stored = _unpack(data)
+    shapes = stored["shapes"]
+    return [
+        {
+            "number": number,
+            "values": dict(zip(shapes[shape], values, strict=True)),
+            "errors": errors,
+            "warnings": warnings,
+            "duplicate_of_id": duplicate_of_id,
+            "outcome": outcome,
+            "project_id": project_id,
+            "raw": raw,
+        }
+        for number, shape, values, errors, warnings, duplicate_of_id, outcome, project_id, raw in stored["rows"]
+    ]
 
 
 class PreviewRow:
@@ -129,7 +158,7 @@ def _rows_of(chunk: ImportChunk, any_flagged: bool = True) -> list:
             ).select_related("duplicate_of", "project")
         }
     out = []
-    for index, data in enumerate(_unpack(chunk.rows)):
+    for index, data in enumerate(_read_rows(chunk.rows)):
         row = flagged.get(data["number"])
         out.append(row if row is not None else PreviewRow(data, results[index] if results else None))
     return out

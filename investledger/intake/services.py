@@ -45,7 +45,7 @@ from investledger.intake import bulk, preview, progress, progress_import
 from investledger.intake.fields import Kind, columns_for
 from investledger.intake.mapping import auto_mapping, find_header, missing_required
 from investledger.intake.models import ColumnMapping, ExchangeRate, ImportBatch, ImportRow
-from investledger.intake.parsing import SheetError, detect_format, open_table, read_upload_to
+from investledger.intake.parsing import SheetError, detect_format, open_table, read_ahead, read_upload_to
 from investledger.intake.values import (
     CellError,
     normalise_key,
@@ -65,6 +65,7 @@ from investledger.reference.models import Area, Sector
 logger = logging.getLogger(__name__)
 
 CHUNK = 2000
+READ_AHEAD_ROWS = 5000  # sheets longer than this are read by a child process while rows are checked
 _ONE = Decimal("1")
 _WHAT_AREA, _WHAT_SECTOR, _WHAT_EVENT = gettext_lazy("area"), gettext_lazy("sector"), gettext_lazy("signing event")
 FUZZY_WORK_LIMIT = 20_000_000  # rows x projects compared by fuzzy name in one area before falling back to exact keys
@@ -893,7 +894,10 @@ def batch_validate(batch: ImportBatch, *, report: Callable[[dict], None] | None 
             if report:
                 report({"phase": "validating", **counts, "total": batch.rows_total})
 
-        for number, cells in table.rows(batch.header_row + 1):
+        rows = table.rows(batch.header_row + 1)
+        if batch.rows_total > READ_AHEAD_ROWS:
+            rows = read_ahead(rows)
+        for number, cells in rows:
             counts["read"] += 1
             row = checker.parse(number, cells)
             if row is None:
@@ -1220,6 +1224,12 @@ def _write(batch: ImportBatch, user, report) -> tuple[int, int, int]:
     text = f"import {batch.pk} {batch.file_name}"
     message = text + " row %s"
     skipped = (ImportRow.Outcome.ERROR, ImportRow.Outcome.UNCHANGED)
+    if bulk.is_postgres():
+        # Foreign keys checked as each row arrives rather than all at COMMIT: the same checks, made
+        # by the database while this process prepares the next rows instead of after the last one.
+        # Rows are written parents first (investors, projects, then signings), so none waits.
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     investors = _Investors(audit_writer, text)
     new_projects = _NewProjects(audit_writer, events)
     total = batch.rows_validated
@@ -1311,6 +1321,9 @@ def _write(batch: ImportBatch, user, report) -> tuple[int, int, int]:
             progress.write(batch.pk, phase="committing", written=done, total=total)
             if report:
                 report({"phase": "committing", "written": done, "total": total})
+    if bulk.is_postgres():
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
     return written, new, existing
 
 
