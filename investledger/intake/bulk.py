@@ -87,9 +87,26 @@ def insert(model: type[models.Model], columns: Sequence[str], rows: Iterable[Seq
             # The queued writer sends the data from a thread of its own: rows are prepared here while
             # earlier ones are on their way to the database.
             raw = cursor.cursor
+            types = _binary_types(model, columns)
             statement = f"COPY {connection.ops.quote_name(table)} ({quoted}) FROM STDIN"
-            with raw.copy(statement, writer=QueuedLibpqWriter(raw)) as copy:
+            if types is None:
+                with raw.copy(statement, writer=QueuedLibpqWriter(raw)) as copy:
+                    for row in rows:
+                        copy.write_row(row)
+                        count += 1
+                return count
+            # Binary COPY: values go as the server stores them, nothing is escaped here or parsed
+            # there. A JSON column takes its text behind jsonb's binary version byte.
+            jsonb = [i for i, name in enumerate(types) if name == _JSONB]
+            types = ["bytea" if name == _JSONB else name for name in types]
+            with raw.copy(f"{statement} (FORMAT BINARY)", writer=QueuedLibpqWriter(raw)) as copy:
+                copy.set_types(types)
                 for row in rows:
+                    if jsonb:
+                        row = list(row)
+                        for i in jsonb:
+                            if row[i] is not None:
+                                row[i] = b"\x01" + row[i].encode()
                     copy.write_row(row)
                     count += 1
             return count
@@ -105,6 +122,39 @@ def insert(model: type[models.Model], columns: Sequence[str], rows: Iterable[Seq
             cursor.executemany(sql, batch)
             count += len(batch)
     return count
+
+
+_JSONB = "jsonb"
+# The column types a binary COPY is written with, by the column's type in the database.
+_BINARY_TYPES = {
+    "bigint": "int8",
+    "bigserial": "int8",
+    "integer": "int4",
+    "serial": "int4",
+    "smallint": "int2",
+    "boolean": "bool",
+    "date": "date",
+    "timestamp with time zone": "timestamptz",
+    "numeric": "numeric",
+    "varchar": "text",
+    "text": "text",
+    "jsonb": _JSONB,
+    "uuid": "uuid",
+}
+_binary_types_cache: dict[tuple, list[str] | None] = {}
+
+
+def _binary_types(model: type[models.Model], columns: Sequence[str]) -> list[str] | None:
+    """The binary COPY type of each column, or None when a column has a type not listed here."""
+    key = (model, tuple(columns))
+    if key not in _binary_types_cache:
+        by_column = {f.column: f for f in model._meta.concrete_fields}
+        types = []
+        for column in columns:
+            db_type = (by_column[column].db_type(connection) or "").split("(")[0].strip()
+            types.append(_BINARY_TYPES.get(db_type))
+        _binary_types_cache[key] = None if None in types else types
+    return _binary_types_cache[key]
 
 
 class Table:
