@@ -339,7 +339,6 @@ class AuditWriter:
         AuditChainHead.objects.get_or_create(pk=1, defaults={"last_hash": audit.GENESIS_HASH, "last_id": 0})
         head = AuditChainHead.objects.select_for_update().get(pk=1)
         stamped = clock.now()
-        ids = reserve_ids(AuditEntry, len(self.pending))
         # `audit.compute_hash` is SHA-256 over json.dumps(payload, sort_keys=True, ensure_ascii=False,
         # separators=(",", ":")). The payload's keys in sorted order are fixed, so the text is put
         # together from pieces; `audit.verify_chain()` in the tests recomputes every hash.
@@ -358,12 +357,14 @@ class AuditWriter:
         sha256 = hashlib.sha256
         encode = _encode_string
         last = [head.last_hash]
-        columns = ["id", *(AuditEntry._meta.get_field(name).column for name in _ENTRY_COLUMNS)]
-        assert set(columns) == set(self.table.columns), "AuditEntry has columns this writer does not fill"
+        # No ids are reserved: the table numbers the entries in the order they arrive, and nobody
+        # else writes entries while the chain's tail is locked, so their ids follow the chain.
+        columns = [AuditEntry._meta.get_field(name).column for name in _ENTRY_COLUMNS]
+        assert {"id", *columns} == set(self.table.columns), "AuditEntry has columns this writer does not fill"
 
         def rows():
             prev = last[0]
-            for pk, (ct_id, ct_key, object_id, object_repr, snapshot, message) in zip(ids, self.pending, strict=True):
+            for ct_id, ct_key, object_id, object_repr, snapshot, message in self.pending:
                 ct_text = ct_texts.get(ct_key)
                 if ct_text is None:
                     ct_text = ct_texts[ct_key] = encode(ct_key)
@@ -387,7 +388,6 @@ class AuditWriter:
                 )
                 digest = sha256(canonical.encode()).hexdigest()
                 yield (
-                    pk,
                     stamped,
                     self.actor_id,
                     self.actor_name,
@@ -407,7 +407,7 @@ class AuditWriter:
 
         insert(AuditEntry, columns, rows())
         head.last_hash = last[0]
-        head.last_id = ids[-1]
+        head.last_id = AuditEntry.objects.order_by("-id").values_list("id", flat=True)[0]
         head.save(update_fields=["last_hash", "last_id"])
         count = len(self.pending)
         self.pending = []
