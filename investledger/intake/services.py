@@ -1224,12 +1224,6 @@ def _write(batch: ImportBatch, user, report) -> tuple[int, int, int]:
     text = f"import {batch.pk} {batch.file_name}"
     message = text + " row %s"
     skipped = (ImportRow.Outcome.ERROR, ImportRow.Outcome.UNCHANGED)
-    if bulk.is_postgres():
-        # Foreign keys checked as each row arrives rather than all at COMMIT: the same checks, made
-        # by the database while this process prepares the next rows instead of after the last one.
-        # Rows are written parents first (investors, projects, then signings), so none waits.
-        with connection.cursor() as cursor:
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     investors = _Investors(audit_writer, text)
     new_projects = _NewProjects(audit_writer, events)
     total = batch.rows_validated
@@ -1321,9 +1315,6 @@ def _write(batch: ImportBatch, user, report) -> tuple[int, int, int]:
             progress.write(batch.pk, phase="committing", written=done, total=total)
             if report:
                 report({"phase": "committing", "written": done, "total": total})
-    if bulk.is_postgres():
-        with connection.cursor() as cursor:
-            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
     return written, new, existing
 
 
