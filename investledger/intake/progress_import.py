@@ -161,7 +161,11 @@ class ProgressChecker:
         refs = {r.values["reference"] for r in rows if r.values.get("reference")}
         names = {normalise_key(r.values["name"]) for r in rows if r.values.get("name") and not r.values["reference"]}
         by_ref = {p.reference: p for p in self.reportable.filter(reference__in=refs).only("pk", "reference", "name")}
-        existing_refs = set(Project.objects.filter(reference__in=refs).values_list("reference", flat=True))
+        # A project the uploader cannot see is answered as unknown, as a page answers it (404): an
+        # import must not tell whether a reference exists outside the uploader's scope.
+        existing_refs = set(
+            Project.objects.visible_to(self.user).filter(reference__in=refs).values_list("reference", flat=True)
+        )
         by_name: dict[str, list] = defaultdict(list)
         if names:
             raw_names = {r.values["name"] for r in rows if r.values.get("name") and not r.values["reference"]}

@@ -108,7 +108,7 @@ def test_each_bad_row_is_named_with_its_column_and_nothing_is_filed(tmp_path, pe
     assert batch.status == ImportBatch.Status.VALIDATED
     found = errors_of(batch)
     assert found[2] == [("项目编号", "unknown project reference P2099-99999")]
-    assert found[3] == [("项目编号", f"{projects['south'].reference} is outside your areas: you may not report on it")]
+    assert found[3] == [("项目编号", f"unknown project reference {projects['south'].reference}")]
     assert found[4] == [("填报期", "2024-07 has not started yet: progress is reported for past or current periods")]
     assert found[5] == [("到位资金（万元）", "not a number")]
     assert 6 not in found
@@ -120,9 +120,8 @@ def test_each_bad_row_is_named_with_its_column_and_nothing_is_filed(tmp_path, pe
 def test_a_district_officer_cannot_report_for_another_districts_project(tmp_path, personas, projects, client):
     rows = [HEADER, [projects["north"].reference, "", "2024-05", 1, 1, "", "", ""]]
     batch = import_progress(write_xlsx(tmp_path / "other.xlsx", rows), personas.officer_south)
-    assert errors_of(batch)[2] == [
-        ("项目编号", f"{projects['north'].reference} is outside your areas: you may not report on it")
-    ]
+    # Answered like a reference that does not exist: the import does not reveal projects out of scope.
+    assert errors_of(batch)[2] == [("项目编号", f"unknown project reference {projects['north'].reference}")]
     by_name = [HEADER, ["", "北区电池工厂", "2024-05", 1, 1, "", "", ""]]
     batch = import_progress(write_xlsx(tmp_path / "name.xlsx", by_name), personas.officer_south)
     assert "among the projects you report on" in errors_of(batch)[2][0][1]
@@ -300,3 +299,15 @@ def test_the_command_files_a_progress_sheet_with_confirmed_figures(tmp_path, per
         )
     assert "1 new progress reports" in out.getvalue()
     assert ProgressReport.objects.get().funds_excess_confirmed
+
+
+def test_a_project_the_uploader_sees_but_may_not_report_on_is_named_as_such(tmp_path, personas, projects):
+    from investledger.accounts.models import RoleAssignment
+    from investledger.core.access import Role
+
+    RoleAssignment.objects.create(user=personas.officer_north, role=Role.SUPERVISOR)  # sees the whole city
+    rows = [HEADER, [projects["south"].reference, "", "2024-05", 1, 1, "", "", ""]]
+    batch = import_progress(write_xlsx(tmp_path / "seen.xlsx", rows), personas.officer_north)
+    assert errors_of(batch)[2] == [
+        ("项目编号", f"{projects['south'].reference} is outside your areas: you may not report on it")
+    ]
