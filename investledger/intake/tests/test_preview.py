@@ -110,3 +110,18 @@ def test_a_new_check_replaces_the_chunks_of_the_last_one(tmp_path, personas, ref
     assert batch.rows_validated == 6
     assert not first & set(batch.chunks.values_list("pk", flat=True))
     assert batch.chunks.count() == 2
+
+
+def test_a_number_too_large_for_64_bits_is_kept_exactly(tmp_path, personas, reference_data):
+    header = [*CHINESE_HEADER, "带动就业"]
+    rows = [row + [123] for row in signing_rows(2)]
+    rows[1][6] = "123456789012345678901234567890"
+    batch = import_file(
+        write_xlsx(tmp_path / "jobs.xlsx", [header, *rows]),
+        personas.officer_north,
+        event=reference_data.event,
+        commit=False,
+    )
+    assert batch.error_count == 1
+    assert preview.BatchRows(batch).get(3).values["planned_jobs"] == 123456789012345678901234567890
+    assert preview.BatchRows(batch).get(2).values["planned_jobs"] == 123
