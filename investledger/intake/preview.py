@@ -5,31 +5,30 @@ with an error, a warning or a decision to make are also stored as `ImportRow`, w
 recorded. Readers go through this module:
 - `BatchRows(batch)`: every row in file order, sliceable, for the preview page, the API and tests;
 - `chunks(batch)`: the rows chunk by chunk, flagged rows' decisions applied, for the commit, which
-  then records what it did with each row (`save_results`).
+  then records what it did with each row (`save_outcomes`).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import json
-import uuid
 import zlib
 from collections.abc import Iterator
-from decimal import Decimal
 
 import orjson
+from django.db import connection
 
+from investledger.core import audit
 from investledger.intake.models import ImportBatch, ImportChunk, ImportRow
 from investledger.projects.models import Project
 
 
 def _plain(value):
-    """Values of checked rows the JSON encoder does not know: amounts as text, dates in ISO form."""
-    if isinstance(value, (Decimal, uuid.UUID)):
-        return str(value)
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    raise TypeError(f"{value.__class__.__name__} in a checked row")
+    """Values of checked rows the JSON encoder does not know, by the audit's rules (amounts as text,
+    dates in ISO form); anything those rules leave as it is cannot be stored."""
+    plain = audit.jsonable(value)
+    if plain is value:
+        raise TypeError(f"{value.__class__.__name__} in a checked row")
+    return plain
 
 
 _encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=_plain).encode
@@ -98,21 +97,13 @@ def store(batch: ImportBatch, offset: int, rows: list) -> None:
     )
 
 
-def _read_rows(data) -> list[dict]:
+def _read_rows(data) -> list[tuple]:
+    """(number, values, errors, warnings, duplicate_of_id, outcome, project_id, raw) per stored row."""
     stored = _unpack(data)
     shapes = stored["shapes"]
     return [
-        {
-            "number": number,
-            "values": dict(zip(shapes[shape], values, strict=True)),
-            "errors": errors,
-            "warnings": warnings,
-            "duplicate_of_id": duplicate_of_id,
-            "outcome": outcome,
-            "project_id": project_id,
-            "raw": raw,
-        }
-        for number, shape, values, errors, warnings, duplicate_of_id, outcome, project_id, raw in stored["rows"]
+        (number, dict(zip(shapes[shape], values, strict=True)), *rest)
+        for number, shape, values, *rest in stored["rows"]
     ]
 
 
@@ -134,19 +125,17 @@ class PreviewRow:
         "project",
     )
 
-    def __init__(self, data: dict, result: list | None = None):
+    def __init__(self, number, values, errors, warnings, duplicate_of_id, outcome, project_id, raw):
         self.pk = None
-        self.number = data["number"]
-        self.raw = data["raw"] or {}
-        self.values = data["values"]
-        self.errors = data["errors"]
-        self.warnings = data["warnings"]
-        self.duplicate_of_id = data["duplicate_of_id"]
+        self.number = number
+        self.raw = raw or {}
+        self.values = values
+        self.errors = errors
+        self.warnings = warnings
+        self.duplicate_of_id = duplicate_of_id
         self.resolution = ""
-        self.outcome = data["outcome"]
-        self.project_id = data["project_id"]
-        if result is not None:
-            self.outcome, self.project_id = result
+        self.outcome = outcome
+        self.project_id = project_id
         self.duplicate_of = None
         self.project = None
 
@@ -172,9 +161,13 @@ def _rows_of(chunk: ImportChunk, any_flagged: bool = True) -> list:
             ).select_related("duplicate_of", "project")
         }
     out = []
-    for index, data in enumerate(_read_rows(chunk.rows)):
-        row = flagged.get(data["number"])
-        out.append(row if row is not None else PreviewRow(data, results[index] if results else None))
+    for index, fields in enumerate(_read_rows(chunk.rows)):
+        row = flagged.get(fields[0])
+        if row is None:
+            row = PreviewRow(*fields)
+            if results:
+                row.outcome, row.project_id = results[index]
+        out.append(row)
     return out
 
 
@@ -186,9 +179,26 @@ def chunks(batch: ImportBatch) -> Iterator[tuple[ImportChunk, list]]:
         yield chunk, _rows_of(chunk, any_flagged)
 
 
-def save_results(chunk: ImportChunk, rows: list) -> None:
-    """What the commit did with each row of the chunk (flagged rows are saved by the caller too)."""
+def save_outcomes(chunk: ImportChunk, rows: list) -> None:
+    """What the commit did with each row of the chunk (`outcome`, `project_id`, as `chunks` gave
+    them): kept with the chunk, and on the flagged rows in one statement (bulk_update's CASE is slow)."""
     ImportChunk.objects.filter(pk=chunk.pk).update(results=_pack([[r.outcome, r.project_id] for r in rows]))
+    flagged = [r for r in rows if r.pk is not None]
+    if not flagged:
+        return
+    table = connection.ops.quote_name(ImportRow._meta.db_table)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"UPDATE {table} AS r SET project_id = v.project_id, outcome = v.outcome "
+                "FROM unnest(%s::bigint[], %s::bigint[], %s::text[]) AS v(id, project_id, outcome) WHERE r.id = v.id",
+                [[r.pk for r in flagged], [r.project_id for r in flagged], [r.outcome for r in flagged]],
+            )
+            return
+        cursor.executemany(
+            f"UPDATE {table} SET project_id = %s, outcome = %s WHERE id = %s",
+            [(r.project_id, r.outcome, r.pk) for r in flagged],
+        )
 
 
 class BatchRows:
@@ -246,9 +256,10 @@ class BatchRows:
 
 
 def _attach_projects(rows: list) -> None:
-    wanted = {r.duplicate_of_id for r in rows if isinstance(r, PreviewRow)} | {
-        r.project_id for r in rows if isinstance(r, PreviewRow)
-    }
+    wanted = set()
+    for row in rows:
+        if isinstance(row, PreviewRow):
+            wanted.update((row.duplicate_of_id, row.project_id))
     wanted.discard(None)
     projects = Project.objects.in_bulk(wanted) if wanted else {}
     for row in rows:

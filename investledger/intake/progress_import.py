@@ -293,8 +293,6 @@ def write(batch: ImportBatch, user, report) -> tuple[int, int, int]:
                 else ImportRow.Outcome.REPORT_NEW
             )
             row.project_id = project.pk
-            if row.pk is not None:
-                row.save(update_fields=["outcome", "project"])
             written += 1
             if row.outcome == ImportRow.Outcome.REPORT_NEW:
                 new += 1
@@ -302,5 +300,5 @@ def write(batch: ImportBatch, user, report) -> tuple[int, int, int]:
                 corrected += 1
             if report and written % 200 == 0:
                 report({"phase": "committing", "written": written, "total": total})
-        preview.save_results(chunk, rows)
+        preview.save_outcomes(chunk, rows)
     return written, new, corrected

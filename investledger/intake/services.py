@@ -31,7 +31,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
-from django.db import IntegrityError, connection, models, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, override
 from rapidfuzz import fuzz, process
@@ -1085,44 +1085,6 @@ def batch_commit(*, batch: ImportBatch, user, report: Callable[[dict], None] | N
     return batch
 
 
-@dataclass
-class _RowToWrite:
-    pk: int | None  # the ImportRow of a flagged row; None for a row kept only in its chunk
-    number: int
-    values: dict
-    resolution: str
-    outcome: str
-    duplicate_of_id: int | None
-    project_id: int | None = None
-
-
-def _to_write(rows: list) -> list[_RowToWrite]:
-    return [
-        _RowToWrite(r.pk, r.number, r.values, r.resolution, r.outcome, r.duplicate_of_id, r.project_id) for r in rows
-    ]
-
-
-def _save_outcomes(chunk, rows: list[_RowToWrite]) -> None:
-    """What the commit did with each row: in the chunk, and on the flagged rows in one statement."""
-    preview.save_results(chunk, rows)
-    flagged = [r for r in rows if r.pk is not None]
-    if not flagged:
-        return
-    table = connection.ops.quote_name(ImportRow._meta.db_table)
-    with connection.cursor() as cursor:
-        if bulk.is_postgres():
-            cursor.execute(
-                f"UPDATE {table} AS r SET project_id = v.project_id, outcome = v.outcome "
-                "FROM unnest(%s::bigint[], %s::bigint[], %s::text[]) AS v(id, project_id, outcome) WHERE r.id = v.id",
-                [[r.pk for r in flagged], [r.project_id for r in flagged], [r.outcome for r in flagged]],
-            )
-            return
-        cursor.executemany(
-            f"UPDATE {table} SET project_id = %s, outcome = %s WHERE id = %s",
-            [(r.project_id, r.outcome, r.pk) for r in flagged],
-        )
-
-
 class _NewProjects:
     """Projects and first signings of one chunk, written as plain rows with their audit entries."""
 
@@ -1133,9 +1095,9 @@ class _NewProjects:
         audit_writer.prepare(Project, Signing)  # its entries are added while the projects stream
         # An event's name as the audit entry of a signing spells it, once per event (not per row).
         self.event_names = {pk: str(event) for pk, event in events.items()}
-        self.pending: list[tuple[_RowToWrite, dict, dict, str]] = []
+        self.pending: list[tuple[object, dict, dict, str]] = []
 
-    def add(self, row: _RowToWrite, project: dict, signing: dict, message: str) -> None:
+    def add(self, row, project: dict, signing: dict, message: str) -> None:
         self.pending.append((row, self.projects.complete(project), self.signings.complete(signing), message))
 
     def write(self) -> int:
@@ -1229,8 +1191,7 @@ def _write(batch: ImportBatch, user, report) -> tuple[int, int, int]:
     total = batch.rows_validated
     written = new = existing = done = 0
     last_report = 0.0
-    for stored, rows in preview.chunks(batch):
-        chunk = _to_write(rows)
+    for stored, chunk in preview.chunks(batch):
         done += len(chunk)
         values_of: dict[int, dict] = {}
         names: set[str] = set()
@@ -1307,7 +1268,7 @@ def _write(batch: ImportBatch, user, report) -> tuple[int, int, int]:
             )
         new += new_projects.write()
         audit_writer.flush()  # the entries of investors created for this chunk when no project needed writing
-        _save_outcomes(stored, chunk)
+        preview.save_outcomes(stored, chunk)
         existing += sum(1 for row in chunk if row.outcome == ImportRow.Outcome.UNCHANGED)
         now = time.monotonic()
         if now - last_report > 0.5 or done >= total:
