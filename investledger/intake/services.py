@@ -493,8 +493,8 @@ class RowChecker:
                 break
         else:
             return None
-        row = ParsedRow(number, None)
-        row.cells = cells  # the cells by header are kept only for rows that end up flagged (`raw_of`)
+        # The cells by header are made only for rows that end up flagged (`raw_of`).
+        row = ParsedRow(number, None, cells=cells)
         v = row.values
         get = self._value
         v["reference"] = get(row, cells, "reference")
@@ -524,7 +524,7 @@ class RowChecker:
         elif not v["reference"]:
             row.error(self.column_label("sector"), _("required"))
         v["sector_id"] = sector.pk if sector else None
-        event_text = get(row, cells, "event") if "event" in self.by_field else ""
+        event_text = get(row, cells, "event")
         event = None
         if event_text:
             try:
@@ -543,7 +543,7 @@ class RowChecker:
         if signed_on is None and event is not None:
             signed_on = event.date
         v["signed_on"] = signed_on
-        currency_cell = get(row, cells, "currency", parse_currency) if "currency" in self.by_field else None
+        currency_cell = get(row, cells, "currency", parse_currency)
         amount = get(
             row, cells, "contract_value", parse_amount, self.units.get("contract_value"), currency_cell or "CNY"
         )
@@ -574,13 +574,13 @@ class RowChecker:
             if v.get("fx_rate"):
                 v["contract_value_cny"] = convert_to_cny(amount.value, v["fx_rate"])
         for name, target in (("outside_value", "outside_value_cny"), ("fixed_asset_value", "fixed_asset_value_cny")):
-            extra = get(row, cells, name, parse_amount, self.units.get(name), "CNY") if name in self.by_field else None
+            extra = get(row, cells, name, parse_amount, self.units.get(name), "CNY")
             if extra is not None and extra.currency != "CNY":
                 row.error(self.column_label(name), _("give this amount in CNY"))
                 extra = None
             v[target] = extra.value if extra else None
         v["stage"] = Stage.SIGNED
-        stage_text = get(row, cells, "stage") if "stage" in self.by_field else ""
+        stage_text = get(row, cells, "stage")
         if stage_text:
             stage = self.lookup.stages.get(normalise_key(stage_text))
             if stage is None:
@@ -588,7 +588,7 @@ class RowChecker:
             else:
                 v["stage"] = stage
         v["agreement_type"] = AgreementType.CONTRACT
-        agreement_text = get(row, cells, "agreement_type") if "agreement_type" in self.by_field else ""
+        agreement_text = get(row, cells, "agreement_type")
         if agreement_text:
             agreement = self.lookup.agreements.get(normalise_key(agreement_text))
             if agreement is None:
@@ -597,11 +597,11 @@ class RowChecker:
                 )
             else:
                 v["agreement_type"] = agreement
-        v["planned_jobs"] = get(row, cells, "planned_jobs", parse_int) if "planned_jobs" in self.by_field else None
+        v["planned_jobs"] = get(row, cells, "planned_jobs", parse_int)
         for name in ("planned_start", "planned_completion", "planned_production"):
-            v[name] = get(row, cells, name, parse_date) if name in self.by_field else None
+            v[name] = get(row, cells, name, parse_date)
         for name in ("responsible_leader", "commissioner", "description"):
-            v[name] = get(row, cells, name) if name in self.by_field else ""
+            v[name] = get(row, cells, name)
         if area is not None and area.pk not in self.lookup.allowed_area_ids and not v["reference"]:
             row.error(
                 self.column_label("host_area"),
