@@ -101,14 +101,14 @@ def insert(model: type[models.Model], columns: Sequence[str], rows: Iterable[Seq
     quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
     count = 0
     json_columns = _json_positions(model, columns)
-    if json_columns:
-        rows = _json_as_text(rows, json_columns) if not is_postgres() or _binary_types(model, columns) is None else rows
+    types = _binary_types(model, columns) if is_postgres() else None
+    if json_columns and types is None:
+        rows = _json_as_text(rows, json_columns)  # text COPY and SQLite take JSON as text
     with connection.cursor() as cursor:
         if is_postgres():
             # The queued writer sends the data from a thread of its own: rows are prepared here while
             # earlier ones are on their way to the database.
             raw = cursor.cursor
-            types = _binary_types(model, columns)
             statement = f"COPY {connection.ops.quote_name(table)} ({quoted}) FROM STDIN"
             if types is None:
                 with raw.copy(statement, writer=QueuedLibpqWriter(raw)) as copy:
@@ -118,14 +118,12 @@ def insert(model: type[models.Model], columns: Sequence[str], rows: Iterable[Seq
                 return count
             # Binary COPY: values go as the server stores them, nothing is escaped here or parsed
             # there. A JSON column takes its text behind jsonb's binary version byte.
-            jsonb = [i for i, name in enumerate(types) if name == _JSONB]
-            types = ["bytea" if name == _JSONB else name for name in types]
             with raw.copy(f"{statement} (FORMAT BINARY)", writer=QueuedLibpqWriter(raw)) as copy:
-                copy.set_types(types)
+                copy.set_types(["bytea" if name == _JSONB else name for name in types])
                 for row in rows:
-                    if jsonb:
+                    if json_columns:
                         row = list(row)
-                        for i in jsonb:
+                        for i in json_columns:
                             value = row[i]
                             if value is not None:
                                 row[i] = b"\x01" + (value if value.__class__ is bytes else value.encode())
@@ -278,14 +276,8 @@ class Table:
 
 
 def _plain_or_text(value):
-    """A value of a column without its own step: JSON values as they are, anything else as text."""
-    if value.__class__ in _PLAIN:
-        return value
-    if isinstance(value, decimal.Decimal):
-        return str(value)
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    return value
+    """A value of a column without its own step, by the audit's rules (JSON values as they are)."""
+    return value if value.__class__ in _PLAIN else audit.jsonable(value)
 
 
 _PLAIN = {str, int, bool, float}
