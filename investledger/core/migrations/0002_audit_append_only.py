@@ -51,6 +51,13 @@ def backwards(apps, schema_editor):
             schema_editor.execute(statement)
 
 
+def restore_on_sqlite(apps, schema_editor):
+    """For later migrations that alter the audit table: SQLite rebuilds the table for such changes,
+    and the append-only triggers go with the old one, so they are made again on the new one."""
+    if schema_editor.connection.vendor == "sqlite":
+        forwards(apps, schema_editor)
+
+
 class Migration(migrations.Migration):
     dependencies = [("core", "0001_initial")]
     operations = [migrations.RunPython(forwards, backwards)]

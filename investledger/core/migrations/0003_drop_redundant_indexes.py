@@ -6,13 +6,8 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-append_only = import_module("investledger.core.migrations.0002_audit_append_only")
-
-
-def restore_triggers(apps, schema_editor):
-    """SQLite rebuilds the table for these changes, and the append-only triggers go with the old one."""
-    if schema_editor.connection.vendor == "sqlite":
-        append_only.forwards(apps, schema_editor)
+# SQLite rebuilds the table for these changes, and the append-only triggers go with the old one.
+restore_triggers = import_module("investledger.core.migrations.0002_audit_append_only").restore_on_sqlite
 
 
 class Migration(migrations.Migration):
