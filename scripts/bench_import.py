@@ -1,7 +1,7 @@
 #!/usr/bin/env python
 """Benchmark of the signing-list import: check + commit of a generated sheet, end to end.
 
-    .venv/bin/python scripts/bench_import.py [--rows 100000] [--db sqlite|postgres|both]
+    .venv/bin/python scripts/bench_import.py [--rows 100000] [--db sqlite|postgres|both] [--floor]
 
 Generates a signing list (.xlsx) of ROWS rows, then for each database runs, in a fresh process
 with a fresh database, what `investledger import FILE --commit` does: read, map, check every row
@@ -118,11 +118,74 @@ def fresh_database(db: str) -> str:
     return PG_URL
 
 
+# The ledger tables the commit writes, in the order it writes them.
+FLOOR_TABLES = ["investors_investor", "projects_project", "projects_signing", "core_auditentry"]
+
+
+def database_floor() -> dict:
+    """What PostgreSQL alone spends on the commit's rows: the same rows, taken back in one transaction.
+
+    The rows the last PostgreSQL run wrote are copied out (binary COPY), an empty copy of that
+    database is made, and the rows are copied in again table by table with every index, check and
+    foreign key the schema has, then committed (the deferred foreign-key checks run there). No
+    Python builds or checks anything: what this takes is the share of the import no client-side
+    work can remove, since one transaction is served by one database process.
+    """
+    import psycopg
+
+    base = "postgresql://postgres@127.0.0.1:5432/"
+    folder = ROOT / "var" / "bench_floor"
+    folder.mkdir(parents=True, exist_ok=True)
+    with psycopg.connect(base + "il_bench_import") as conn, conn.cursor() as cur:
+        for table in FLOOR_TABLES:
+            with (
+                open(folder / f"{table}.bin", "wb") as out,
+                cur.copy(f"COPY {table} TO STDOUT (FORMAT BINARY)") as copy,
+            ):
+                for block in copy:
+                    out.write(block)
+    with psycopg.connect(base + "postgres", autocommit=True) as conn:
+        conn.execute("DROP DATABASE IF EXISTS il_bench_floor")
+        conn.execute("CREATE DATABASE il_bench_floor TEMPLATE il_bench_import")
+    timings = {}
+    try:
+        with psycopg.connect(base + "il_bench_floor", autocommit=True) as conn:
+            # Empty the tables; the audit table refuses TRUNCATE by its own trigger, lifted here only.
+            conn.execute("ALTER TABLE core_auditentry DISABLE TRIGGER USER")
+            conn.execute(f"TRUNCATE {', '.join(FLOOR_TABLES)} CASCADE")
+            conn.execute("ALTER TABLE core_auditentry ENABLE TRIGGER USER")
+            conn.execute("VACUUM ANALYZE")
+            with conn.transaction(), conn.cursor() as cur:
+                for table in FLOOR_TABLES:
+                    started = time.perf_counter()
+                    with (
+                        open(folder / f"{table}.bin", "rb") as source,
+                        cur.copy(f"COPY {table} FROM STDIN (FORMAT BINARY)") as copy,
+                    ):
+                        while block := source.read(1 << 20):
+                            copy.write(block)
+                    timings[table] = round(time.perf_counter() - started, 1)
+                started = time.perf_counter()
+            timings["commit"] = round(time.perf_counter() - started, 1)  # the deferred foreign-key checks
+    finally:
+        with psycopg.connect(base + "postgres", autocommit=True) as conn:
+            conn.execute("DROP DATABASE IF EXISTS il_bench_floor")
+        for table in FLOOR_TABLES:
+            (folder / f"{table}.bin").unlink(missing_ok=True)
+    timings["total"] = round(sum(timings.values()), 1)
+    return timings
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, nargs="+", default=[100_000])
     parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
     parser.add_argument("--profile", metavar="FILE", help="write cProfile stats of each run to FILE.<db>.prof")
+    parser.add_argument(
+        "--floor",
+        action="store_true",
+        help="after each PostgreSQL run, time PostgreSQL taking the same rows with no Python work (see database_floor)",
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -173,6 +236,8 @@ def main() -> None:
                 **json.loads(out.stdout.strip().splitlines()[-1]),
                 "load_average": round(os.getloadavg()[0], 1),
             }
+            if args.floor and db == "postgres":
+                result["floor"] = database_floor()
             results.append(result)
             print(json.dumps(result, ensure_ascii=False))
     print("\n| database | rows | check (s) | commit (s) | total (s) | rows/s | peak memory (max RSS) | load average |")
@@ -182,6 +247,15 @@ def main() -> None:
             f"| {'PostgreSQL' if r['db'] == 'postgres' else 'SQLite'} | {r['rows']:,} | {r['check_s']} | "
             f"{r['commit_s']} | {r['total_s']} | {r['rows_per_s']:,} | {r['max_rss_mb']} MB | {r['load_average']} |"
         )
+    floors = [r for r in results if "floor" in r]
+    if floors:
+        print("\nPostgreSQL alone taking the committed rows (seconds), no Python work:\n")
+        print(f"| rows | {' | '.join(FLOOR_TABLES)} | commit | total | commit of the import |")
+        print(f"|---:|{'---:|' * (len(FLOOR_TABLES) + 3)}")
+        for r in floors:
+            f = r["floor"]
+            cells = " | ".join(str(f[t]) for t in FLOOR_TABLES)
+            print(f"| {r['rows']:,} | {cells} | {f['commit']} | {f['total']} | {r['commit_s']} |")
 
 
 if __name__ == "__main__":

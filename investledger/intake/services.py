@@ -656,7 +656,7 @@ class RowChecker:
             ):
                 signed[project_id].add(event_id)
         names = {r.values["investor"] for r in rows if r.values.get("investor") and not r.errors}
-        investors = dict(Investor.objects.filter(name__in=names).values_list("name", "pk")) if names else {}
+        investors = bulk.ids_by(Investor, "name", names)
         for row in rows:
             if row.errors:
                 row.outcome = ImportRow.Outcome.ERROR
@@ -1159,7 +1159,7 @@ class _Investors:
         names = names - self.ids.keys()
         if not names:
             return
-        self.ids.update(Investor.objects.filter(name__in=names).values_list("name", "pk"))
+        self.ids.update(bulk.ids_by(Investor, "name", names))
         missing = sorted(names - self.ids.keys())
         if not missing:
             return
