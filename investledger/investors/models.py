@@ -44,7 +44,8 @@ class Investor(BaseModel):
         INSTITUTION = "institution", _("University or institution")
         OTHER = "other", _("Other")
 
-    name = models.CharField(_("name"), max_length=200, db_index=True)
+    # Its unique constraint is the index for lookups by name and ordering; search uses the trigram index.
+    name = models.CharField(_("name"), max_length=200)
     name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
     parent = models.ForeignKey(
         "self",
