@@ -5,7 +5,9 @@ with an error, a warning or a decision to make are also stored as `ImportRow`, w
 recorded. Readers go through this module:
 - `BatchRows(batch)`: every row in file order, sliceable, for the preview page, the API and tests;
 - `chunks(batch)`: the rows chunk by chunk, flagged rows' decisions applied, for the commit, which
-  then records what it did with each row (`save_outcomes`).
+  then records what it did with each row (`save_outcomes`). `fetch_chunks` and `assemble` are its
+  two halves, the query and the unpacking, for a caller that unpacks the next chunk while the
+  database is still taking the current one.
 """
 
 from __future__ import annotations
@@ -149,17 +151,24 @@ class PreviewRow:
         return f"<PreviewRow {self.number} {self.outcome}>"
 
 
+def _flagged_of(chunk: ImportChunk) -> dict[int, ImportRow]:
+    """The chunk's flagged rows, by number."""
+    return {
+        row.number: row
+        for row in ImportRow.objects.filter(
+            batch_id=chunk.batch_id, number__gte=chunk.first_number, number__lte=chunk.last_number
+        ).select_related("duplicate_of", "project")
+    }
+
+
 def _rows_of(chunk: ImportChunk, any_flagged: bool = True) -> list:
     """The chunk's rows: flagged ones as their `ImportRow` (decisions and all), the others as read."""
+    return assemble(chunk, _flagged_of(chunk) if any_flagged else {})
+
+
+def assemble(chunk: ImportChunk, flagged: dict[int, ImportRow]) -> list:
+    """The rows of a chunk `fetch_chunks` gave, from its stored data; runs no query."""
     results = _unpack(chunk.results) if chunk.results is not None else None
-    flagged = {}
-    if any_flagged:
-        flagged = {
-            row.number: row
-            for row in ImportRow.objects.filter(
-                batch_id=chunk.batch_id, number__gte=chunk.first_number, number__lte=chunk.last_number
-            ).select_related("duplicate_of", "project")
-        }
     out = []
     for index, fields in enumerate(_read_rows(chunk.rows)):
         row = flagged.get(fields[0])
@@ -173,10 +182,17 @@ def _rows_of(chunk: ImportChunk, any_flagged: bool = True) -> list:
 
 def chunks(batch: ImportBatch) -> Iterator[tuple[ImportChunk, list]]:
     """(chunk, its rows) in file order, one chunk in memory at a time."""
+    for chunk, flagged in fetch_chunks(batch):
+        yield chunk, assemble(chunk, flagged)
+
+
+def fetch_chunks(batch: ImportBatch) -> Iterator[tuple[ImportChunk, dict[int, ImportRow]]]:
+    """(chunk, its flagged rows by number) in file order: what `assemble` needs, read from the
+    database now, so that unpacking the rows can wait until the caller has time for it."""
     any_flagged = batch.rows.exists()
     for pk in batch.chunks.order_by("offset").values_list("pk", flat=True):
         chunk = ImportChunk.objects.get(pk=pk)
-        yield chunk, _rows_of(chunk, any_flagged)
+        yield chunk, _flagged_of(chunk) if any_flagged else {}
 
 
 def save_outcomes(chunk: ImportChunk, rows: list) -> None:

@@ -1098,9 +1098,11 @@ class _NewProjects:
         self.pending: list[tuple[object, dict, dict, str]] = []
 
     def add(self, row, project: dict, signing: dict, message: str) -> None:
-        self.pending.append((row, self.projects.complete(project), self.signings.complete(signing), message))
+        """A new project and its first signing as full rows (`bulk.Table.complete`); ids come at `write`."""
+        self.pending.append((row, project, signing, message))
 
-    def write(self) -> int:
+    def write(self, then=None) -> int:
+        """Write what was added, with the audit entries; `then` as `bulk.AuditWriter.flush` takes it."""
         if not self.pending:
             return 0
         project_ids = bulk.reserve_ids(Project, len(self.pending))
@@ -1132,7 +1134,7 @@ class _NewProjects:
 
         bulk.insert(Project, projects.columns, project_rows())
         bulk.insert(Signing, signings.columns, (signings.row(s) for _r, _p, s, _m in self.pending))
-        audit_writer.flush()
+        audit_writer.flush(then=then)
         count = len(self.pending)
         self.pending = []
         return count
@@ -1173,6 +1175,34 @@ class _Investors:
             self.ids[values["name"]] = values["id"]
 
 
+def _new_project_rows(v: dict) -> tuple[dict, dict]:
+    """A new project and its first signing from a checked row's values; investor and reference to fill in."""
+    fields = {k: v[k] for k in MODEL_FIELDS if v.get(k) is not None}
+    if fields.get("currency", "CNY") == "CNY":
+        fields["fx_rate"] = _ONE
+    value_cny = convert_to_cny(fields["contract_value"], fields.get("fx_rate", _ONE))
+    fields["contract_value_cny"] = value_cny
+    project = {
+        **fields,
+        "reference": None,
+        "investor_id": None,
+        "host_area_id": v.get("host_area_id"),
+        "sector_id": v["sector_id"],
+        "first_event_id": v["event_id"],
+        "signed_on": v["signed_on"],
+    }
+    signing = {
+        "project_id": None,
+        "event_id": v["event_id"],
+        "signed_on": v["signed_on"],
+        "kind": SigningKind.NEW.value,
+        "stated_value_cny": value_cny,
+        "counted_project": True,
+        "counted_value_cny": value_cny,
+    }
+    return project, signing
+
+
 def _write(batch: ImportBatch, user, report) -> tuple[int, int, int]:
     """Write a checked signing list, chunk by chunk, in the caller's transaction."""
     from investledger.core.models_chain import AuditChainHead
@@ -1191,18 +1221,45 @@ def _write(batch: ImportBatch, user, report) -> tuple[int, int, int]:
     total = batch.rows_validated
     written = new = existing = done = 0
     last_report = 0.0
-    for stored, chunk in preview.chunks(batch):
-        done += len(chunk)
+    today_year = clock.today().year
+    projects_table, signings_table = new_projects.projects, new_projects.signings
+
+    def unpack(fetched: tuple) -> tuple:
+        """A fetched chunk's rows, each row's values as Python values and, for new projects, their
+        rows as written but for investor and reference. Runs no query: it may run while a COPY of
+        the chunk before streams (`AuditWriter.flush(then=...)`)."""
+        stored, flagged = fetched
+        rows = preview.assemble(stored, flagged)
         values_of: dict[int, dict] = {}
         names: set[str] = set()
         years: dict[int, int] = defaultdict(int)
-        for row in chunk:
+        new_rows: dict[int, tuple[int, dict, dict]] = {}
+        for row in rows:
             if row.outcome in skipped:
                 continue
             v = values_of[row.number] = _from_json(row.values)
             if row.outcome == ImportRow.Outcome.NEW and row.resolution != ImportRow.Resolution.SAME:
                 names.add(v["investor"])
-                years[v["signed_on"].year if v.get("signed_on") else clock.today().year] += 1
+                year = v["signed_on"].year if v.get("signed_on") else today_year
+                years[year] += 1
+                project, signing = _new_project_rows(v)
+                new_rows[row.number] = (year, projects_table.complete(project), signings_table.complete(signing))
+        return stored, rows, values_of, names, years, new_rows
+
+    fetched = preview.fetch_chunks(batch)
+    first = next(fetched, None)
+    current = unpack(first) if first else None
+    while current is not None:
+        stored, chunk, values_of, names, years, new_rows = current
+        # The next chunk is read now, between statements, and unpacked while this one is written.
+        upcoming = next(fetched, None)
+        ahead: list[tuple] = []
+
+        def unpack_upcoming(upcoming=upcoming, ahead=ahead) -> None:
+            if upcoming is not None and not ahead:
+                ahead.append(unpack(upcoming))
+
+        done += len(chunk)
         investors.ensure(names)
         # References in file order: a block per year for this chunk (the counters stay locked).
         numbers = _first_numbers(years)
@@ -1237,37 +1294,15 @@ def _write(batch: ImportBatch, user, report) -> tuple[int, int, int]:
                 continue
             if area_id not in allowed:
                 raise ImportRefused(_("Row %(row)s: you may not import projects into this area.") % {"row": row.number})
-            year = v["signed_on"].year if v.get("signed_on") else clock.today().year
+            year, project, signing = new_rows[row.number]
             numbers[year] += 1
-            fields = {k: v[k] for k in MODEL_FIELDS if v.get(k) is not None}
-            if fields.get("currency", "CNY") == "CNY":
-                fields["fx_rate"] = _ONE
-            value_cny = convert_to_cny(fields["contract_value"], fields.get("fx_rate", _ONE))
-            fields["contract_value_cny"] = value_cny
-            new_projects.add(
-                row,
-                {
-                    **fields,
-                    "reference": f"P{year}-{numbers[year]:05d}",
-                    "investor_id": investors.ids[v["investor"]],
-                    "host_area_id": area_id,
-                    "sector_id": v["sector_id"],
-                    "first_event_id": v["event_id"],
-                    "signed_on": v["signed_on"],
-                },
-                {
-                    "project_id": None,
-                    "event_id": v["event_id"],
-                    "signed_on": v["signed_on"],
-                    "kind": SigningKind.NEW.value,
-                    "stated_value_cny": value_cny,
-                    "counted_project": True,
-                    "counted_value_cny": value_cny,
-                },
-                message % row.number,
-            )
-        new += new_projects.write()
-        audit_writer.flush()  # the entries of investors created for this chunk when no project needed writing
+            project["reference"] = f"P{year}-{numbers[year]:05d}"
+            project["investor_id"] = investors.ids[v["investor"]]
+            new_projects.add(row, project, signing, message % row.number)
+        new += new_projects.write(then=unpack_upcoming)
+        # The entries of investors created for this chunk when no project needed writing.
+        audit_writer.flush(then=unpack_upcoming)
+        unpack_upcoming()  # when nothing was written
         preview.save_outcomes(stored, chunk)
         existing += sum(1 for row in chunk if row.outcome == ImportRow.Outcome.UNCHANGED)
         now = time.monotonic()
@@ -1276,6 +1311,7 @@ def _write(batch: ImportBatch, user, report) -> tuple[int, int, int]:
             progress.write(batch.pk, phase="committing", written=done, total=total)
             if report:
                 report({"phase": "committing", "written": done, "total": total})
+        current = ahead[0] if ahead else None
     return written, new, existing
 
 

@@ -129,11 +129,11 @@ def test_a_failure_while_writing_leaves_nothing_written(tmp_path, personas, refe
     calls = []
     real = bulk.AuditWriter.flush
 
-    def failing(writer):
+    def failing(writer, then=None):
         calls.append(1)
         if len(calls) == 2:
             raise RuntimeError("disk full")
-        return real(writer)
+        return real(writer, then=then)
 
     monkeypatch.setattr(bulk.AuditWriter, "flush", failing)
     monkeypatch.setattr(services, "CHUNK", 2)
