@@ -47,7 +47,7 @@ def reserve_ids(model: type[models.Model], count: int) -> list[int]:
     pk = model._meta.pk.column
     with connection.cursor() as cursor:
         if is_postgres():
-            # The sequence is looked up once (a subquery), not once per id: per id it cost 12 ms per 2,000.
+            # The sequence is looked up once (a subquery), not for every id: 2,000 ids 12-15 ms -> 5 ms.
             cursor.execute(
                 "SELECT nextval((SELECT pg_get_serial_sequence(%s, %s))) FROM generate_series(1, %s)",
                 [table, pk, count],
@@ -71,9 +71,9 @@ def reserve_ids(model: type[models.Model], count: int) -> list[int]:
 def ids_by(model: type[models.Model], field: str, values: Iterable[str]) -> dict[str, int]:
     """{value: primary key} of the rows of `model` whose text `field` is one of `values` (exact match).
 
-    On PostgreSQL the values go as one array parameter (`= ANY(%s)`): an `__in` filter of 2,000
-    values spends about 25 ms building and binding its placeholders, for a query the server answers
-    in 2 ms.
+    On PostgreSQL the values go as one array parameter (`= ANY(%s)`): for 2,000 investor names an
+    `__in` filter took 37 to 45 ms, most of it building and binding 2,000 placeholders, and the
+    array 18 to 19 ms, of which the server's part is about 5 ms.
     """
     values = list(values)
     if not values:
