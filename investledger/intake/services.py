@@ -32,6 +32,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, models, transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, override
 from rapidfuzz import fuzz, process
@@ -986,7 +987,7 @@ def batch_start_validation(batch: ImportBatch) -> ImportBatch:
 
         ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.VALIDATING, rows_read=0)
         progress.write(batch.pk, phase="validating", read=0, validated=0)
-        validate_batch.enqueue(batch.pk)
+        validate_batch.enqueue(batch.pk, translation.get_language() or "")
         batch.refresh_from_db()
         return batch
     return batch_validate(batch)
@@ -1030,7 +1031,7 @@ def batch_start_commit(*, batch: ImportBatch, user) -> ImportBatch:
 
         ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.COMMITTING, rows_written=0)
         progress.write(batch.pk, phase="committing", written=0, total=batch.rows_validated)
-        commit_batch.enqueue(batch.pk, user.pk)
+        commit_batch.enqueue(batch.pk, user.pk, translation.get_language() or "")
         batch.refresh_from_db()
         return batch
     return batch_commit(batch=batch, user=user)

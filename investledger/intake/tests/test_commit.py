@@ -5,14 +5,15 @@ from decimal import Decimal
 
 import pytest
 from django.test import override_settings
+from django.utils import translation
 
 from investledger.core.audit import audit_context
 from investledger.core.models import AuditEntry
 from investledger.core.testing import make_investor, make_project
 from investledger.events.models import SigningEvent
-from investledger.intake import bulk, services
+from investledger.intake import bulk, services, tasks
 from investledger.intake.models import ExchangeRate, ImportBatch, ImportRow
-from investledger.intake.tests.helpers import CHINESE_HEADER, import_file, signing_rows, write_xlsx
+from investledger.intake.tests.helpers import CHINESE_HEADER, import_file, signing_rows, upload, write_xlsx
 from investledger.projects.choices import SigningKind
 from investledger.projects.models import Project, Signing
 
@@ -179,6 +180,38 @@ def test_large_files_are_checked_and_written_by_background_tasks(tmp_path, perso
     assert batch.status == ImportBatch.Status.COMMITTED, batch.message
     assert batch.rows_written == 40 and batch.rows_validated == 40 and batch.rows_read == 40
     assert Project.objects.count() == 40
+
+
+@pytest.mark.parametrize(("language", "expected"), [("zh-hans", "未知的"), ("en", "unknown ")])
+def test_a_background_check_writes_its_messages_in_the_language_of_whoever_started_it(
+    tmp_path, personas, reference_data, language, expected
+):
+    path = write_xlsx(
+        tmp_path / "list.xlsx", [CHINESE_HEADER, ["项目甲", "企业甲", "月球区", "生物医药", 1, "2022-08-22"]]
+    )
+    user = personas.officer_north
+    with audit_context(actor=user, source="test"):
+        batch = services.batch_create(user=user, uploaded=upload(path), file_name=path.name, event=reference_data.event)
+        services.batch_confirm_mapping(batch=batch, mapping=batch.mapping, user=user)
+    # The worker runs with no request, in the site's default language (English here).
+    tasks.validate_batch.call(batch.pk, language)
+    message = batch.rows.get().errors[0]["message"]
+    assert message.startswith(expected) and "月球区" in message
+
+
+@override_settings(TASKS={"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}, INTAKE_BACKGROUND_ROWS=1)
+def test_background_work_is_queued_with_the_language_of_whoever_started_it(tmp_path, personas, reference_data):
+    path = write_xlsx(tmp_path / "list.xlsx", [CHINESE_HEADER, *signing_rows(3)])
+    user = personas.officer_north
+    with translation.override("zh-hans"):
+        batch = import_file(path, user, event=reference_data.event, commit=False)
+    queued = tasks.validate_batch.get_backend().results
+    assert [(r.task.name, r.args) for r in queued] == [("validate_batch", [batch.pk, "zh-hans"])]
+    queued.clear()
+    services.batch_validate(batch)
+    with translation.override("en"):
+        services.batch_start_commit(batch=batch, user=user)
+    assert [(r.task.name, r.args) for r in queued] == [("commit_batch", [batch.pk, user.pk, "en"])]
 
 
 def test_it_remembers_a_confirmed_mapping_for_the_source(tmp_path, personas, reference_data):
