@@ -5,6 +5,7 @@ import io
 import openpyxl
 import pytest
 from django.urls import reverse
+from django.utils.timezone import localtime
 
 from investledger.core.testing import make_project
 from investledger.intake import preview
@@ -68,6 +69,10 @@ def test_upload_map_check_and_commit_through_the_pages(client, personas, referen
     assert Project.objects.count() == 2
     page = client.get(reverse("intake:batch_detail", args=[batch.pk])).content.decode()
     assert "Committed" in page
+    batch.refresh_from_db()
+    assert f"committed by {personas.officer_north} {localtime(batch.committed_at):%Y-%m-%d %H:%M}" in " ".join(
+        page.split()
+    )
 
 
 def test_an_unusable_file_is_refused_on_the_form_with_its_reason(client, personas, tmp_path):
