@@ -24,7 +24,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PG_URL = "postgres://postgres@127.0.0.1:5432/il_bench_import"
+PG_SERVER = "postgresql://postgres@127.0.0.1:5432/"  # the benchmark's databases are made and dropped here
+PG_URL = PG_SERVER + "il_bench_import"
 SQLITE_PATH = ROOT / "var" / "bench_import.sqlite3"
 
 AREAS = ["北区", "北区园区"]
@@ -112,7 +113,7 @@ def fresh_database(db: str) -> str:
         return f"sqlite:///{SQLITE_PATH}"
     import psycopg
 
-    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
+    with psycopg.connect(PG_SERVER + "postgres", autocommit=True) as conn:
         conn.execute("DROP DATABASE IF EXISTS il_bench_import")
         conn.execute("CREATE DATABASE il_bench_import")
     return PG_URL
@@ -133,10 +134,9 @@ def database_floor() -> dict:
     """
     import psycopg
 
-    base = "postgresql://postgres@127.0.0.1:5432/"
     folder = ROOT / "var" / "bench_floor"
     folder.mkdir(parents=True, exist_ok=True)
-    with psycopg.connect(base + "il_bench_import") as conn, conn.cursor() as cur:
+    with psycopg.connect(PG_URL) as conn, conn.cursor() as cur:
         for table in FLOOR_TABLES:
             with (
                 open(folder / f"{table}.bin", "wb") as out,
@@ -144,12 +144,12 @@ def database_floor() -> dict:
             ):
                 for block in copy:
                     out.write(block)
-    with psycopg.connect(base + "postgres", autocommit=True) as conn:
+    with psycopg.connect(PG_SERVER + "postgres", autocommit=True) as conn:
         conn.execute("DROP DATABASE IF EXISTS il_bench_floor")
         conn.execute("CREATE DATABASE il_bench_floor TEMPLATE il_bench_import")
     timings = {}
     try:
-        with psycopg.connect(base + "il_bench_floor", autocommit=True) as conn:
+        with psycopg.connect(PG_SERVER + "il_bench_floor", autocommit=True) as conn:
             # Empty the tables; the audit table refuses TRUNCATE by its own trigger, lifted here only.
             conn.execute("ALTER TABLE core_auditentry DISABLE TRIGGER USER")
             conn.execute(f"TRUNCATE {', '.join(FLOOR_TABLES)} CASCADE")
@@ -168,7 +168,7 @@ def database_floor() -> dict:
                 started = time.perf_counter()
             timings["commit"] = round(time.perf_counter() - started, 1)  # the deferred foreign-key checks
     finally:
-        with psycopg.connect(base + "postgres", autocommit=True) as conn:
+        with psycopg.connect(PG_SERVER + "postgres", autocommit=True) as conn:
             conn.execute("DROP DATABASE IF EXISTS il_bench_floor")
         for table in FLOOR_TABLES:
             (folder / f"{table}.bin").unlink(missing_ok=True)
