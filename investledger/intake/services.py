@@ -1098,8 +1098,36 @@ class _NewProjects:
         self.event_names = {pk: str(event) for pk, event in events.items()}
         self.pending: list[tuple[object, dict, dict, str]] = []
 
+    def rows_of(self, v: dict) -> tuple[dict, dict]:
+        """A new project and its first signing as full rows (`bulk.Table.complete`), from a checked
+        row's values; investor and reference are filled in by the caller, ids at `write`. Runs no query."""
+        fields = {k: v[k] for k in MODEL_FIELDS if v.get(k) is not None}
+        if fields.get("currency", "CNY") == "CNY":
+            fields["fx_rate"] = _ONE
+        value_cny = convert_to_cny(fields["contract_value"], fields.get("fx_rate", _ONE))
+        fields["contract_value_cny"] = value_cny
+        project = {
+            **fields,
+            "reference": None,
+            "investor_id": None,
+            "host_area_id": v.get("host_area_id"),
+            "sector_id": v["sector_id"],
+            "first_event_id": v["event_id"],
+            "signed_on": v["signed_on"],
+        }
+        signing = {
+            "project_id": None,
+            "event_id": v["event_id"],
+            "signed_on": v["signed_on"],
+            "kind": SigningKind.NEW.value,
+            "stated_value_cny": value_cny,
+            "counted_project": True,
+            "counted_value_cny": value_cny,
+        }
+        return self.projects.complete(project), self.signings.complete(signing)
+
     def add(self, row, project: dict, signing: dict, message: str) -> None:
-        """A new project and its first signing as full rows (`bulk.Table.complete`); ids come at `write`."""
+        """A project and signing made by `rows_of`, to write with the next `write`."""
         self.pending.append((row, project, signing, message))
 
     def write(self, then=None) -> int:
@@ -1176,34 +1204,6 @@ class _Investors:
             self.ids[values["name"]] = values["id"]
 
 
-def _new_project_rows(v: dict) -> tuple[dict, dict]:
-    """A new project and its first signing from a checked row's values; investor and reference to fill in."""
-    fields = {k: v[k] for k in MODEL_FIELDS if v.get(k) is not None}
-    if fields.get("currency", "CNY") == "CNY":
-        fields["fx_rate"] = _ONE
-    value_cny = convert_to_cny(fields["contract_value"], fields.get("fx_rate", _ONE))
-    fields["contract_value_cny"] = value_cny
-    project = {
-        **fields,
-        "reference": None,
-        "investor_id": None,
-        "host_area_id": v.get("host_area_id"),
-        "sector_id": v["sector_id"],
-        "first_event_id": v["event_id"],
-        "signed_on": v["signed_on"],
-    }
-    signing = {
-        "project_id": None,
-        "event_id": v["event_id"],
-        "signed_on": v["signed_on"],
-        "kind": SigningKind.NEW.value,
-        "stated_value_cny": value_cny,
-        "counted_project": True,
-        "counted_value_cny": value_cny,
-    }
-    return project, signing
-
-
 def _write(batch: ImportBatch, user, report) -> tuple[int, int, int]:
     """Write a checked signing list, chunk by chunk, in the caller's transaction."""
     from investledger.core.models_chain import AuditChainHead
@@ -1223,7 +1223,6 @@ def _write(batch: ImportBatch, user, report) -> tuple[int, int, int]:
     written = new = existing = done = 0
     last_report = 0.0
     today_year = clock.today().year
-    projects_table, signings_table = new_projects.projects, new_projects.signings
 
     def unpack(fetched: tuple) -> tuple:
         """A fetched chunk's rows, each row's values as Python values and, for new projects, their
@@ -1243,8 +1242,7 @@ def _write(batch: ImportBatch, user, report) -> tuple[int, int, int]:
                 names.add(v["investor"])
                 year = v["signed_on"].year if v.get("signed_on") else today_year
                 years[year] += 1
-                project, signing = _new_project_rows(v)
-                new_rows[row.number] = (year, projects_table.complete(project), signings_table.complete(signing))
+                new_rows[row.number] = (year, *new_projects.rows_of(v))
         return stored, rows, values_of, names, years, new_rows
 
     fetched = preview.fetch_chunks(batch)
