@@ -231,8 +231,15 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "investledger@localhos
 # --- Security ---
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 1  # hours
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Locked out is the (name, address) pair: wrong passwords for other names, or from another address,
+# never lock out a user who types their own password right (behind a proxy everyone shares one address).
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# Behind reverse proxies every request comes from the nearest proxy's address: TRUSTED_PROXY_COUNT says how
+# many proxies stand in front of investledger, and the client's address is then read from X-Forwarded-For,
+# counted from the right (each proxy appends the address it saw), so a header the client sent is ignored.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "investledger.core.middleware.client_address"
 AXES_ENABLED = env_bool("AXES_ENABLED", default=True)
 
 CONTENT_SECURITY_POLICY = {

@@ -1,5 +1,7 @@
 """Per-request context: a request id and the audit source (web, api or admin) for every change."""
 
+from django.conf import settings
+
 from investledger.core.audit import audit_context, new_request_id
 
 
@@ -44,3 +46,15 @@ class _LazyActor:
 
     def __str__(self):
         return self.get_username()
+
+
+def client_address(request) -> str | None:
+    """The client's address: REMOTE_ADDR, or behind `TRUSTED_PROXY_COUNT` proxies the address the
+    outermost trusted proxy saw, read from X-Forwarded-For counted from the right. Entries further
+    left were sent by the client and are never believed. Used by the log-in lock-out."""
+    proxies = settings.TRUSTED_PROXY_COUNT
+    if proxies:
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR")

@@ -81,6 +81,49 @@ def test_five_wrong_passwords_lock_the_account_out(personas, settings):
 
 
 @pytest.mark.django_db
+def test_failed_logins_on_other_names_do_not_lock_out_a_user_from_the_same_address(personas, settings):
+    """Behind a proxy every user shares one address: wrong passwords typed for other names (or a
+    guessing run over many names) must not lock out someone who types their own password right."""
+    settings.AXES_ENABLED = True
+    url = reverse("accounts:login")
+    attacker = Client(REMOTE_ADDR="203.0.113.9")
+    for attempt in range(settings.AXES_FAILURE_LIMIT * 2):
+        attacker.post(url, {"username": f"guess{attempt % 3}", "password": "wrong"})
+    colleague = Client(REMOTE_ADDR="203.0.113.9")
+    response = colleague.post(url, {"username": "officer_south", "password": PASSWORD})
+    assert response.status_code == 302
+    assert response.wsgi_request.user.username == "officer_south"
+
+
+@pytest.mark.django_db
+def test_a_locked_out_name_can_still_sign_in_from_another_address(personas, settings):
+    settings.AXES_ENABLED = True
+    url = reverse("accounts:login")
+    attacker = Client(REMOTE_ADDR="198.51.100.20")
+    for _attempt in range(settings.AXES_FAILURE_LIMIT):
+        attacker.post(url, {"username": "officer_north", "password": "wrong"})
+    assert attacker.post(url, {"username": "officer_north", "password": PASSWORD}).status_code == 429
+    owner = Client(REMOTE_ADDR="203.0.113.10")
+    assert owner.post(url, {"username": "officer_north", "password": PASSWORD}).status_code == 302
+
+
+@pytest.mark.django_db
+def test_behind_a_trusted_proxy_the_lockout_follows_the_forwarded_client_address(personas, settings):
+    settings.AXES_ENABLED = True
+    settings.TRUSTED_PROXY_COUNT = 1
+    url = reverse("accounts:login")
+    proxy = "10.0.0.1"
+    # The attacker also sends a forged header of their own: the proxy appends the address it saw.
+    attacker = Client(REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="203.0.113.40, 198.51.100.30")
+    for _attempt in range(settings.AXES_FAILURE_LIMIT):
+        attacker.post(url, {"username": "officer_north", "password": "wrong"})
+    assert attacker.post(url, {"username": "officer_north", "password": PASSWORD}).status_code == 429
+    # The same name, through the same proxy, from another client address signs in.
+    owner = Client(REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="203.0.113.40")
+    assert owner.post(url, {"username": "officer_north", "password": PASSWORD}).status_code == 302
+
+
+@pytest.mark.django_db
 def test_a_right_password_signs_in_and_resets_the_count(personas, settings):
     url = reverse("accounts:login")
     client = Client(REMOTE_ADDR="203.0.113.8")
