@@ -28,7 +28,8 @@ PROJECT_DIR = BASE_DIR.parent  # the checkout
 DATA_DIR = Path(os.environ.get("INVESTLEDGER_DATA_DIR", PROJECT_DIR / "var"))
 
 PRODUCTION = env_bool("INVESTLEDGER_PRODUCTION")
-DEBUG = env_bool("DEBUG", default=not PRODUCTION)
+# Off unless asked for (DEBUG=1): error pages with settings and data are for a developer's own machine.
+DEBUG = env_bool("DEBUG")
 
 if PRODUCTION:
     SECRET_KEY = os.environ["SECRET_KEY"]  # no default: a missing key must stop a production start

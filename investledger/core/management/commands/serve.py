@@ -1,19 +1,84 @@
+"""`investledger serve`: migrate, collect the static files, then serve with gunicorn.
+
+gunicorn is the production WSGI server; static files are served by WhiteNoise from STATIC_ROOT
+(compressed and with far-future cache headers in production mode). `--dev` runs Django's
+development server instead (auto-reload, static files from the source folders); never expose it.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
+from gunicorn.app.base import BaseApplication
+
+
+def default_workers() -> int:
+    """gunicorn's advice, (2 x cores) + 1, overridden by WEB_CONCURRENCY as most platforms set it."""
+    if os.environ.get("WEB_CONCURRENCY"):
+        return int(os.environ["WEB_CONCURRENCY"])
+    return multiprocessing.cpu_count() * 2 + 1
 
 
 class Command(BaseCommand):
-    help = "Apply migrations, then serve investledger (development server; use gunicorn behind a proxy in production)."
+    help = "Apply migrations, collect static files, then serve investledger with gunicorn (--dev: Django's development server)."
 
     def add_arguments(self, parser):
-        parser.add_argument("addrport", nargs="?", default="127.0.0.1:8000")
+        parser.add_argument("addrport", nargs="?", default="127.0.0.1:8000", help="ADDR:PORT to listen on.")
         parser.add_argument("--no-migrate", action="store_true", help="Do not apply migrations first.")
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=None,
+            help="gunicorn worker processes (default: 2 x cores + 1, or WEB_CONCURRENCY).",
+        )
+        parser.add_argument("--timeout", type=int, default=60, help="seconds before a silent worker is restarted.")
+        parser.add_argument(
+            "--dev", action="store_true", help="Django's development server with auto-reload (never in production)."
+        )
 
-    def handle(self, *args, addrport, no_migrate, **options):
+    def handle(self, *args, addrport, no_migrate, workers, timeout, dev, **options):
+        if ":" not in addrport:
+            raise CommandError(f"expected ADDR:PORT, got {addrport!r} (for example 127.0.0.1:8000 or 0.0.0.0:8080)")
         if not no_migrate:
             call_command("migrate", interactive=False, verbosity=1)
-        if not settings.DEBUG:
-            call_command("collectstatic", interactive=False, verbosity=0)
-        self.stdout.write(self.style.SUCCESS(f"investledger at http://{addrport}/ (log in at /accounts/login/)"))
-        call_command("runserver", addrport, use_reloader=False, insecure_serving=not settings.DEBUG)
+        if dev:
+            self.stdout.write(self.style.WARNING(f"development server at http://{addrport}/ (never expose it)"))
+            call_command("runserver", addrport, use_reloader=True)
+            return
+        call_command("collectstatic", interactive=False, verbosity=0)
+        workers = workers or default_workers()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"investledger at http://{addrport}/ (log in at /accounts/login/): gunicorn, {workers} workers, "
+                f"DEBUG {'on' if settings.DEBUG else 'off'}"
+            )
+        )
+        self.stdout.flush()
+        run_gunicorn(addrport, workers=workers, timeout=timeout)
+
+
+def run_gunicorn(addrport: str, *, workers: int, timeout: int) -> None:
+    class _Server(BaseApplication):
+        def load_config(self):
+            self.cfg.set("bind", addrport)
+            self.cfg.set("workers", workers)
+            self.cfg.set("timeout", timeout)
+            self.cfg.set("graceful_timeout", 20)
+            self.cfg.set("accesslog", os.environ.get("INVESTLEDGER_ACCESS_LOG") or None)
+            self.cfg.set("errorlog", "-")
+            self.cfg.set("loglevel", os.environ.get("LOG_LEVEL", "warning").lower())
+            # Workers are recycled now and then so that a slow leak in any library never grows unbounded.
+            self.cfg.set("max_requests", 2000)
+            self.cfg.set("max_requests_jitter", 200)
+
+        def load(self):
+            # Built in each worker, after collectstatic: WhiteNoise indexes STATIC_ROOT when it starts.
+            from django.core.wsgi import get_wsgi_application
+
+            return get_wsgi_application()
+
+    _Server().run()

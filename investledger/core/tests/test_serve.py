@@ -1,0 +1,96 @@
+"""`investledger serve` runs the production WSGI server (gunicorn) with static files, over real HTTP."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+MANAGE = Path(settings.PROJECT_DIR) / "manage.py"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _get(url: str):
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()
+
+
+@pytest.fixture
+def served(tmp_path):
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")}
+    env.update(
+        DATABASE_URL=f"sqlite:///{tmp_path / 'serve.sqlite3'}",
+        STATIC_ROOT=str(tmp_path / "static"),
+        INVESTLEDGER_DATA_DIR=str(tmp_path / "var"),
+        WEB_CONCURRENCY="2",
+    )
+    process = subprocess.Popen(
+        [sys.executable, str(MANAGE), "serve", f"127.0.0.1:{port}"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                pytest.fail(f"serve stopped: {process.stdout.read()}")
+            try:
+                _get(base + "/accounts/login/")
+                break
+            except OSError:
+                time.sleep(0.5)
+        else:
+            pytest.fail("serve did not answer within 180 s")
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def test_serve_answers_through_gunicorn_with_static_files_and_no_debug_pages(served):
+    status, headers, body = _get(served + "/accounts/login/")
+    assert status == 200
+    assert headers["Server"].startswith("gunicorn")
+    assert b"csrfmiddlewaretoken" in body
+
+    status, headers, body = _get(served + "/static/vendor/bootstrap/css/bootstrap.min.css")
+    assert status == 200
+    assert len(body) > 100_000
+    assert headers["Content-Type"].startswith("text/css")
+
+    # DEBUG is off unless asked for: an unknown address gets the plain 404, not Django's debug page.
+    status, _headers, body = _get(served + "/no-such-page/")
+    assert status == 404
+    assert b"URLconf" not in body and b"DEBUG = True" not in body
+
+
+def test_debug_is_off_unless_asked_for():
+    env = {k: v for k, v in os.environ.items() if k != "DEBUG"}
+    code = "import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'investledger.config.settings');"
+    code += "from django.conf import settings; print(settings.DEBUG)"
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False"
+    env["DEBUG"] = "1"
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "True"
