@@ -1,9 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class SupervisionConfig(AppConfig):
     name = "investledger.supervision"
     label = "supervision"
+    verbose_name = _("Supervision")
 
     def ready(self):
         from investledger.projects import services as project_services
