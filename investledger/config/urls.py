@@ -4,10 +4,13 @@ from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from investledger.config.api_router import router
+from investledger.core.views import favicon
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="projects:project_list", permanent=False), name="home"),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Browsers ask for /favicon.ico whatever the page links to.
+    path("favicon.ico", favicon),
     path("accounts/", include("investledger.accounts.urls")),
     path("projects/", include("investledger.projects.urls")),
     path("events/", include("investledger.events.urls")),

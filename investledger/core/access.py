@@ -102,6 +102,33 @@ def is_city_wide(user, action: str = Action.VIEW) -> bool:
     )
 
 
+def scope_description(user, action: str = Action.VIEW) -> str:
+    """The projects `user` may `action`, said in the reader's words: the same assignments `project_q`
+    turns into a filter, so the note on a page can never describe another scope than the one applied."""
+    if (getattr(user, "is_superuser", False) and user.is_active) or is_city_wide(user, action):
+        return str(_("all projects of the city"))
+    parts: list[str] = []
+    for a in assignments(user):
+        if action not in ROLE_ACTIONS[a.role]:
+            continue
+        if a.area_id is not None:
+            part = _("projects hosted in %(area)s") % {"area": a.area}
+        elif a.role == Role.RESPONSIBLE_UNIT and a.unit_id is not None:
+            part = _("projects your unit (%(unit)s) leads or must act on") % {"unit": a.unit}
+        elif a.role == Role.PROJECT_CONTACT:
+            part = _("your company's projects, those that name you as their contact")
+        else:
+            continue
+        if str(part) not in parts:
+            parts.append(str(part))
+    return "; ".join(parts) if parts else str(_("no project"))
+
+
+def can_import(user) -> bool:
+    """Whether the user may upload anything to import: signing lists need CREATE, progress sheets REPORT."""
+    return can(user, Action.CREATE) or can(user, Action.REPORT)
+
+
 def _prefixed(prefix: str, lookup: str) -> str:
     return f"{prefix}__{lookup}" if prefix else lookup
 

@@ -1,3 +1,5 @@
+from django.utils.functional import lazy
+
 from investledger.core import access
 
 
@@ -8,4 +10,8 @@ def navigation(request):
     return {
         "user_roles": sorted(access.roles_of(user)),
         "user_is_admin": access.can(user, access.Action.MANAGE),
+        "user_can_import": access.can_import(user),
+        "user_city_wide": access.is_city_wide(user),
+        # A lazy string: pages that show no scope note never compute it.
+        "scope_description": lazy(access.scope_description, str)(user),
     }

@@ -11,7 +11,9 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import transaction
+from django.http import HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
+from django.templatetags.static import static
 from django.utils.cache import patch_vary_headers
 from django.views.generic import TemplateView
 
@@ -20,6 +22,12 @@ from investledger.core.models import AuditEntry
 
 PAGE_SIZES = (10, 25, 50, 100)
 DEFAULT_PAGE_SIZE = 25
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page links to; the icon is a static file. The address
+    is resolved per request, since the manifest of hashed static names exists only after collectstatic."""
+    return HttpResponsePermanentRedirect(static("investledger/favicon.svg"))
 
 
 def get_visible_or_404(queryset, user, pk, action: str = access.Action.VIEW):

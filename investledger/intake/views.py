@@ -36,7 +36,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def index(request):
     """Past imports the user may see, and the upload form."""
     require(request.user, Action.VIEW)
-    can_upload = access.can(request.user, Action.CREATE) or access.can(request.user, Action.REPORT)
+    can_upload = access.can_import(request.user)
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
         require(request.user, services.upload_action(request.POST.get("kind", Kind.SIGNINGS)))
