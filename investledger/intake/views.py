@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -112,8 +112,12 @@ def export_ledger(request):
     """The filtered ledger (same filters as the ledger page) as .xlsx in the signing template's layout."""
     require(request.user, Action.VIEW)
     queryset = Project.objects.visible_to(request.user).select_related("investor", "host_area", "sector", "first_event")
-    filterset = ProjectFilterSet(request.GET or None, queryset=queryset, request=request)
-    projects = filterset.qs if filterset.is_valid() else queryset.none()
+    # Always bound, also to no filters at all: an unbound FilterSet is never valid, and the
+    # unfiltered export (the whole visible ledger) then came out empty.
+    filterset = ProjectFilterSet(request.GET, queryset=queryset, request=request)
+    if not filterset.is_valid():
+        return JsonResponse({"errors": filterset.errors.get_json_data()}, status=400)
+    projects = filterset.qs
     count = projects.count()
     data = ledger_workbook(projects.iterator(chunk_size=2000), count)
     name = f"ledger-{timezone.localdate(clock.now()):%Y%m%d}.xlsx"

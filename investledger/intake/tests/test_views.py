@@ -173,3 +173,23 @@ def test_the_export_follows_the_ledger_filters_and_scope(client, personas, refer
     response = client.get(reverse("intake:export_ledger"), {"sector": reference_data.bio.pk})
     sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).worksheets[0]
     assert [r[1] for r in sheet.iter_rows(min_row=2, values_only=True)] == ["北区生物"]
+
+
+def test_the_unfiltered_export_holds_every_visible_project(client, personas, reference_data):
+    make_project(area=reference_data.north, sector=reference_data.bio, name="北区生物", event=reference_data.event)
+    make_project(
+        area=reference_data.north_park, sector=reference_data.food, name="园区食品", event=reference_data.event
+    )
+    make_project(area=reference_data.south, sector=reference_data.bio, name="南区生物", event=reference_data.event)
+    client.force_login(personas.officer_north)
+    response = client.get(reverse("intake:export_ledger"))  # the ledger page's button with no filter chosen
+    assert response.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).worksheets[0]
+    assert sorted(r[1] for r in sheet.iter_rows(min_row=2, values_only=True)) == ["北区生物", "园区食品"]
+
+
+def test_the_export_refuses_filters_it_cannot_read(client, personas, reference_data):
+    client.force_login(personas.officer_north)
+    response = client.get(reverse("intake:export_ledger"), {"signed_from": "not a date"})
+    assert response.status_code == 400
+    assert "signed_from" in response.json()["errors"]
