@@ -1,65 +1,26 @@
-"""What every journey shares: a small city with a signed ledger, the personas, and a browser that signs in
-from the login page and switches language with the page's own buttons."""
+"""What every journey shares: a small city with a signed ledger, the personas, and both languages."""
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from investledger.core import clock
 from investledger.core.audit import audit_context
-from investledger.core.testing import PASSWORD, make_project
+from investledger.core.testing import make_project
 from investledger.events.models import SigningEvent
 from investledger.supervision import services as supervision
 
 BN = Decimal("1000000000")
-SHOTS = Path(os.environ.get("INVESTLEDGER_SCREENSHOTS", "/tmp/investledger-journeys"))
 
 # A PNG of one pixel: real image content, as evidence photos are checked by content.
 PIXEL_PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
     "1f15c4890000000d49444154789c6360f8cf000000030101005c2d2c4a0000000049454e44ae426082"
 )
-
-
-class Walk:
-    """A browser page plus the few moves every journey makes, in one language."""
-
-    def __init__(self, page, live_server, language: str, name: str):
-        self.page = page
-        self.base = live_server.url
-        self.language = language
-        self.name = name
-        page.set_viewport_size({"width": 1400, "height": 900})
-
-    def sign_in(self, username: str) -> None:
-        self.page.goto(self.base + "/accounts/login/")  # the only address ever typed: the login page
-        if self.language != "en":
-            self.page.click(f"button[data-language={self.language}]")
-            self.page.wait_for_load_state()
-        self.page.fill("#id_username", username)
-        self.page.fill("#id_password", PASSWORD)
-        self.page.click("main button[type=submit]")
-        self.page.wait_for_load_state()
-        assert "/accounts/login/" not in self.page.url, self.page.content()[:2000]
-
-    def nav(self, english: str, chinese: str) -> None:
-        """Follow an entry of the main menu by its visible name."""
-        label = english if self.language == "en" else chinese
-        self.page.locator("nav.navbar").get_by_role("link", name=label, exact=True).click()
-        self.page.wait_for_load_state()
-
-    def say(self, english: str, chinese: str) -> str:
-        return english if self.language == "en" else chinese
-
-    def shot(self, step: str) -> None:
-        SHOTS.mkdir(parents=True, exist_ok=True)
-        self.page.screenshot(path=str(SHOTS / f"{self.name}-{step}-{self.language}.png"), full_page=True)
 
 
 @pytest.fixture(params=["en", "zh-hans"], ids=["english", "chinese"])

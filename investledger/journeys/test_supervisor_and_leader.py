@@ -3,7 +3,7 @@
 import pytest
 
 from investledger.escalation.models import Notice
-from investledger.journeys.conftest import Walk
+from investledger.journeys.walk import Walk
 from investledger.supervision.models import EvidenceStatus
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
