@@ -62,19 +62,37 @@ def _call_extension(module, stdout) -> None:
         module.load()
 
 
+class _Progress:
+    """One line per step as it starts, with the seconds since loading began: a first load takes minutes."""
+
+    def __init__(self, stdout, started: float):
+        self.stdout, self.started = stdout, started
+
+    def __call__(self, what: str) -> None:
+        if self.stdout is not None:
+            self.stdout.write(f"» {what} ({time.monotonic() - self.started:.0f} s)")
+            if hasattr(self.stdout, "flush"):
+                self.stdout.flush()
+
+
 def load(*, password: str = DEMO_PASSWORD, extensions: bool = True, stdout=None) -> DemoResult:
     started = time.monotonic()
+    step = _Progress(stdout, started)
     tally = Tally()
     with audit_context(actor=None, source=SOURCE):
         with transaction.atomic():  # the ledger is loaded whole or not at all
+            step("reference data: areas, units, sectors")
             with clock.frozen_at(ledger_opened()):
                 load_reference(tally)
+            step("demo users")
             users = load_users(tally, password=password)
             contact = next((line.user for line in users if line.spec.username == "contact"), None)
+            step("investors, signing events, projects and their signings")
             events = load_ledger(tally, contact=contact)
         ran, failed = [], []
         if extensions:
             for module in extension_modules():
+                step(f"{module.__name__.split('.')[-2]} demo data")
                 try:
                     with transaction.atomic():
                         _call_extension(module, stdout)

@@ -409,3 +409,15 @@ class TestTheLedgerAsItStood:
     def test_the_trail_never_runs_backwards(self, demo):
         stamps = list(AuditEntry.objects.order_by("id").values_list("timestamp", flat=True))
         assert stamps == sorted(stamps)
+
+
+def test_the_demo_says_each_step_as_it_starts(demo):
+    steps = [line for line in demo.splitlines() if line.startswith("» ")]
+    assert [line.split(" (")[0] for line in steps] == [
+        "» reference data: areas, units, sectors",
+        "» demo users",
+        "» investors, signing events, projects and their signings",
+    ]
+    assert all(line.endswith(" s)") for line in steps)
+    # The steps come before the summary, so a first run shows what it is doing while it works.
+    assert demo.index(steps[-1]) < demo.index("Demo ledger:")
