@@ -12,7 +12,7 @@ class SigningEventForm(StyledFormMixin, forms.ModelForm):
     announced_value_cny = AmountField(
         label=_("Value announced (CNY)"),
         required=False,
-        help_text=_("As announced on the day, in full yuan (212,100,000,000 for 2121亿元)."),
+        help_text=_("As announced on the day."),
     )
     source_url = forms.URLField(
         label=_("Source"), required=False, assume_scheme="https", help_text=_("Address of the announcement.")

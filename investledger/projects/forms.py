@@ -6,10 +6,12 @@ from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from investledger.core import access
 from investledger.core.access import Role
+from investledger.core.money import BILLION, CENT, YI
 from investledger.events.models import SigningEvent
 from investledger.investors.models import Investor
 from investledger.projects import services
@@ -18,24 +20,44 @@ from investledger.projects.models import Project
 from investledger.reference.models import Area, Sector, Unit
 
 
+def reader_multiplier() -> Decimal:
+    """Yuan per unit of the amounts people read and type: 亿 (10^8) in Chinese, billions in English."""
+    return YI if (get_language() or "en").startswith("zh") else BILLION
+
+
+def in_reader_unit(value: Decimal) -> str:
+    """An amount in yuan as typed in the reader's unit, exactly: 1530000000 → "15.3" (亿) or "1.53" (bn)."""
+    text = format(value / reader_multiplier(), "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 class AmountInput(forms.TextInput):
-    """Shows a stored amount with thousands separators, as people read and type it."""
+    """Shows a stored amount (in yuan) in the unit people read and type beside it."""
 
     def format_value(self, value):
         if isinstance(value, Decimal):
-            return f"{value:,.2f}"
+            return in_reader_unit(value)
         return super().format_value(value)
 
 
 class AmountField(forms.DecimalField):
-    """A non-negative amount as people type it: "1,500,000,000" or "1500000000.00"."""
+    """A non-negative amount typed in the reader's unit (亿 in Chinese, bn in English), kept in yuan.
+
+    The unit is shown beside the field (`unit_label`), the same unit pages show and imports read in
+    headers; the conversion is exact in Decimal, and a figure finer than a cent is refused, not rounded.
+    `in_cny` says whether the amount is always in yuan (“亿元”, “RMB bn”) or in a currency chosen
+    beside it (“亿”, “bn”).
+    """
 
     default_error_messages = {
-        "invalid": _("Enter an amount in figures, such as 1500000000 or 1,500,000,000."),
+        "invalid": _("Enter the amount as a number in %(unit)s, such as 15 or 2.5."),
         "min_value": _("An amount cannot be negative."),
+        "too_large": _("%(value)s %(unit)s is more than any amount the ledger holds."),
+        "too_fine": _("Give the amount to the cent at most: %(value)s %(unit)s has too many decimal places."),
     }
 
-    def __init__(self, **kwargs):
+    def __init__(self, *, in_cny: bool = True, **kwargs):
+        self.in_cny = in_cny
         kwargs.setdefault("max_digits", 20)
         kwargs.setdefault("decimal_places", 2)
         kwargs.setdefault("min_value", Decimal("0"))
@@ -43,13 +65,40 @@ class AmountField(forms.DecimalField):
         super().__init__(**kwargs)
         self.widget.attrs.setdefault("inputmode", "decimal")
 
+    @property
+    def unit_label(self) -> str:
+        zh = (get_language() or "en").startswith("zh")
+        # The units of pages and import headers: 亿元 in Chinese, RMB bn in English.
+        if self.in_cny:
+            return "亿元" if zh else "RMB bn"
+        return "亿" if zh else "bn"
+
     def to_python(self, value):
-        if isinstance(value, str):
-            value = value.replace(",", "").replace("，", "").replace(" ", "").strip()
+        if value in self.empty_values:
+            return None
+        if isinstance(value, Decimal):
+            return value
+        text = str(value).replace(",", "").replace("，", "").replace(" ", "").strip()
         try:
-            return super().to_python(value)
-        except InvalidOperation as exc:  # pragma: no cover - DecimalField already maps this
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from exc
+            number = Decimal(text)
+        except InvalidOperation:
+            raise forms.ValidationError(
+                self.error_messages["invalid"], code="invalid", params={"unit": self.unit_label}
+            ) from None
+        if not number.is_finite():
+            raise forms.ValidationError(
+                self.error_messages["invalid"], code="invalid", params={"unit": self.unit_label}
+            )
+        amount = number * reader_multiplier()
+        if amount.adjusted() >= 18:  # more than the 20 digits (2 after the point) an amount holds
+            raise forms.ValidationError(
+                self.error_messages["too_large"], code="too_large", params={"value": text, "unit": self.unit_label}
+            )
+        if amount != amount.quantize(CENT):
+            raise forms.ValidationError(
+                self.error_messages["too_fine"], code="too_fine", params={"value": text, "unit": self.unit_label}
+            )
+        return amount.quantize(CENT)
 
 
 class DateInput(forms.DateInput):
@@ -98,10 +147,7 @@ def contact_users():
 class ProjectForm(StyledFormMixin, forms.ModelForm):
     """Create or edit a project. Host areas are limited to those the user may act in."""
 
-    contract_value = AmountField(
-        label=_("Contract investment"),
-        help_text=_("In the currency chosen, in full units (1,500,000,000 for 15亿)."),
-    )
+    contract_value = AmountField(label=_("Contract investment"), in_cny=False, help_text=_("In the currency chosen."))
     outside_value_cny = AmountField(label=_("Outside money (CNY)"), required=False)
     fixed_asset_value_cny = AmountField(label=_("Fixed-asset investment (CNY)"), required=False)
     fx_rate = forms.DecimalField(
@@ -247,7 +293,11 @@ class SideStateForm(StyledFormMixin, forms.Form):
 
 
 class SigningForm(StyledFormMixin, forms.Form):
-    """Another appearance of a project at a signing event."""
+    """Another appearance of a project at a signing event.
+
+    A capital increase is entered as its increment (the form starts it at 0); one that looks like the
+    project's new total is asked about before it is saved (`services.capital_increase_warnings`).
+    """
 
     event = forms.ModelChoiceField(label=_("Signing event"), queryset=SigningEvent.objects.none())
     signed_on = forms.DateField(
@@ -255,24 +305,46 @@ class SigningForm(StyledFormMixin, forms.Form):
     )
     kind = forms.ChoiceField(label=_("Kind"), choices=SigningKind.choices, initial=SigningKind.RESIGNING)
     stated_value_cny = AmountField(
-        label=_("Amount stated (CNY)"),
+        label=_("Amount stated"),
         help_text=_("The amount announced at this event; for a capital increase, the increment only."),
+    )
+    confirm_increment = forms.BooleanField(
+        label=_("Yes, this is the increment: add it to the project's amount"), required=False
     )
     notes = forms.CharField(label=_("Notes"), max_length=300, required=False)
 
     def __init__(self, *args, project: Project, **kwargs):
         super().__init__(*args, **kwargs)
         self.project = project
+        self.increment_warnings: list[str] = []
         self.fields["event"].queryset = SigningEvent.objects.exclude(signings__project=project).order_by(
             "-date", "name"
         )
         self.fields["event"].error_messages["invalid_choice"] = _(
             "Choose an event where this project is not yet recorded as signed."
         )
+        # The page's script swaps the label and the pre-filled amount when the kind changes.
+        self.fields["stated_value_cny"].widget.attrs.update(
+            {
+                "data-whole": in_reader_unit(project.contract_value_cny),
+                "data-label-stated": str(_("Amount stated")),
+                "data-label-increment": str(_("Increment")),
+            }
+        )
+        if (self.data.get("kind") if self.is_bound else self.initial.get("kind")) == SigningKind.CAPITAL_INCREASE:
+            self.fields["stated_value_cny"].label = _("Increment")
         style_widgets(self)
 
     def clean(self):
         data = super().clean()
         if data.get("event") and not data.get("signed_on"):
             data["signed_on"] = data["event"].date
+        increment = data.get("stated_value_cny")
+        if data.get("kind") == SigningKind.CAPITAL_INCREASE and increment is not None:
+            if increment == 0:
+                self.add_error("stated_value_cny", _("Give the increment: by how much the investment grows."))
+            elif not data.get("confirm_increment"):
+                self.increment_warnings = services.capital_increase_warnings(self.project, increment)
+                for warning in self.increment_warnings:
+                    self.add_error("confirm_increment", warning)
         return data

@@ -19,7 +19,8 @@ from rapidfuzz.utils import default_process
 
 from investledger.core import audit
 from investledger.core.models import AuditEntry
-from investledger.core.money import convert_to_cny
+from investledger.core.money import convert_to_cny, quantize
+from investledger.core.templatetags.ledger import money as money_text
 from investledger.projects.choices import STAGE_ORDER, Currency, SideState, SigningKind, Stage
 from investledger.projects.models import Project, ReferenceSequence, Signing
 
@@ -276,10 +277,15 @@ def project_update(
     _after_project_change(locked)
     if before.get("contract_value_cny") != audit.snapshot(locked).get("contract_value_cny"):
         # A changed amount changes what the first signing states and so what its event counts.
-        first = locked.signings.order_by("signed_on", "id").first()
+        signings = list(locked.signings.order_by("signed_on", "id"))
+        first = signings[0] if signings else None
         if first is not None and first.kind == SigningKind.NEW:
             signing_before = audit.snapshot(first)
-            first.stated_value_cny = locked.contract_value_cny
+            # Capital increases signed later keep their increments; the first signing states the rest.
+            increments = sum(
+                (s.stated_value_cny for s in signings[1:] if s.kind == SigningKind.CAPITAL_INCREASE), Decimal("0")
+            )
+            first.stated_value_cny = max(locked.contract_value_cny - increments, Decimal("0"))
             first.save(update_fields=["stated_value_cny", "updated"])
             audit.record(first, AuditEntry.Kind.UPDATE, before=signing_before, message=audit_message)
             recount_signings(locked, audit_message=audit_message)
@@ -363,10 +369,72 @@ def signing_add(
         notes=notes,
     )
     signing.full_clean()
+    if kind == SigningKind.CAPITAL_INCREASE and project.signings.exists():
+        # The increment raises the project's own amount, so the event totals keep adding up to it.
+        signing.stated_value_cny = _raise_amount(project, stated_value_cny, audit_message=audit_message)
     signing.save()
     audit.record(signing, AuditEntry.Kind.CREATE, message=audit_message)
     recount_signings(project, audit_message=audit_message)
     return signing
+
+
+def _raise_amount(project: Project, increment_cny: Decimal, *, audit_message: str) -> Decimal:
+    """Add a capital increase to the project's amount; returns the increment as the CNY amount grew.
+
+    An amount in another currency grows by the increment at the project's recorded rate; the CNY
+    amount is then converted again, and what it grew by is what the signing states, to the cent.
+    """
+    locked = Project.objects.select_for_update().get(pk=project.pk)
+    before = audit.snapshot(locked)
+    old_cny = locked.contract_value_cny
+    if locked.currency == Currency.CNY:
+        locked.contract_value += increment_cny
+    else:
+        locked.contract_value += quantize(increment_cny / locked.fx_rate)
+    _apply_money(locked)
+    locked.full_clean(exclude=["reference", "contract_value_cny"])
+    locked.version += 1
+    locked.save()
+    audit.record(locked, AuditEntry.Kind.UPDATE, before=before, message=audit_message)
+    _after_project_change(locked)
+    project.__dict__.update(locked.__dict__)
+    return locked.contract_value_cny - old_cny
+
+
+def capital_increase_warnings(project: Project, increment_cny: Decimal) -> list[str]:
+    """Why an increment may really be the project's new total, for the user to confirm before saving.
+
+    People read the new total off the agreement and type it where the increment goes. A new total
+    is never below the current amount, so an increment as large as the project itself is asked about.
+    """
+    if increment_cny is None or increment_cny <= 0:
+        return []
+    current = project.contract_value_cny or Decimal("0")
+    if increment_cny >= current:
+        if current and increment_cny > current:
+            return [
+                _(
+                    "The increment (%(increment)s) is larger than the project itself (%(current)s). If "
+                    "%(increment)s is the new total, the increment is %(difference)s."
+                )
+                % {
+                    "increment": money_text(increment_cny),
+                    "current": money_text(current),
+                    "difference": money_text(increment_cny - current),
+                }
+            ]
+        return [
+            _(
+                "The increment (%(increment)s) is as large as the project's current amount (%(current)s): "
+                "did you type the new total? The project would become %(total)s."
+            )
+            % {
+                "increment": money_text(increment_cny),
+                "current": money_text(current),
+                "total": money_text(current + increment_cny),
+            }
+        ]
+    return []
 
 
 def counting_rule(kind: str, position: int, stated: Decimal) -> tuple[bool, Decimal]:

@@ -5,6 +5,8 @@ Reads start from `Project.objects.visible_to(request.user)`; writes go through `
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -20,10 +22,12 @@ from django.views.decorators.http import require_http_methods
 
 from investledger.core import access
 from investledger.core.access import Action
+from investledger.core.templatetags.ledger import money
 from investledger.core.views import ObjectListView, add_validation_error, allowed, get_visible_or_404, require
 from investledger.core.widgets import FastSelect
 from investledger.investors.models import Investor
 from investledger.projects import services
+from investledger.projects.choices import SigningKind
 from investledger.projects.filtersets import ProjectFilterSet
 from investledger.projects.forms import ProjectCreateForm, ProjectEditForm, SideStateForm, SigningForm, area_label
 from investledger.projects.models import Project
@@ -325,8 +329,21 @@ def signing_add(request, pk: int):
             except ValidationError as exc:
                 add_validation_error(form, exc)
             else:
-                messages.success(request, _("Signing at %(event)s recorded.") % {"event": data["event"].label})
+                if data["kind"] == SigningKind.CAPITAL_INCREASE:
+                    text = _("Capital increase at %(event)s recorded: the project's amount is now %(amount)s.") % {
+                        "event": data["event"].label,
+                        "amount": money(project.contract_value_cny),
+                    }
+                else:
+                    text = _("Signing at %(event)s recorded.") % {"event": data["event"].label}
+                messages.success(request, text)
                 return redirect("projects:project_detail", pk=project.pk)
     else:
-        form = SigningForm(project=project, initial={"stated_value_cny": project.contract_value_cny})
+        # A capital increase starts at 0: it is the increment, never the project's whole amount again.
+        kind = request.GET.get("kind")
+        kind = kind if kind in SigningKind.values else SigningKind.RESIGNING
+        stated = Decimal("0") if kind == SigningKind.CAPITAL_INCREASE else project.contract_value_cny
+        form = SigningForm(project=project, initial={"kind": kind, "stated_value_cny": stated})
+    if not form.increment_warnings:
+        form.fields["confirm_increment"].widget = forms.HiddenInput()
     return render(request, "projects/signing_form.html", {"form": form, "project": project})

@@ -135,7 +135,7 @@ class TestEventEdit:
     def test_an_administrator_creates_and_edits_an_event_with_an_audit_entry(self, client, personas):
         login(client, personas.admin)
         response = client.post(
-            reverse("events:event_create"), self.data(announced_count="70", announced_value_cny="212,100,000,000")
+            reverse("events:event_create"), self.data(announced_count="70", announced_value_cny="212.1")
         )
         event = SigningEvent.objects.get(name="智博会签约仪式")
         assert response.status_code == 302

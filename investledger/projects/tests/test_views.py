@@ -48,7 +48,7 @@ def form_data(reference_data, investor, **overrides):
         "sector": reference_data.ev.pk,
         "agreement_type": "contract",
         "currency": "CNY",
-        "contract_value": "1,500,000,000",
+        "contract_value": "1.5",  # RMB bn, the unit shown beside the field
         "fx_rate": "",
         "fx_date": "",
         "outside_value_cny": "",
@@ -76,7 +76,7 @@ def edit_data(project, **overrides):
         "sector": project.sector_id,
         "agreement_type": project.agreement_type,
         "currency": project.currency,
-        "contract_value": str(project.contract_value),
+        "contract_value": str(project.contract_value / BN),
         "fx_rate": str(project.fx_rate),
         "version": project.version,
     }
@@ -329,7 +329,7 @@ class TestProjectCreate:
             reverse("projects:project_create"),
             form_data(reference_data, investor, contract_value="about 2 bn"),
         )
-        assert "Enter an amount in figures" in response.context["form"].errors["contract_value"][0]
+        assert "Enter the amount as a number in bn" in response.context["form"].errors["contract_value"][0]
         response = client.post(
             reverse("projects:project_create"),
             form_data(reference_data, investor, planned_start="2024-06-01", planned_completion="2024-01-01"),
@@ -353,7 +353,7 @@ class TestProjectCreate:
                 reference_data,
                 investor,
                 currency="USD",
-                contract_value="1,880,000,000",
+                contract_value="1.88",
                 fx_rate="7.1",
                 fx_date="2020-08-01",
             ),
@@ -365,7 +365,7 @@ class TestProjectCreate:
         existing = ledger["north"]
         login(client, personas.officer_north)
         data = form_data(
-            reference_data, existing.investor, name="北区电池工厂项目", contract_value=str(existing.contract_value)
+            reference_data, existing.investor, name="北区电池工厂项目", contract_value=str(existing.contract_value / BN)
         )
         response = client.post(reverse("projects:project_create"), data)
         body = response.content.decode()
@@ -387,7 +387,7 @@ class TestProjectEdit:
         login(client, personas.officer_north)
         response = client.post(
             reverse("projects:project_edit", args=[project.pk]),
-            edit_data(project, name="北区电池工厂（二期）", contract_value="3,200,000,000"),
+            edit_data(project, name="北区电池工厂（二期）", contract_value="3.2"),
         )
         assert response.status_code == 302
         project.refresh_from_db()
@@ -483,7 +483,7 @@ class TestSideStateAndSignings:
         url = reverse("projects:signing_add", args=[project.pk])
         response = client.post(
             url,
-            {"event": later.pk, "signed_on": "", "kind": SigningKind.RESIGNING, "stated_value_cny": "5,000,000,000"},
+            {"event": later.pk, "signed_on": "", "kind": SigningKind.RESIGNING, "stated_value_cny": "5"},
         )
         assert response.status_code == 302
         signing = Signing.objects.get(project=project, event=later)
