@@ -145,7 +145,7 @@ def test_a_page_change_records_the_signed_in_user(north_project, personas):
             if value:
                 data[name] = "on"
         else:
-            data[name] = value
+            data[name] = field.widget.format_value(value) or ""  # as the page shows it (amounts in RMB bn)
     data["planned_jobs"] = 55
     response = client.post(url, data, HTTP_X_REQUEST_ID="req-web-1")
     assert response.status_code in (200, 302)
