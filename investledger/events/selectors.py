@@ -1,12 +1,18 @@
 """Event figures computed by the counting-once rule, within what the reader may see."""
 
+from __future__ import annotations
+
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, Q, Sum, Value
+from django.db.models import Count, DecimalField, F, Q, Sum, Value
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from investledger.core import access
+from investledger.core.templatetags.ledger import money
+from investledger.projects.choices import SigningKind
 from investledger.projects.models import Signing
 
 LARGE = Decimal("1000000000")
@@ -27,10 +33,96 @@ class EventTotals:
     large_count: int
     strategic_value_cny: Decimal
     by_sector: list[SectorLine] = field(default_factory=list)
+    # How the signings make up the counts (None where not known, as in totals rebuilt for a past date).
+    breakdown: Breakdown | None = None
 
     @property
     def strategic_share(self) -> Decimal | None:
         return (self.strategic_value_cny / self.value_cny) if self.value_cny else None
+
+    @property
+    def notes(self) -> list[str]:
+        """Why the counts are what they are: upgrades, capital increases, re-signings, undisclosed amounts."""
+        return self.breakdown.notes(self.count) if self.breakdown else []
+
+    @property
+    def average_disclosed(self) -> Decimal | None:
+        """Average counted amount per project whose amount was made public: undisclosed ones stay out."""
+        if self.breakdown is None:
+            return None
+        disclosed = self.count - self.breakdown.undisclosed
+        return (self.value_cny / disclosed).quantize(Decimal("0.01")) if disclosed > 0 else None
+
+
+@dataclass
+class Breakdown:
+    """What the event's signings are, under the counting-once rule."""
+
+    first_signed: int  # projects first signed at this event (counted in full)
+    upgrades: int  # upgrades of projects signed before: a project each, no amount
+    investor_changes: int  # changes of investor: counted in full here
+    capital_increases: int  # counted as their increment only, not as projects
+    increments_cny: Decimal
+    resignings: int  # add nothing
+    undisclosed: int  # counted projects whose amount was not made public
+
+    def notes(self, counted: int) -> list[str]:
+        """Sentences explaining why the count differs from the projects first signed here."""
+        out = []
+        if counted != self.first_signed:
+            reasons = []
+            if self.upgrades:
+                reasons.append(
+                    ngettext(
+                        "%(count)d upgrade counted as a project without amount",
+                        "%(count)d upgrades counted as projects without amount",
+                        self.upgrades,
+                    )
+                    % {"count": self.upgrades}
+                )
+            if self.investor_changes:
+                reasons.append(
+                    ngettext(
+                        "%(count)d change of investor counted in full",
+                        "%(count)d changes of investor counted in full",
+                        self.investor_changes,
+                    )
+                    % {"count": self.investor_changes}
+                )
+            out.append(
+                _("%(counted)d counted, %(signed)d signed projects: %(reasons)s.")
+                % {"counted": counted, "signed": self.first_signed, "reasons": "; ".join(reasons)}
+            )
+        if self.capital_increases:
+            out.append(
+                ngettext(
+                    "%(count)d capital increase adds only its increment (%(value)s), not a project.",
+                    "%(count)d capital increases add only their increments (%(value)s), not projects.",
+                    self.capital_increases,
+                )
+                % {"count": self.capital_increases, "value": money(self.increments_cny)}
+            )
+        if self.resignings:
+            out.append(
+                ngettext(
+                    "%(count)d re-signing of a project counted at an earlier event adds nothing.",
+                    "%(count)d re-signings of projects counted at earlier events add nothing.",
+                    self.resignings,
+                )
+                % {"count": self.resignings}
+            )
+        if self.undisclosed:
+            out.append(
+                ngettext(
+                    "%(count)d project with an undisclosed amount counts as a project and stays out of value "
+                    "shares and averages.",
+                    "%(count)d projects with undisclosed amounts count as projects and stay out of value "
+                    "shares and averages.",
+                    self.undisclosed,
+                )
+                % {"count": self.undisclosed}
+            )
+        return out
 
 
 def counted_signings_of(event_ids, user):
@@ -79,11 +171,19 @@ def event_totals(event, user) -> EventTotals:
     from investledger.reference.models import Sector
 
     qs = counted_signings(event, user)
+    later = ~Q(project__first_event_id=F("event_id"))  # not the project's first signing
     agg = qs.aggregate(
         count=Count("id", filter=Q(counted_project=True)),
         value=Sum("counted_value_cny"),
         large=Count("id", filter=Q(counted_project=True, counted_value_cny__gte=LARGE)),
         strategic=Sum("counted_value_cny", filter=Q(project__sector__strategic_emerging=True)),
+        first=Count("id", filter=Q(counted_project=True, project__first_event_id=F("event_id"))),
+        upgrades=Count("id", filter=later & Q(counted_project=True, kind=SigningKind.UPGRADE)),
+        changes=Count("id", filter=later & Q(counted_project=True, kind=SigningKind.INVESTOR_CHANGE)),
+        increases=Count("id", filter=later & Q(kind=SigningKind.CAPITAL_INCREASE)),
+        increments=Sum("counted_value_cny", filter=later & Q(kind=SigningKind.CAPITAL_INCREASE)),
+        resignings=Count("id", filter=later & Q(kind=SigningKind.RESIGNING)),
+        undisclosed=Count("id", filter=Q(counted_project=True, project__value_undisclosed=True)),
     )
     rows = (
         qs.values("project__sector")
@@ -101,4 +201,13 @@ def event_totals(event, user) -> EventTotals:
         large_count=agg["large"] or 0,
         strategic_value_cny=agg["strategic"] or Decimal("0"),
         by_sector=lines,
+        breakdown=Breakdown(
+            first_signed=agg["first"],
+            upgrades=agg["upgrades"],
+            investor_changes=agg["changes"],
+            capital_increases=agg["increases"],
+            increments_cny=agg["increments"] or Decimal("0"),
+            resignings=agg["resignings"],
+            undisclosed=agg["undisclosed"],
+        ),
     )

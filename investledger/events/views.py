@@ -97,6 +97,7 @@ def event_detail(request, pk: int):
         "value_gap": (totals.value_cny - event.announced_value_cny) if event.announced_value_cny is not None else None,
         "city_wide": access.is_city_wide(user),
         "can_manage": allowed(SigningEvent.objects, user, event, Action.MANAGE),
+        "can_enter_projects": access.can(user, Action.CREATE),
     }
     return render(request, "events/event_detail.html", context)
 

@@ -115,3 +115,33 @@ def investor_edit(request, pk: int):
         messages.success(request, _("Changes to “%(name)s” saved.") % {"name": investor.name})
         return redirect("investors:investor_detail", pk=investor.pk)
     return render(request, "investors/investor_form.html", {"form": form, "investor": investor, "creating": False})
+
+
+SEARCH_LIMIT = 8
+
+
+@login_required
+@require_http_methods(["GET"])
+def investor_search(request):
+    """Investors whose name contains what is typed, for picking one while entering projects (htmx).
+
+    Whoever may enter projects may pick any investor (the access rule's CREATE path for investors);
+    the list ends with the offer to create a new investor of that name when none is called exactly so.
+    """
+    require(request.user, Action.CREATE)
+    # The grid's inputs are named per row ("form-3-investor_name"); `q` serves other callers.
+    query = request.GET.get("q") or next((v for k, v in request.GET.items() if k.endswith("investor_name")), "")
+    query = query.strip()[:200]
+    found = []
+    exact = False
+    if query:
+        matches = Investor.objects.visible_to(request.user, Action.CREATE).filter(
+            Q(name__icontains=query) | Q(name_en__icontains=query)
+        )
+        found = list(matches.order_by("name")[:SEARCH_LIMIT])
+        exact = any(i.name.casefold() == query.casefold() for i in found) or matches.filter(name__iexact=query).exists()
+    return render(
+        request,
+        "investors/_investor_search.html",
+        {"query": query, "investors": found, "exact": exact, "target": request.GET.get("target", "")},
+    )

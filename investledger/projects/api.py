@@ -103,6 +103,7 @@ class ProjectSerializer(ProjectListSerializer):
             "fixed_asset_value_cny",
             "value_approximate",
             "value_estimated",
+            "value_undisclosed",
             "planned_jobs",
             "planned_start",
             "planned_completion",

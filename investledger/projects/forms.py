@@ -147,7 +147,12 @@ def contact_users():
 class ProjectForm(StyledFormMixin, forms.ModelForm):
     """Create or edit a project. Host areas are limited to those the user may act in."""
 
-    contract_value = AmountField(label=_("Contract investment"), in_cny=False, help_text=_("In the currency chosen."))
+    contract_value = AmountField(
+        label=_("Contract investment"),
+        in_cny=False,
+        required=False,
+        help_text=_("In the currency chosen; leave empty when the amount is undisclosed."),
+    )
     outside_value_cny = AmountField(label=_("Outside money (CNY)"), required=False)
     fixed_asset_value_cny = AmountField(label=_("Fixed-asset investment (CNY)"), required=False)
     fx_rate = forms.DecimalField(
@@ -194,6 +199,10 @@ class ProjectForm(StyledFormMixin, forms.ModelForm):
 
     def clean(self):
         data = super().clean()
+        if data.get("value_undisclosed") and not data.get("contract_value"):
+            data["contract_value"] = Decimal("0")  # kept at 0, shown as undisclosed
+        elif data.get("contract_value") is None and "contract_value" not in self.errors:
+            self.add_error("contract_value", _("Give the contract investment, or tick “amount undisclosed”."))
         currency = data.get("currency")
         if currency == Currency.CNY:
             data["fx_rate"] = Decimal("1")
@@ -345,6 +354,6 @@ class SigningForm(StyledFormMixin, forms.Form):
                 self.add_error("stated_value_cny", _("Give the increment: by how much the investment grows."))
             elif not data.get("confirm_increment"):
                 self.increment_warnings = services.capital_increase_warnings(self.project, increment)
-                for warning in self.increment_warnings:
-                    self.add_error("confirm_increment", warning)
+                if self.increment_warnings:  # the warnings themselves are shown above the box
+                    self.add_error("confirm_increment", _("Tick the box to save it as the increment, or correct it."))
         return data

@@ -86,6 +86,13 @@ class Project(BaseModel):
     )
     value_approximate = models.BooleanField(_("amount is approximate"), default=False)
     value_estimated = models.BooleanField(_("amount is estimated"), default=False)
+    value_undisclosed = models.BooleanField(
+        _("amount undisclosed"),
+        default=False,
+        help_text=_(
+            "No amount was made public: the project counts, its amount (kept at 0) stays out of value figures."
+        ),
+    )
     planned_jobs = models.PositiveIntegerField(_("planned jobs"), null=True, blank=True)
     planned_start = models.DateField(_("planned construction start"), null=True, blank=True)
     planned_completion = models.DateField(_("planned completion"), null=True, blank=True)
@@ -170,6 +177,10 @@ class Project(BaseModel):
             errors["fx_rate"] = _("Give the exchange rate used to convert this amount to CNY.")
         if self.currency != Currency.CNY and not self.fx_date:
             errors["fx_date"] = _("Give the date of the exchange rate.")
+        if self.value_undisclosed and self.contract_value:
+            errors["contract_value"] = _(
+                "An undisclosed amount is kept at 0: clear the amount or untick “undisclosed”."
+            )
         if self.side_state and not (self.side_state_reason or "").strip():
             errors["side_state_reason"] = _("A stalled, suspended or terminated project needs a reason.")
         if self.side_state and not self.side_state_date:

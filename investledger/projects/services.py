@@ -43,6 +43,7 @@ EDITABLE_FIELDS = (
     "fixed_asset_value_cny",
     "value_approximate",
     "value_estimated",
+    "value_undisclosed",
     "planned_jobs",
     "planned_start",
     "planned_completion",

@@ -25,6 +25,14 @@ def money(value, digits: int = 2):
 
 
 @register.filter
+def project_value(project, digits: int = 2):
+    """A project's amount in CNY, or "undisclosed" when no amount was made public (it is kept at 0)."""
+    if getattr(project, "value_undisclosed", False):
+        return _("undisclosed")
+    return money(project.contract_value_cny, digits)
+
+
+@register.filter
 def percent(value, digits: int = 1):
     if value is None:
         return "—"
