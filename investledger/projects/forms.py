@@ -153,8 +153,8 @@ class ProjectForm(StyledFormMixin, forms.ModelForm):
         required=False,
         help_text=_("In the currency chosen; leave empty when the amount is undisclosed."),
     )
-    outside_value_cny = AmountField(label=_("Outside money (CNY)"), required=False)
-    fixed_asset_value_cny = AmountField(label=_("Fixed-asset investment (CNY)"), required=False)
+    outside_value_cny = AmountField(label=_("Outside money"), required=False)
+    fixed_asset_value_cny = AmountField(label=_("Fixed-asset investment"), required=False)
     fx_rate = forms.DecimalField(
         label=_("Exchange rate to CNY"),
         required=False,
