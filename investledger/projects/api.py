@@ -251,6 +251,15 @@ class SigningSerializer(serializers.ModelSerializer):
     event = serializers.PrimaryKeyRelatedField(queryset=SigningEvent.objects.all())
     event_name = serializers.CharField(source="event.label", read_only=True)
     kind = serializers.ChoiceField(choices=SigningKind.choices, default=SigningKind.RESIGNING)
+    confirm_increment = serializers.BooleanField(
+        write_only=True,
+        required=False,
+        default=False,
+        help_text=gettext_lazy(
+            "For a capital increase as large as the project itself: confirm that the amount is the increment, "
+            "not the new total."
+        ),
+    )
 
     class Meta:
         model = Signing
@@ -261,6 +270,7 @@ class SigningSerializer(serializers.ModelSerializer):
             "signed_on",
             "kind",
             "stated_value_cny",
+            "confirm_increment",
             "counted_project",
             "counted_value_cny",
             "notes",
@@ -464,6 +474,16 @@ class ProjectViewSet(ScopedModelViewSet):
         serializer = SigningSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
+        if data["kind"] == SigningKind.CAPITAL_INCREASE:
+            # The same questions as the page: an increment is never 0, and one that looks like the new
+            # total is saved only once confirmed.
+            if not data["stated_value_cny"]:
+                raise serializers.ValidationError(
+                    {"stated_value_cny": [_("Give the increment: by how much the investment grows.")]}
+                )
+            warnings = services.capital_increase_warnings(project, data["stated_value_cny"])
+            if warnings and not data.get("confirm_increment"):
+                raise serializers.ValidationError({"confirm_increment": warnings})
         try:
             signing = services.signing_add(
                 project=project,

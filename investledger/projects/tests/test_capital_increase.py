@@ -181,3 +181,39 @@ class TestAmountUnits:
         client.force_login(personas.officer_north)
         response = post_increase(client, project, later, "0.000000000001")  # a tenth of a fen
         assert "too many decimal places" in " ".join(response.context["form"].errors["stated_value_cny"])
+
+
+class TestTheApi:
+    def post(self, user, project, event, amount, **extra):
+        from rest_framework.test import APIClient
+
+        client = APIClient()
+        client.force_authenticate(user)
+        return client.post(
+            f"/api/projects/{project.pk}/signings/",
+            {
+                "event": event.pk,
+                "signed_on": "2023-05-01",
+                "kind": "capital_increase",
+                "stated_value_cny": amount,
+                **extra,
+            },
+            format="json",
+        )
+
+    def test_an_increment_as_large_as_the_project_needs_confirming_through_the_api_too(self, personas, project, later):
+        response = self.post(personas.officer_north, project, later, "3500000000")
+        assert response.status_code == 400
+        assert "is the new total" in response.json()["confirm_increment"][0]
+        assert not Signing.objects.filter(event=later).exists()
+        response = self.post(personas.officer_north, project, later, "3500000000", confirm_increment=True)
+        assert response.status_code == 201, response.content
+        project.refresh_from_db()
+        assert project.contract_value_cny == Decimal("6500000000.00")
+
+    def test_the_api_adds_a_small_increment_without_asking(self, personas, project, later):
+        response = self.post(personas.officer_north, project, later, "500000000")
+        assert response.status_code == 201
+        assert response.json()["counted_value_cny"] == "500000000.00"
+        project.refresh_from_db()
+        assert project.contract_value_cny == Decimal("3500000000.00")
