@@ -1,17 +1,28 @@
 """/api/areas/, /api/sectors/, /api/units/: reference data read by every user with a role.
 
 Administrators change it (Action.MANAGE); each change is validated and audited (core/api.py).
+Areas are created and changed through reference/services.py: a new `parent` moves the area with
+all its sub-areas and projects into another scope. `GET /api/areas/{id}/move-preview/?new_parent=<id>`
+says beforehand how many projects the move carries, and from where to where.
 """
 
 from __future__ import annotations
 
 import django_filters as df
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import filters, serializers
+from rest_framework.decorators import action
+from rest_framework.response import Response
 
-from investledger.core.api import ReferenceViewSet
+from investledger.core.access import Action
+from investledger.core.api import ReferenceViewSet, validation_error_from
 from investledger.core.filters import ObjectIdFilter
+from investledger.reference import services
 from investledger.reference.models import Area, Sector, Unit
 
 SEARCH = ["name", "name_en", "code"]
@@ -36,6 +47,23 @@ class AreaSerializer(serializers.ModelSerializer):
         model = Area
         fields = ["id", "code", "name", "name_en", "label", "kind", "parent", "path", "depth"]
         read_only_fields = ["path", "depth"]
+
+
+class MoveQuerySerializer(serializers.Serializer):
+    new_parent = serializers.PrimaryKeyRelatedField(queryset=Area.objects.all(), allow_null=True)
+
+
+MovePreviewAnswer = inline_serializer(
+    "AreaMovePreview",
+    {
+        "area": serializers.IntegerField(),
+        "from_parent": serializers.IntegerField(allow_null=True),
+        "to_parent": serializers.IntegerField(allow_null=True),
+        "areas": serializers.IntegerField(help_text=_("The area and its sub-areas.")),
+        "projects": serializers.IntegerField(help_text=_("Projects hosted in them, which change scope.")),
+        "message": serializers.CharField(),
+    },
+)
 
 
 class SectorSerializer(serializers.ModelSerializer):
@@ -67,6 +95,35 @@ class AreaViewSet(_ReferenceBase):
     filterset_class = AreaFilterSet
     ordering_fields = ["path", "code", "name", "depth"]
     ordering = ["path"]
+
+    def perform_create(self, serializer):
+        try:
+            serializer.instance = services.area_create(fields=dict(serializer.validated_data))
+        except DjangoValidationError as exc:
+            raise validation_error_from(exc) from exc
+
+    def perform_update(self, serializer):
+        try:
+            with transaction.atomic():
+                services.area_update(area=serializer.instance, fields=dict(serializer.validated_data))
+        except DjangoValidationError as exc:
+            raise validation_error_from(exc) from exc
+
+    @extend_schema(
+        parameters=[OpenApiParameter("new_parent", OpenApiTypes.INT, description=_("The new parent area's id."))],
+        responses=MovePreviewAnswer,
+    )
+    @action(detail=True, methods=["get"], url_path="move-preview", access=Action.MANAGE)
+    def move_preview(self, request, pk=None):
+        """What moving this area under another parent would change: its sub-areas and projects."""
+        area = self.get_object()
+        query = MoveQuerySerializer(data={"new_parent": request.query_params.get("new_parent") or None})
+        query.is_valid(raise_exception=True)
+        try:
+            preview = services.area_move_preview(area=area, new_parent=query.validated_data["new_parent"])
+        except DjangoValidationError as exc:
+            raise validation_error_from(exc) from exc
+        return Response(preview.as_dict())
 
 
 class SectorViewSet(_ReferenceBase):

@@ -11,7 +11,8 @@ class Area(BilingualNameMixin, BaseModel):
     """A place that hosts projects: the city, its districts and counties, and their zones and parks.
 
     Areas nest city → district/county → zone/park. `path` ("/1/4/9/") is kept by `save()` from the
-    parent chain so that "this area and all its sub-areas" is one indexed prefix filter.
+    parent chain so that "this area and all its sub-areas" is one indexed prefix filter; a move
+    rewrites the paths of the whole subtree (reference/services.py).
     """
 
     class Kind(models.TextChoices):
@@ -40,20 +41,41 @@ class Area(BilingualNameMixin, BaseModel):
         node = self.parent
         while node is not None:
             if self.pk and node.pk == self.pk:
-                raise ValidationError({"parent": _("An area cannot be part of itself.")})
+                if self.parent.pk == self.pk:
+                    raise ValidationError({"parent": _("An area cannot be part of itself.")})
+                raise ValidationError(
+                    {
+                        "parent": _("%(area)s cannot be placed under %(parent)s, which is one of its own sub-areas.")
+                        % {"area": self.label, "parent": self.parent.label}
+                    }
+                )
             node = node.parent
 
-    def save(self, *args, **kwargs):
-        if self.pk is None:
-            super().save(*args, **kwargs)
-            kwargs.pop("force_insert", None)
-        old_path = self.path
+    def place(self) -> None:
+        """Set `path` and `depth` from the parent chain (the pk must be known)."""
         self.depth = self.parent.depth + 1 if self.parent else 0
         self.path = f"{self.parent.path if self.parent else '/'}{self.pk}/"
-        super().save(update_fields=["path", "depth"])
-        if old_path and old_path != self.path:
-            for child in self.children.all():
-                child.save()
+
+    def save(self, *args, **kwargs):
+        """Save every field, with `path` and `depth` following the parent.
+
+        Moving an area also moves its sub-areas; reference/services.py does that (with the preview,
+        the cycle check and an audit entry per area), so a plain save that changes the parent of an
+        area with sub-areas is refused rather than leaving their paths behind.
+        """
+        if self.pk is None:
+            super().save(*args, **kwargs)
+            self.place()
+            super().save(using=kwargs.get("using"), update_fields=["path", "depth"])
+            return
+        old_path = self.path
+        self.place()
+        if old_path and old_path != self.path and not getattr(self, "_moving_subtree", False):
+            if Area.objects.filter(path__startswith=old_path).exclude(pk=self.pk).exists():
+                raise ValueError("move an area with sub-areas through reference.services.area_update()")
+        if "update_fields" in kwargs and kwargs["update_fields"] is not None:
+            kwargs["update_fields"] = set(kwargs["update_fields"]) | {"path", "depth"}
+        super().save(*args, **kwargs)
 
     def subtree(self):
         return Area.objects.filter(path__startswith=self.path)
