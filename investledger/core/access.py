@@ -19,6 +19,7 @@ leaders without an area see the whole city.
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -165,6 +166,30 @@ def area_q(user, action: str = Action.VIEW, prefix: str = "") -> Q:
             q |= Q(**{_prefixed(prefix, "path__startswith"): a.area.path})
         elif a.role in CITY_WIDE_WITHOUT_AREA:
             return EVERYTHING
+    return q
+
+
+def user_q(user, action: str = Action.VIEW) -> Q:
+    """Filter on users that `user` may see (name as a project's contact, for one).
+
+    City-wide readers see everyone. Others see themselves, the users holding a role limited to one of
+    their areas (or its sub-areas), the contacts of the projects they may see, and the project
+    contacts not yet named on any project (whom a district names first).
+    """
+    if getattr(user, "is_superuser", False) and user.is_active:
+        return EVERYTHING
+    if is_city_wide(user, action):
+        return EVERYTHING
+    if not can(user, action):
+        return NOTHING
+    q = Q(pk=user.pk)
+    for a in assignments(user):
+        if action in ROLE_ACTIONS[a.role] and a.area_id is not None:
+            q |= Q(role_assignments__area__path__startswith=a.area.path)
+    project = apps.get_model("projects", "Project")
+    visible_projects = project.objects.filter(project_q(user, action))
+    q |= Q(pk__in=visible_projects.values("contacts"))
+    q |= Q(role_assignments__role=Role.PROJECT_CONTACT) & ~Q(pk__in=project.contacts.through.objects.values("user_id"))
     return q
 
 

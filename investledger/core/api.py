@@ -9,8 +9,9 @@ The access rule in one place for the API (core/access.py decides, this module on
 - an endpoint whose action the user holds on nothing at all answers HTTP 403 (a leader POSTing, a
   signed-in user without a role listing).
 
-Writes to ledger data go through the app's services. Reference data without a service of its own
-(areas, sectors, units, events, investors) is written by `AuditedWriteMixin`, which validates the model
+Writes to ledger data go through the app's services (areas through reference/services.py, since a
+move re-scopes projects). Reference data without a service of its own (sectors, units, events,
+investors) is written by `AuditedWriteMixin`, which validates the model
 (`full_clean`), saves and records the audit entry in one transaction, like a service would.
 """
 

@@ -11,6 +11,7 @@ from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
 from investledger.core.access import Action, area_q
+from investledger.core.related import ScopedRelatedFieldsMixin
 from investledger.escalation import notifications, services
 from investledger.escalation.filtersets import (
     InspectionFilterSet,
@@ -37,7 +38,7 @@ class EscalationStepSerializer(serializers.ModelSerializer):
         fields = ["from_level", "to_level", "missed_step", "missed_deadline", "reason", "escalated_on"]
 
 
-class IssueSerializer(serializers.ModelSerializer):
+class IssueSerializer(ScopedRelatedFieldsMixin, serializers.ModelSerializer):
     project = serializers.PrimaryKeyRelatedField(queryset=Project.objects.none())
     overdue = serializers.SerializerMethodField()
     responses = IssueResponseSerializer(many=True, read_only=True)
@@ -143,7 +144,7 @@ class IssueViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         return self._step(request, pk, "close")
 
 
-class NoticeSerializer(serializers.ModelSerializer):
+class NoticeSerializer(ScopedRelatedFieldsMixin, serializers.ModelSerializer):
     project = serializers.PrimaryKeyRelatedField(queryset=Project.objects.none(), required=False, allow_null=True)
 
     class Meta:
@@ -200,7 +201,7 @@ class NoticeViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         return Response(NoticeSerializer(self.get_queryset().get(pk=notice.pk), context={"request": request}).data)
 
 
-class InspectionSerializer(serializers.ModelSerializer):
+class InspectionSerializer(ScopedRelatedFieldsMixin, serializers.ModelSerializer):
     project = serializers.PrimaryKeyRelatedField(queryset=Project.objects.none())
     photos = serializers.SerializerMethodField()
 

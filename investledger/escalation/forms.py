@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from investledger.core.access import Action, area_q
+from investledger.core.related import scope_choices
 from investledger.escalation.models import Inspection, Issue, Notice
 from investledger.projects.models import Project
 from investledger.reference.models import Area, Unit
@@ -35,9 +36,10 @@ class IssueForm(BootstrapMixin, forms.ModelForm):
             "responsible_unit": _("The department that must act. It will see this project and be told at once."),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["responsible_unit"].queryset = Unit.objects.order_by("code")
+        scope_choices(self, user)
 
 
 class _VersionedForm(BootstrapMixin, forms.Form):
@@ -77,6 +79,7 @@ class NoticeForm(BootstrapMixin, forms.ModelForm):
         self.fields["project"].queryset = Project.objects.visible_to(user, Action.SUPERVISE).order_by("name")
         self.fields["area"].queryset = Area.objects.filter(area_q(user, Action.SUPERVISE)).order_by("path")
         self.fields["area"].required = False
+        scope_choices(self, user)
 
     def clean(self):
         data = super().clean()
@@ -128,6 +131,7 @@ class InspectionForm(BootstrapMixin, forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["project"].queryset = Project.objects.visible_to(user, Action.SUPERVISE).order_by("name")
+        scope_choices(self, user)
 
 
 class PhotoForm(BootstrapMixin, forms.Form):

@@ -167,7 +167,7 @@ def issue_create(request: HttpRequest, project_pk: int) -> HttpResponse:
     project = get_object_or_404(Project.objects.visible_to(request.user).select_related("host_area"), pk=project_pk)
     if not services.may_raise(request.user, project):
         raise PermissionDenied
-    form = IssueForm(request.POST or None)
+    form = IssueForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             issue = services.issue_raise(project=project, fields=dict(form.cleaned_data), by=request.user)

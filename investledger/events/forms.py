@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from investledger.core.related import scope_choices
 from investledger.events.models import SigningEvent
 from investledger.projects.forms import AmountField, DateInput, StyledFormMixin, style_widgets
 from investledger.reference.models import Area, Unit
@@ -38,8 +39,9 @@ class SigningEventForm(StyledFormMixin, forms.ModelForm):
         ]
         widgets = {"date": DateInput(), "end_date": DateInput(), "notes": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["lead_unit"].queryset = Unit.objects.order_by("code")
         self.fields["host_area"].queryset = Area.objects.order_by("path")
+        scope_choices(self, user)
         style_widgets(self)

@@ -106,7 +106,7 @@ def event_detail(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def event_create(request):
     require(request.user, Action.MANAGE)
-    form = SigningEventForm(request.POST or None)
+    form = SigningEventForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         event = save_audited(form)
         messages.success(request, _("Signing event “%(name)s” created.") % {"name": event.label})
@@ -118,7 +118,7 @@ def event_create(request):
 @require_http_methods(["GET", "POST"])
 def event_edit(request, pk: int):
     event = get_visible_or_404(SigningEvent.objects, request.user, pk, Action.MANAGE)
-    form = SigningEventForm(request.POST or None, instance=event)
+    form = SigningEventForm(request.POST or None, instance=event, user=request.user)
     if request.method == "POST" and form.is_valid():
         event = save_audited(form)
         messages.success(request, _("Changes to “%(name)s” saved.") % {"name": event.label})

@@ -11,6 +11,7 @@ from rest_framework.response import Response
 
 from investledger.core import access
 from investledger.core.audit import audit_context
+from investledger.core.related import ScopedRelatedFieldsMixin
 from investledger.events.models import SigningEvent
 from investledger.intake import preview, services
 from investledger.intake.fields import Kind
@@ -59,7 +60,7 @@ class ImportBatchSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class UploadSerializer(serializers.Serializer):
+class UploadSerializer(ScopedRelatedFieldsMixin, serializers.Serializer):
     file = serializers.FileField()
     kind = serializers.ChoiceField(choices=Kind.choices, default=Kind.SIGNINGS)
     source = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
@@ -98,7 +99,7 @@ class ImportBatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     def create(self, request):
         if not access.can(request.user, services.upload_action(request.data.get("kind") or Kind.SIGNINGS)):
             raise PermissionDenied
-        upload = UploadSerializer(data=request.data)
+        upload = UploadSerializer(data=request.data, context=self.get_serializer_context())
         upload.is_valid(raise_exception=True)
         data = upload.validated_data
         with audit_context(actor=request.user, source="api:import"):

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from investledger.core.related import scope_choices
 from investledger.events.models import SigningEvent
 from investledger.intake.fields import Kind, columns_for
 
@@ -22,6 +23,10 @@ class UploadForm(forms.Form):
         required=False,
         help_text=_("For rows that name no event."),
     )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        scope_choices(self, user)
 
 
 class MappingForm(forms.Form):

@@ -37,7 +37,7 @@ def index(request):
     """Past imports the user may see, and the upload form."""
     require(request.user, Action.VIEW)
     can_upload = access.can_import(request.user)
-    form = UploadForm(request.POST or None, request.FILES or None)
+    form = UploadForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST":
         require(request.user, services.upload_action(request.POST.get("kind", Kind.SIGNINGS)))
         if form.is_valid():

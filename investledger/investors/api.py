@@ -12,11 +12,12 @@ from rest_framework import filters, serializers
 
 from investledger.core.access import Action
 from investledger.core.api import AuditedWriteMixin, ScopedModelViewSet
+from investledger.core.related import ScopedRelatedFieldsMixin
 from investledger.investors.models import Investor
 from investledger.projects.filtersets import InvestorFilterSet
 
 
-class InvestorSerializer(serializers.ModelSerializer):
+class InvestorSerializer(ScopedRelatedFieldsMixin, serializers.ModelSerializer):
     parent_name = serializers.CharField(source="parent.name", read_only=True, default=None)
 
     class Meta:

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from investledger.core.related import scope_choices
 from investledger.investors.models import Investor
 from investledger.projects.forms import StyledFormMixin, style_widgets
 
@@ -31,6 +32,7 @@ class InvestorForm(StyledFormMixin, forms.ModelForm):
         if self.instance.pk:
             parents = parents.exclude(pk=self.instance.pk)
         self.fields["parent"].queryset = parents
+        scope_choices(self, user)
         style_widgets(self)
 
     def clean_parent(self):

@@ -9,7 +9,10 @@ from investledger.core.models import BaseModel, ScopedQuerySet
 
 class InvestorQuerySet(ScopedQuerySet):
     def visible_to(self, user, action="view"):
-        """Investors are seen through the projects a user may see; the whole list by city-wide roles."""
+        """Investors are seen through the projects a user may see; the whole list by city-wide roles.
+
+        Whoever may enter projects also sees the investors no project names yet, to choose from.
+        """
         from investledger.core import access
         from investledger.projects.models import Project
 
@@ -21,10 +24,16 @@ class InvestorQuerySet(ScopedQuerySet):
         if action != access.Action.VIEW:
             return self.filter(access.scope_q(self.model, user, action))
         visible_projects = Project.objects.filter(project_q(user, action))
-        return self.filter(
-            models.Q(pk__in=visible_projects.values("investor_id"))
-            | models.Q(pk__in=visible_projects.values("co_investors"))
+        seen = models.Q(pk__in=visible_projects.values("investor_id")) | models.Q(
+            pk__in=visible_projects.values("co_investors")
         )
+        if access.can(user, access.Action.CREATE):
+            # Investors that no project names yet (one a district just added) are the pool a project
+            # is entered from; an investor already on another district's projects stays hidden.
+            seen |= ~models.Q(pk__in=Project.objects.values("investor_id")) & ~models.Q(
+                pk__in=Project.co_investors.through.objects.values("investor_id")
+            )
+        return self.filter(seen)
 
 
 class Investor(BaseModel):

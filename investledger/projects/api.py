@@ -38,6 +38,7 @@ from rest_framework.response import Response
 from investledger.core import access, clock
 from investledger.core.access import Action
 from investledger.core.api import ScopedModelViewSet, validation_error_from
+from investledger.core.related import ScopedRelatedFieldsMixin
 from investledger.events.models import SigningEvent
 from investledger.investors.models import Investor
 from investledger.projects import services
@@ -125,7 +126,7 @@ class ProjectSerializer(ProjectListSerializer):
 WRITABLE_FIELDS = list(services.EDITABLE_FIELDS)
 
 
-class ProjectWriteSerializer(serializers.ModelSerializer):
+class ProjectWriteSerializer(ScopedRelatedFieldsMixin, serializers.ModelSerializer):
     """What a client may send to create or change a project.
 
     Stage, side state, first event and signing date are not written here: stages follow milestones,
@@ -247,7 +248,7 @@ class DeleteSerializer(serializers.Serializer):
     )
 
 
-class SigningSerializer(serializers.ModelSerializer):
+class SigningSerializer(ScopedRelatedFieldsMixin, serializers.ModelSerializer):
     event = serializers.PrimaryKeyRelatedField(queryset=SigningEvent.objects.all())
     event_name = serializers.CharField(source="event.label", read_only=True)
     kind = serializers.ChoiceField(choices=SigningKind.choices, default=SigningKind.RESIGNING)
@@ -471,7 +472,7 @@ class ProjectViewSet(ScopedModelViewSet):
         if request.method == "GET":
             signings = Signing.objects.visible_to(request.user).filter(project=project).select_related("event")
             return Response(SigningSerializer(signings, many=True).data)
-        serializer = SigningSerializer(data=request.data)
+        serializer = SigningSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         if data["kind"] == SigningKind.CAPITAL_INCREASE:

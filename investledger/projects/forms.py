@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from investledger.core import access
 from investledger.core.access import Role
 from investledger.core.money import BILLION, CENT, YI
+from investledger.core.related import scope_choices
 from investledger.events.models import SigningEvent
 from investledger.investors.models import Investor
 from investledger.projects import services
@@ -195,6 +196,7 @@ class ProjectForm(StyledFormMixin, forms.ModelForm):
         self.fields["lead_unit"].queryset = Unit.objects.order_by("code")
         self.fields["involved_units"].queryset = Unit.objects.order_by("code")
         self.fields["contacts"].queryset = contact_users()
+        scope_choices(self, user)  # an id the user may not see is refused like one that does not exist
         style_widgets(self)
 
     def clean(self):
@@ -257,6 +259,7 @@ class ProjectCreateForm(ProjectForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["event"].queryset = SigningEvent.objects.order_by("-date", "name")
+        scope_choices(self, self.user)
         style_widgets(self)
 
     def clean(self):
@@ -322,13 +325,14 @@ class SigningForm(StyledFormMixin, forms.Form):
     )
     notes = forms.CharField(label=_("Notes"), max_length=300, required=False)
 
-    def __init__(self, *args, project: Project, **kwargs):
+    def __init__(self, *args, project: Project, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.project = project
         self.increment_warnings: list[str] = []
         self.fields["event"].queryset = SigningEvent.objects.exclude(signings__project=project).order_by(
             "-date", "name"
         )
+        scope_choices(self, user)
         self.fields["event"].error_messages["invalid_choice"] = _(
             "Choose an event where this project is not yet recorded as signed."
         )

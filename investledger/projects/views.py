@@ -314,7 +314,7 @@ def signing_add(request, pk: int):
     user = request.user
     project = get_visible_or_404(Project.objects, user, pk, Action.CHANGE)
     if request.method == "POST":
-        form = SigningForm(request.POST, project=project)
+        form = SigningForm(request.POST, project=project, user=user)
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -343,7 +343,7 @@ def signing_add(request, pk: int):
         kind = request.GET.get("kind")
         kind = kind if kind in SigningKind.values else SigningKind.RESIGNING
         stated = Decimal("0") if kind == SigningKind.CAPITAL_INCREASE else project.contract_value_cny
-        form = SigningForm(project=project, initial={"kind": kind, "stated_value_cny": stated})
+        form = SigningForm(project=project, user=user, initial={"kind": kind, "stated_value_cny": stated})
     if not form.increment_warnings:
         form.fields["confirm_increment"].widget = forms.HiddenInput()
     return render(request, "projects/signing_form.html", {"form": form, "project": project})

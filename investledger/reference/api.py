@@ -22,6 +22,7 @@ from rest_framework.response import Response
 from investledger.core.access import Action
 from investledger.core.api import ReferenceViewSet, validation_error_from
 from investledger.core.filters import ObjectIdFilter
+from investledger.core.related import ScopedRelatedFieldsMixin
 from investledger.reference import services
 from investledger.reference.models import Area, Sector, Unit
 
@@ -40,7 +41,7 @@ class AreaFilterSet(df.FilterSet):
         return queryset.filter(path__startswith=area.path) if area else queryset
 
 
-class AreaSerializer(serializers.ModelSerializer):
+class AreaSerializer(ScopedRelatedFieldsMixin, serializers.ModelSerializer):
     label = serializers.CharField(read_only=True)
 
     class Meta:
@@ -49,7 +50,7 @@ class AreaSerializer(serializers.ModelSerializer):
         read_only_fields = ["path", "depth"]
 
 
-class MoveQuerySerializer(serializers.Serializer):
+class MoveQuerySerializer(ScopedRelatedFieldsMixin, serializers.Serializer):
     new_parent = serializers.PrimaryKeyRelatedField(queryset=Area.objects.all(), allow_null=True)
 
 
@@ -66,7 +67,7 @@ MovePreviewAnswer = inline_serializer(
 )
 
 
-class SectorSerializer(serializers.ModelSerializer):
+class SectorSerializer(ScopedRelatedFieldsMixin, serializers.ModelSerializer):
     label = serializers.CharField(read_only=True)
 
     class Meta:
@@ -74,7 +75,7 @@ class SectorSerializer(serializers.ModelSerializer):
         fields = ["id", "code", "name", "name_en", "label", "parent", "strategic_emerging", "position"]
 
 
-class UnitSerializer(serializers.ModelSerializer):
+class UnitSerializer(ScopedRelatedFieldsMixin, serializers.ModelSerializer):
     label = serializers.CharField(read_only=True)
 
     class Meta:
@@ -117,7 +118,9 @@ class AreaViewSet(_ReferenceBase):
     def move_preview(self, request, pk=None):
         """What moving this area under another parent would change: its sub-areas and projects."""
         area = self.get_object()
-        query = MoveQuerySerializer(data={"new_parent": request.query_params.get("new_parent") or None})
+        query = MoveQuerySerializer(
+            data={"new_parent": request.query_params.get("new_parent") or None}, context={"request": request}
+        )
         query.is_valid(raise_exception=True)
         try:
             preview = services.area_move_preview(area=area, new_parent=query.validated_data["new_parent"])

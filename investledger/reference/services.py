@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from investledger.core import audit
 from investledger.core.models import AuditEntry
@@ -42,10 +43,10 @@ class MovePreview:
     def message(self) -> str:
         if not self.moves:
             return _("%(area)s stays where it is.") % {"area": self.area.label}
-        return _("Moving %(area)s moves %(projects)d projects (in %(areas)d areas) from %(old)s to %(new)s.") % {
+        return _("Moving %(area)s moves %(projects)s (in %(areas)s) from %(old)s to %(new)s.") % {
             "area": self.area.label,
-            "projects": self.projects,
-            "areas": self.areas,
+            "projects": ngettext("%(count)d project", "%(count)d projects", self.projects) % {"count": self.projects},
+            "areas": ngettext("%(count)d area", "%(count)d areas", self.areas) % {"count": self.areas},
             "old": self.old_parent.label if self.old_parent else _("the top level"),
             "new": self.new_parent.label if self.new_parent else _("the top level"),
         }

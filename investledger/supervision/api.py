@@ -20,6 +20,7 @@ from rest_framework.response import Response
 
 from investledger.core.access import Action
 from investledger.core.api import Conflict, ScopedReadOnlyViewSet, validation_error_from
+from investledger.core.related import ScopedRelatedFieldsMixin
 from investledger.projects.models import MONEY, Project
 from investledger.supervision import rules, services
 from investledger.supervision.models import EvidenceFile, LightAssessment, Milestone, ProgressReport
@@ -98,7 +99,7 @@ class MilestoneViewSet(ScopedReadOnlyViewSet):
         return Response(MilestoneSerializer(milestone).data)
 
 
-class ProgressReportSerializer(serializers.ModelSerializer):
+class ProgressReportSerializer(ScopedRelatedFieldsMixin, serializers.ModelSerializer):
     project = serializers.PrimaryKeyRelatedField(queryset=Project.objects.all())
     is_late = serializers.BooleanField(read_only=True)
     confirm_funds_excess = serializers.BooleanField(write_only=True, required=False, default=False)
@@ -139,7 +140,7 @@ class ProgressReportViewSet(ScopedReadOnlyViewSet):
     http_method_names = ["get", "post", "head", "options"]
 
     def create(self, request):
-        body = ProgressReportSerializer(data=request.data)
+        body = ProgressReportSerializer(data=request.data, context=self.get_serializer_context())
         body.is_valid(raise_exception=True)
         data = body.validated_data
         project = get_object_or_404(Project.objects.visible_to(request.user, Action.VIEW), pk=data["project"].pk)

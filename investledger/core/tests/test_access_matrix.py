@@ -309,6 +309,9 @@ def check_anonymous(matrix: Matrix, route: Route, values: dict):
 
 def check_object_route(matrix: Matrix, route: Route, model, objs, ref):
     act = action_of(route)
+    # An API read that asks for more than VIEW (an area's move preview needs MANAGE).
+    read_act = api_action(route, "get") if route.is_api and act is None else None
+    read_act = read_act if read_act and read_act != Action.VIEW else None
     for where, obj in objs.items():
         if obj is None:
             continue
@@ -370,6 +373,10 @@ def check_object_route(matrix: Matrix, route: Route, model, objs, ref):
                 matrix.expect((status < 400) if allowed else status == 403, route, label, "GET", status, wanted)
             elif act and reads_only(user):
                 matrix.expect(status == 403, route, label, "GET", status, "403 (reads only)")
+            elif read_act:
+                allowed = access.can(user, read_act) and visible(model, user, obj, read_act)
+                wanted = "readable" if allowed else "403 (forbidden action)"
+                matrix.expect((status < 400) if allowed else status == 403, route, label, "GET", status, wanted)
             elif not act:
                 matrix.expect(status not in (403, 404), route, label, "GET", status, "readable (in scope)")
             if route.is_api and who in ("leader", "supervisor") and route.name not in PERSONAL:

@@ -30,8 +30,17 @@ def names(response) -> list[str]:
     return [row["name"] for row in response.json()["results"]]
 
 
-def test_a_district_officer_sees_the_investors_of_their_projects(personas, investors):
-    assert names(client_for(personas.officer_north).get("/api/investors/")) == ["Northwind Motors"]
+def test_a_district_officer_sees_the_investors_of_their_projects_and_those_on_no_project_yet(personas, investors):
+    # An investor no project names yet is the pool a new project is entered from; Southern Dairy,
+    # on South's project, stays hidden.
+    assert names(client_for(personas.officer_north).get("/api/investors/")) == ["Idle Holdings", "Northwind Motors"]
+
+
+def test_a_reader_who_enters_no_projects_sees_only_the_investors_of_their_projects(reference_data, personas, investors):
+    make_project(
+        area=reference_data.north, sector=reference_data.ev, investor=investors["north"], lead_unit=reference_data.power
+    )
+    assert names(client_for(personas.unit_power).get("/api/investors/")) == ["Northwind Motors"]
 
 
 def test_city_wide_readers_see_every_investor(personas, investors):
