@@ -134,4 +134,24 @@ class AuditEntry(models.Model):
         return f"#{self.pk} {self.kind} {self.object_repr}"
 
 
+class DailyRun(models.Model):
+    """The day's scans (`investledger daily`) for one day: when they were queued, started and finished.
+
+    The background worker looks here to run the scans itself on a day nobody ran them.
+    """
+
+    day = models.DateField(_("day"), unique=True)
+    queued_at = models.DateTimeField(_("queued at"), null=True, blank=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-day"]
+        verbose_name = _("daily run")
+        verbose_name_plural = _("daily runs")
+
+    def __str__(self) -> str:
+        return f"{self.day}"
+
+
 from investledger.core.models_chain import AuditChainHead  # noqa: E402,F401

@@ -58,10 +58,13 @@ from investledger.intake.values import (
     unit_from_header,
 )
 from investledger.investors.models import Investor
-from investledger.projects.choices import AgreementType, SigningKind, Stage
+from investledger.projects.choices import AgreementType, Light, SigningKind, Stage
 from investledger.projects.models import Project, Signing
 from investledger.projects.services import AMOUNT_TOLERANCE, NAME_SIMILARITY, reserve_references, signing_add
 from investledger.reference.models import Area, Sector
+from investledger.supervision.choices import MilestoneKind
+from investledger.supervision.lifecycle import FirstPlans
+from investledger.supervision.models import LightAssessment, Milestone
 
 logger = logging.getLogger(__name__)
 
@@ -1093,7 +1096,11 @@ class _NewProjects:
         self.projects = bulk.Table(Project)
         self.signings = bulk.Table(Signing)
         self.audit = audit_writer
-        audit_writer.prepare(Project, Signing)  # its entries are added while the projects stream
+        # A new project has its milestone plan and first light at once, written beside it.
+        self.plans = FirstPlans()
+        self.milestones = bulk.Table(Milestone)
+        self.assessments = bulk.Table(LightAssessment)
+        audit_writer.prepare(Project, Signing, Milestone, LightAssessment)  # entries are added while projects stream
         # An event's name as the audit entry of a signing spells it, once per event (not per row).
         self.event_names = {pk: str(event) for pk, event in events.items()}
         self.pending: list[tuple[object, dict, dict, str]] = []
@@ -1161,12 +1168,41 @@ class _NewProjects:
                 )
                 yield projects.row(project)
 
+        plans = [self.plans.rows(project) for _row, project, _s, _m in self.pending]
         bulk.insert(Project, projects.columns, project_rows())
         bulk.insert(Signing, signings.columns, (signings.row(s) for _r, _p, s, _m in self.pending))
+        self._write_plans(plans)
         audit_writer.flush(then=then)
         count = len(self.pending)
         self.pending = []
         return count
+
+    def _write_plans(self, plans: list[tuple[list[dict], dict | None]]) -> None:
+        """The milestones and first lights of the projects just written, with their audit entries."""
+        milestones, assessments = self.milestones, self.assessments
+        milestone_ids = iter(bulk.reserve_ids(Milestone, sum(len(m) for m, _a in plans)))
+        assessment_ids = iter(bulk.reserve_ids(LightAssessment, sum(1 for _m, a in plans if a)))
+        milestone_rows, assessment_rows = [], []
+        for (_row, project, _s, _m), (planned, assessment) in zip(self.pending, plans, strict=True):
+            project_repr = Project.__str__(_Repr(project))
+            entries = []
+            for values in planned:
+                full = milestones.complete({**values, "id": next(milestone_ids), "project_id": project["id"]})
+                milestone_rows.append(milestones.row(full))
+                label = MilestoneKind(values["kind"]).label
+                entries.append((Milestone, full["id"], f"{project_repr} · {label}", milestones.snapshot(full)))
+            for model, pk, text, snapshot in entries:
+                self.audit.add(model, pk, text, snapshot, self.plans.plan_message)
+            if assessment is not None:
+                full = assessments.complete({**assessment, "id": next(assessment_ids), "project_id": project["id"]})
+                assessment_rows.append(assessments.row(full))
+                light = Light(assessment["light"]).label
+                text = f"{project_repr} · {light} ({assessment['assessed_on']})"
+                self.audit.add(
+                    LightAssessment, full["id"], text, assessments.snapshot(full), self.plans.message(full["light"])
+                )
+        bulk.insert(Milestone, milestones.columns, milestone_rows)
+        bulk.insert(LightAssessment, assessments.columns, assessment_rows)
 
 
 class _Repr:

@@ -80,6 +80,8 @@ class ProjectListSerializer(serializers.ModelSerializer):
             "is_large",
             "stage",
             "side_state",
+            "light",
+            "light_on",
             "first_event",
             "first_event_name",
             "signed_on",

@@ -23,6 +23,14 @@ def stages_from(stage: str) -> list[str]:
     return [s for s in Stage.values if STAGE_ORDER[s] >= STAGE_ORDER[stage]]
 
 
+class Light(models.TextChoices):
+    """A project's supervision light (红黄绿灯), computed by supervision from its rules, never typed."""
+
+    GREEN = "green", _("Green")
+    YELLOW = "yellow", _("Yellow")
+    RED = "red", _("Red")
+
+
 class SideState(models.TextChoices):
     """States beside the lifecycle; each needs a reason and a date."""
 

@@ -22,6 +22,9 @@ class ProjectFilterSet(filters.FilterSet):
 
     q = filters.CharFilter(method="filter_q", label=_("Search"))
     area = ObjectIdFilter(queryset=Area.objects.all(), method="filter_area", label=_("Host area"))
+    host_area = ObjectIdFilter(
+        queryset=Area.objects.all(), field_name="host_area", label=_("Hosted by the area itself")
+    )
     sector = ObjectIdFilter(queryset=Sector.objects.all(), method="filter_sector", label=_("Sector"))
     stage = filters.MultipleChoiceFilter(choices=Stage.choices, label=_("Stage"), distinct=False)  # one row each
     side_state = filters.ChoiceFilter(choices=SideState.choices, label=_("Side state"))
@@ -82,7 +85,7 @@ class ProjectFilterSet(filters.FilterSet):
         return queryset.filter(pk__in=matches)
 
     def filter_area(self, queryset, name, area):
-        return queryset.filter(host_area__path__startswith=area.path) if area else queryset
+        return queryset.in_area(area) if area else queryset
 
     def filter_sector(self, queryset, name, sector):
         return queryset.filter(sector_id__in=sector.subtree_ids()) if sector else queryset
@@ -105,7 +108,7 @@ class ProjectFilterSet(filters.FilterSet):
 
     def filter_light(self, queryset, name, value):
         """Projects whose current supervision light is `value`."""
-        return queryset.filter(light_assessments__is_current=True, light_assessments__light=value)
+        return queryset.filter(light=value) if value else queryset
 
     def filter_large(self, queryset, name, value):
         if value is None:

@@ -9,15 +9,24 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from investledger.core.models import BaseModel, ScopedQuerySet
-from investledger.projects.choices import AgreementType, Currency, SideState, SigningKind, Stage, stages_from
+from investledger.projects.choices import AgreementType, Currency, Light, SideState, SigningKind, Stage, stages_from
 
 MONEY = {"max_digits": 20, "decimal_places": 2}
 NON_NEGATIVE = [MinValueValidator(Decimal("0"))]
 
 
+def in_area_q(area, prefix: str = "") -> models.Q:
+    """The one definition of "the projects of an area": hosted by the area itself or any area under it.
+
+    `prefix` reaches the project from another model ("project__" for issues, lights...).
+    """
+    return models.Q(**{f"{prefix}host_area__path__startswith": area.path})
+
+
 class ProjectQuerySet(ScopedQuerySet):
     def in_area(self, area):
-        return self.filter(host_area__path__startswith=area.path)
+        """Projects of the area: hosted by it or by any area under it (a district's parks)."""
+        return self.filter(in_area_q(area))
 
     def active(self):
         return self.exclude(side_state=SideState.TERMINATED)
@@ -117,6 +126,10 @@ class Project(BaseModel):
     side_state = models.CharField(_("side state"), max_length=12, choices=SideState.choices, blank=True, default="")
     side_state_reason = models.TextField(_("reason"), blank=True)
     side_state_date = models.DateField(_("since"), null=True, blank=True)
+    # The current light: that of the latest assessment by its date, set by supervision through
+    # services.project_set_light; blank until the project is first assessed.
+    light = models.CharField(_("light"), max_length=6, choices=Light.choices, blank=True, default="", editable=False)
+    light_on = models.DateField(_("light since"), null=True, blank=True, editable=False)
     first_event = models.ForeignKey(
         "events.SigningEvent",
         verbose_name=_("first signed at"),

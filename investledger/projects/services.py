@@ -58,9 +58,10 @@ EDITABLE_FIELDS = (
 )
 
 
-# Functions called with the project after each change of its record, inside the same transaction.
-# Apps that derive something from a project register here (supervision recomputes the project's
-# light), so the projects app needs to know nothing about them.
+# Functions called with the project after its creation and each change of its record, inside the same
+# transaction. Apps that derive something from a project register here (supervision gives a new
+# project its milestone plan and recomputes the light), so the projects app needs to know nothing
+# about them. Imports write projects in bulk and call `supervision.services.lifecycle_start_rows`.
 AFTER_PROJECT_CHANGE: list = []
 
 
@@ -245,6 +246,7 @@ def project_create(
             audit_message=audit_message,
         )
         project.refresh_from_db()
+    _after_project_change(project)
     return project
 
 
@@ -308,6 +310,24 @@ def project_set_stage(*, project: Project, stage: str, reason: str = "") -> Proj
     locked.save(update_fields=["stage", "version", "updated"])
     audit.record(locked, AuditEntry.Kind.STAGE, before=before, message=reason)
     project.__dict__.update(locked.__dict__)
+    return locked
+
+
+@transaction.atomic
+def project_set_light(*, project: Project, light: str, assessed_on: dt.date, reason: str = "") -> Project:
+    """Record the project's current light (the latest assessment by its date). Supervision calls this.
+
+    The light is derived, not edited, so it does not count as a new version of the record: an edit
+    started before the scan is not refused for it.
+    """
+    locked = Project.objects.select_for_update().get(pk=project.pk)
+    if locked.light == light and locked.light_on == assessed_on:
+        return locked
+    before = audit.snapshot(locked)
+    locked.light, locked.light_on = light, assessed_on
+    locked.save(update_fields=["light", "light_on", "updated"])
+    audit.record(locked, AuditEntry.Kind.UPDATE, before=before, message=reason)
+    project.light, project.light_on = light, assessed_on
     return locked
 
 

@@ -62,11 +62,6 @@ class ProjectListView(ObjectListView):
         # One row per project with its related names in the same query, whatever the page size.
         return Project.objects.visible_to(self.request.user).select_related(*LIST_RELATED)
 
-    def decorate_page(self, objects):
-        lights = current_lights_of([p.pk for p in objects])
-        for project in objects:
-            project.current_light = lights.get(project.pk)
-
     def known_count(self, extra_context):
         return extra_context["totals"]["count"]
 
@@ -141,15 +136,6 @@ def project_list(request, *args, **kwargs):
     if request.GET.get("as_of"):
         return redirect(f"{reverse('core:ledger_as_of')}?{request.GET.urlencode()}")
     return _project_list(request, *args, **kwargs)
-
-
-def current_lights_of(project_ids) -> dict[int, str]:
-    from investledger.supervision.models import LightAssessment
-
-    rows = LightAssessment.objects.filter(project_id__in=project_ids, is_current=True).values_list(
-        "project_id", "light"
-    )
-    return dict(rows)
 
 
 def explain_light(fired):

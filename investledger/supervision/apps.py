@@ -9,8 +9,8 @@ class SupervisionConfig(AppConfig):
 
     def ready(self):
         from investledger.projects import services as project_services
-        from investledger.supervision.services import light_after_project_change
+        from investledger.supervision.services import lifecycle_after_project_change
 
-        # A project's light depends on its amounts, dates and side state: recompute it at once.
-        if light_after_project_change not in project_services.AFTER_PROJECT_CHANGE:
-            project_services.AFTER_PROJECT_CHANGE.append(light_after_project_change)
+        # A new project is planned and assessed at once; its light depends on its amounts, dates and side state.
+        if lifecycle_after_project_change not in project_services.AFTER_PROJECT_CHANGE:
+            project_services.AFTER_PROJECT_CHANGE.append(lifecycle_after_project_change)

@@ -1,7 +1,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from investledger.projects.choices import Stage
+from investledger.projects.choices import Light, Stage
 
 
 class MilestoneKind(models.TextChoices):
@@ -26,12 +26,6 @@ class EvidenceStatus(models.TextChoices):
     PENDING = "pending", _("Awaiting verification")
     VERIFIED = "verified", _("Verified")
     REJECTED = "rejected", _("Rejected")
-
-
-class Light(models.TextChoices):
-    GREEN = "green", _("Green")
-    YELLOW = "yellow", _("Yellow")
-    RED = "red", _("Red")
 
 
 LIGHT_ORDER = {Light.GREEN: 0, Light.YELLOW: 1, Light.RED: 2}

@@ -23,6 +23,7 @@ from investledger.supervision.models import LightAssessment, Milestone
 
 
 def current_lights(user, *, area=None):
+    """The current assessment of each visible project that has a light (the one `Project.light` shows)."""
     qs = (
         LightAssessment.objects.visible_to(user, Action.VIEW)
         .current()
@@ -41,20 +42,15 @@ class Overview:
 
 
 def overview(user, *, area=None) -> Overview:
-    lights = current_lights(user, area=area)
-    counts = {light: 0 for light in Light.values}
-    for row in lights.values("light").annotate(n=Count("id")):
-        counts[row["light"]] = row["n"]
-    supervised = (
-        Project.objects.visible_to(user, Action.VIEW)
-        .exclude(stage=Stage.NEGOTIATING)
-        .exclude(side_state=SideState.TERMINATED)
-    )
+    projects = Project.objects.visible_to(user, Action.VIEW).exclude(stage=Stage.NEGOTIATING)
     if area is not None:
-        supervised = supervised.in_area(area)
-    not_assessed = supervised.exclude(light_assessments__is_current=True).count()
+        projects = projects.in_area(area)
+    counts = {light: 0 for light in Light.values}
+    for row in projects.exclude(light="").values("light").annotate(n=Count("id")).order_by():
+        counts[row["light"]] = row["n"]
+    not_assessed = projects.exclude(side_state=SideState.TERMINATED).filter(light="").count()
     flagged = sorted(
-        lights.filter(light__in=[Light.RED, Light.YELLOW]),
+        current_lights(user, area=area).filter(light__in=[Light.RED, Light.YELLOW]),
         key=lambda a: (-LIGHT_ORDER[a.light], a.assessed_on, a.project_id),
     )
     for assessment in flagged:

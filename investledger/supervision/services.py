@@ -28,7 +28,7 @@ from investledger.core import audit, clock
 from investledger.core.models import AuditEntry
 from investledger.projects.choices import STAGE_ORDER, SideState, Stage
 from investledger.projects.models import Project
-from investledger.projects.services import project_set_stage
+from investledger.projects.services import project_set_light, project_set_stage
 from investledger.supervision import periods, rules
 from investledger.supervision.choices import (
     MILESTONE_ORDER,
@@ -527,34 +527,40 @@ def project_facts(project: Project, as_of) -> rules.ProjectFacts:
 
 
 @transaction.atomic
-def light_after_project_change(project: Project) -> None:
-    """Called by the projects app after a project's record changed (amount, dates, side state)."""
-    if Milestone.objects.filter(project=project).exists():
-        light_assess(project=project)
+def lifecycle_after_project_change(project: Project) -> None:
+    """Called by the projects app after a project was created or its record changed (amount, dates,
+    side state): a project signed today has its milestone plan and its first light today, not after
+    the nightly scan."""
+    if not needs_plan(project):
+        return
+    milestone_plan_create(project=project)
+    light_assess(project=project)
 
 
 def light_assess(*, project: Project, as_of=None, rule_set: RuleSet | None = None) -> LightAssessment | None:
-    """Compute the project's light; store a new assessment only when the light or its reasons changed.
+    """Compute the project's light as of a day; store an assessment only when it differs from the one in force then.
+
+    The current light is the latest assessment by its date (then by the order written). An assessment
+    for a past day is kept in the history, for figures as of that day, but never replaces one made
+    for a later day: a scan run late for a missed day does not undo today's light.
 
     Returns the new assessment, or None when nothing changed (or the project is not supervised:
     under negotiation or terminated).
     """
     as_of = as_of or clock.today()
     rule_set = rule_set or current_rule_set()
-    current = LightAssessment.objects.select_for_update().filter(project=project, is_current=True).first()
     if not needs_plan(project):
         return None
+    history = LightAssessment.objects.select_for_update().filter(project=project)
+    in_force = history.filter(assessed_on__lte=as_of).order_by("-assessed_on", "-id").first()
     outcome = rules.evaluate(project_facts(project, as_of), rule_set.parameters, as_of)
-    codes = sorted((f["rule"], f["light"]) for f in outcome.fired)
-    if (
-        current is not None
-        and current.light == outcome.light
-        and sorted((f["rule"], f["light"]) for f in current.fired) == codes
-    ):
+    if in_force is not None and same_light(in_force, outcome):
         return None
-    if current is not None:
-        current.is_current = False
-        current.save(update_fields=["is_current", "updated"])
+    latest = not history.filter(assessed_on__gt=as_of).exists()
+    if latest:
+        LightAssessment.objects.filter(project=project, is_current=True).update(
+            is_current=False, updated=timezone.now()
+        )
     assessment = LightAssessment(
         project=project,
         assessed_on=as_of,
@@ -562,11 +568,21 @@ def light_assess(*, project: Project, as_of=None, rule_set: RuleSet | None = Non
         rule_set=rule_set,
         fired=outcome.fired,
         values=outcome.values,
-        is_current=True,
+        is_current=latest,
     )
     assessment.save()
-    audit.record(assessment, AuditEntry.Kind.CREATE, message=f"{outcome.light} (rule set v{rule_set.version})")
+    message = f"{outcome.light} (rule set v{rule_set.version})"
+    audit.record(assessment, AuditEntry.Kind.CREATE, message=message)
+    if latest:
+        project_set_light(project=project, light=outcome.light, assessed_on=as_of, reason=message)
     return assessment
+
+
+def same_light(assessment: LightAssessment, outcome) -> bool:
+    """The same light for the same rules (the values seen may differ)."""
+    return assessment.light == outcome.light and sorted((f["rule"], f["light"]) for f in assessment.fired) == sorted(
+        (f["rule"], f["light"]) for f in outcome.fired
+    )
 
 
 # --- Inspection sample ---------------------------------------------------------------------------

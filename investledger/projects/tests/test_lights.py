@@ -5,13 +5,16 @@ from django.urls import reverse
 
 from investledger.core import clock
 from investledger.core.testing import make_project
+from investledger.projects.services import project_set_light
 from investledger.supervision.models import LightAssessment, RuleSet
 
 pytestmark = pytest.mark.django_db
 
 
 def light(project, colour, fired=()):
-    return LightAssessment.objects.create(
+    """A newer assessment than the project's first one, recorded on the project as supervision does."""
+    LightAssessment.objects.filter(project=project).update(is_current=False)
+    assessment = LightAssessment.objects.create(
         project=project,
         assessed_on=clock.today(),
         light=colour,
@@ -19,6 +22,8 @@ def light(project, colour, fired=()):
         fired=list(fired),
         values={},
     )
+    project_set_light(project=project, light=colour, assessed_on=assessment.assessed_on)
+    return assessment
 
 
 @pytest.fixture

@@ -16,9 +16,10 @@ def signed_project(ref, *, area=None, signed_on=SIGNED, value="1000000000", **fi
     event, _ = SigningEvent.objects.get_or_create(
         name=f"签约会 {signed_on}", defaults={"name_en": f"Ceremony {signed_on}", "kind": "ceremony", "date": signed_on}
     )
-    project = make_project(
-        area=area or ref.north, sector=ref.ev, event=event, signed_on=signed_on, value=value, **fields
-    )
+    with clock.frozen_at(signed_on):  # entered on its signing day: planned and assessed that day
+        project = make_project(
+            area=area or ref.north, sector=ref.ev, event=event, signed_on=signed_on, value=value, **fields
+        )
     with audit_context(source="test"), clock.frozen_at(signed_on):
         services.milestone_plan_create(project=project)
     return project
@@ -46,6 +47,7 @@ def record(milestone, day, number="91500000MA5U000001"):
 
 
 def light_on(project, day):
+    """Assess the project as of `day` and give the light in force that day (a later one stays current)."""
     with audit_context(source="test"), clock.frozen_at(day):
         services.light_assess(project=project, as_of=day)
-    return project.light_assessments.get(is_current=True)
+    return project.light_assessments.filter(assessed_on__lte=day).order_by("-assessed_on", "-id").first()

@@ -16,11 +16,11 @@ TODAY = dt.date(2026, 11, 20)
 
 
 def test_the_demo_gives_every_colour_and_a_late_report_and_is_idempotent(reference_data):
-    projects = [
-        make_project(area=reference_data.north, sector=reference_data.ev, event=reference_data.event, is_demo=True)
-        for _ in range(6)
-    ]
     with clock.frozen_at(TODAY):
+        projects = [
+            make_project(area=reference_data.north, sector=reference_data.ev, event=reference_data.event, is_demo=True)
+            for _ in range(6)
+        ]
         told = demo.load()
     assert sum(told.values()) == 5  # the sixth stays signed only
     lights = dict(LightAssessment.objects.current().values_list("project_id", "light"))

@@ -33,10 +33,12 @@ def test_changing_the_contract_value_recomputes_the_light(reference_data):
     assert current.assessed_on == dt.date(2023, 7, 2)  # written by the edit, not by a scan
 
 
-def test_terminating_a_project_without_milestones_needs_no_light(reference_data):
+def test_a_terminated_project_is_no_longer_assessed(reference_data):
     project = make_project(area=reference_data.north, sector=reference_data.ev)
+    lights = LightAssessment.objects.filter(project=project).count()
     with audit_context(source="test"):
         project_services.project_set_side_state(
             project=project, side_state="terminated", reason="investor withdrew", since=dt.date(2023, 3, 1)
         )
-    assert not LightAssessment.objects.filter(project=project).exists()
+        project_services.project_update(project=project, fields={"contract_value": Decimal("3000000000")})
+    assert LightAssessment.objects.filter(project=project).count() == lights

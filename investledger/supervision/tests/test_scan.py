@@ -9,6 +9,7 @@ from investledger.core import clock
 from investledger.core.audit import audit_context
 from investledger.core.models import AuditEntry
 from investledger.core.testing import make_project
+from investledger.projects.models import Project
 from investledger.supervision import services
 from investledger.supervision.choices import Light, MilestoneKind
 from investledger.supervision.models import InspectionSample, LightAssessment, Milestone
@@ -23,7 +24,12 @@ def scan(day):
 
 
 def test_it_plans_projects_without_a_plan_and_is_idempotent(reference_data):
-    unplanned = make_project(area=reference_data.south, sector=reference_data.bio, signed_on=dt.date(2024, 1, 15))
+    with clock.frozen_at(dt.date(2024, 1, 15)):
+        unplanned = make_project(area=reference_data.south, sector=reference_data.bio, signed_on=dt.date(2024, 1, 15))
+    # Entered before projects were planned and assessed on creation:
+    Milestone.objects.filter(project=unplanned).delete()
+    LightAssessment.objects.filter(project=unplanned).delete()
+    Project.objects.filter(pk=unplanned.pk).update(light="", light_on=None)
     signed_project(reference_data)
     first = scan(dt.date(2024, 6, 1))
     assert first.milestones_planned == 6
