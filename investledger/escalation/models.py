@@ -109,12 +109,23 @@ class IssueQuerySet(ScopedQuerySet):
         return self.exclude(status=IssueStatus.CLOSED)
 
     def overdue(self, as_of: dt.date | None = None):
-        """Open issues whose current step is past its deadline on `as_of` (today by default)."""
+        """The one definition of an overdue issue: open on `as_of` (today by default), and the step it
+        was at that day past its deadline (respond, then assess, then resolve).
+
+        The step on a past day is read from the dates each step was done, so the count for the end of
+        a past month is what the register said that day. Every page, report, export and the API count
+        overdue issues through this queryset.
+        """
         as_of = as_of or clock.today()
-        return self.open().filter(
-            models.Q(status=IssueStatus.OPEN, respond_by__lt=as_of)
-            | models.Q(status=IssueStatus.RESPONDED, assess_by__lt=as_of)
-            | models.Q(status=IssueStatus.ASSESSED, resolve_by__lt=as_of)
+        Q = models.Q
+        open_then = Q(raised_on__lte=as_of) & (Q(closed_on__isnull=True) | Q(closed_on__gt=as_of))
+        assessed = Q(assessed_on__lte=as_of)
+        responded = Q(responded_on__lte=as_of) | assessed
+        return self.filter(
+            open_then,
+            (assessed & Q(resolve_by__lt=as_of))
+            | (responded & ~assessed & Q(assess_by__lt=as_of))
+            | (~responded & Q(respond_by__lt=as_of)),
         )
 
 
@@ -221,9 +232,21 @@ class Issue(BaseModel):
         step = self.current_step
         return self.deadline(step) if step else None
 
+    def step_on(self, as_of: dt.date) -> str | None:
+        """The step the issue was at on `as_of` (None: not raised yet, or closed by then)."""
+        if self.raised_on > as_of or (self.closed_on is not None and self.closed_on <= as_of):
+            return None
+        if self.assessed_on is not None and self.assessed_on <= as_of:
+            return Step.RESOLVE
+        if self.responded_on is not None and self.responded_on <= as_of:
+            return Step.ASSESS
+        return Step.RESPOND
+
     def is_overdue(self, as_of: dt.date | None = None) -> bool:
-        nxt = self.next_deadline
-        return nxt is not None and nxt < (as_of or clock.today())
+        """As `IssueQuerySet.overdue` says, for this one issue."""
+        as_of = as_of or clock.today()
+        step = self.step_on(as_of)
+        return step is not None and self.deadline(step) < as_of
 
     @property
     def closed_within_deadline(self) -> bool:

@@ -37,6 +37,7 @@ KPI_KEYS = [
     "emerging_share_value",
     "emerging_share_count",
     "issue_resolution_rate",
+    "overdue_issues",
 ]
 
 
@@ -149,10 +150,12 @@ def _build(user, cohort: Cohort, as_of: dt.date) -> Dashboard:
     totals = selectors.rollup(user, cohort, as_of, figures=figures)
     children = selectors.child_areas(root, user) if root is not None else roots
     board.children = children
+    # The by-area charts: each child area, and the root itself for the projects it hosts directly.
+    slices = selectors.area_slices(root, children, totals)
 
     sector_rows = selectors.by_sector(user, cohort, as_of, figures=figures)
     board.charts.append(_value_chart("by-sector", _("Signed value by sector"), sector_rows, cohort_text, as_of))
-    area_rows = selectors.by_area(totals, children, cohort)
+    area_rows = selectors.by_area(totals, slices, cohort)
     board.charts.append(_value_chart("by-area", _("Signed value by area"), area_rows, cohort_text, as_of))
     event_rows = selectors.by_event(user, cohort, as_of, figures=figures)
     board.charts.append(
@@ -180,9 +183,9 @@ def _build(user, cohort: Cohort, as_of: dt.date) -> Dashboard:
         )
     )
 
-    lights = selectors.lights_for_areas(user, cohort, as_of, children, figures=figures)
-    names = [c.label for c in children]
-    links = [selectors.ledger_url(cohort.with_area(c)) for c in children]
+    lights = selectors.lights_for_areas(user, cohort, as_of, slices, figures=figures)
+    names = [piece.label for piece in slices]
+    links = [piece.link(cohort) for piece in slices]
     if lights is None:
         board.charts.append(_missing("lights", _("Lights by area"), cohort_text, as_of, _("supervision lights")))
     else:
@@ -202,7 +205,7 @@ def _build(user, cohort: Cohort, as_of: dt.date) -> Dashboard:
             )
         )
 
-    funds = selectors.funds_for_areas(user, cohort, as_of, children, totals, figures=figures)
+    funds = selectors.funds_for_areas(user, cohort, as_of, slices, totals, figures=figures)
     if funds is None:
         board.charts.append(
             _missing("funds", _("Funds in place against contract value"), cohort_text, as_of, _("progress reports"))

@@ -182,6 +182,17 @@ def _issue_resolution(user, cohort: Cohort, as_of: dt.date, base=None) -> Result
     return Result(metric, ratio(closed_in_time, due), closed_in_time, due, cohort.describe(), as_of)
 
 
+def _overdue_issues(user, cohort: Cohort, as_of: dt.date, base=None) -> Result:
+    from investledger.reporting import sources
+
+    metric = REGISTRY["overdue_issues"]
+    found = sources.overdue_issues(user, cohort, as_of, base)
+    if found is None:
+        return not_available(metric, cohort, as_of, _("Not available yet: issues are not recorded yet."))
+    count = found.count()
+    return Result(metric, count, count, None, cohort.describe(), as_of)
+
+
 # --- The registry ----------------------------------------------------------------------------------
 
 
@@ -339,6 +350,19 @@ METRICS = [
         RATIO,
         source="escalation",
         compute=_issue_resolution,
+    ),
+    Metric(
+        "overdue_issues",
+        gettext_lazy("Overdue issues"),
+        gettext_lazy(
+            "Issues of the cohort's projects open on the as-of date whose current step (respond, assess, "
+            "resolve) was past its deadline that day."
+        ),
+        gettext_lazy("overdue issues"),
+        None,
+        "count",
+        source="escalation",
+        compute=_overdue_issues,
     ),
 ]
 REGISTRY: dict[str, Metric] = {m.key: m for m in METRICS}

@@ -109,7 +109,7 @@ def monthly_report(user, period: dt.date, area=None) -> MonthlyReport:
             FlaggedLine(row.project, row.light, str(row.get_light_display()), sources.explain(row))
             for row in flagged_rows
         ]
-    overdue = sources.overdue_issues(projects, as_of)
+    overdue = sources.overdue_issues(user, cohort, as_of)
     return MonthlyReport(
         period=start,
         as_of=as_of,
@@ -178,7 +178,7 @@ def _overdue_rows(report: MonthlyReport) -> list[list[str]]:
             issue.title,
             issue.project.name,
             str(issue.responsible_unit),
-            issue.resolve_by.isoformat(),
+            issue.deadline(issue.step_on(report.as_of)).isoformat(),
             str(issue.get_level_display()),
         ]
         for issue in report.overdue or []
@@ -200,7 +200,7 @@ def sections(report: MonthlyReport) -> list[tuple[str, list[str], list[list], st
         ),
         (
             _("Overdue issues"),
-            [_("Reference"), _("Issue"), _("Project"), _("Responsible unit"), _("Resolve by"), _("Level")],
+            [_("Reference"), _("Issue"), _("Project"), _("Responsible unit"), _("Deadline"), _("Level")],
             _overdue_rows(report),
             missing_issues if report.overdue is None else ("" if report.overdue else _("None.")),
         ),

@@ -209,53 +209,95 @@ def child_areas(root: Area, user) -> list[Area]:
     return list(areas_in_scope(user).filter(parent=root).order_by("path"))
 
 
-def by_area(totals: dict[int, AreaTotals], children: list[Area], cohort: Cohort) -> list[Row]:
+@dataclass(frozen=True)
+class AreaSlice:
+    """One bar of a by-area chart: an area with the areas under it, or only the projects hosted by
+    the area itself ("North District (itself)"), so that the bars add up to the headline figures."""
+
+    area: Area
+    itself: bool = False
+
+    @property
+    def pk(self) -> int:
+        return self.area.pk
+
+    @property
+    def label(self) -> str:
+        if self.itself:
+            return _area_itself() % {"area": self.area.label}
+        return self.area.label
+
+    def parts(self, totals: dict[int, AreaTotals]) -> dict:
+        return totals[self.area.pk].own if self.itself else totals[self.area.pk].subtree
+
+    def holds(self, host: Area) -> bool:
+        """Whether a project hosted by `host` is counted in this bar."""
+        return host.pk == self.area.pk if self.itself else host.path.startswith(self.area.path)
+
+    def link(self, cohort: Cohort) -> str:
+        if self.itself:
+            return ledger_url(cohort.with_area(self.area), host_area=self.area.pk)
+        return ledger_url(cohort.with_area(self.area))
+
+
+def _area_itself():
+    from django.utils.translation import gettext
+
+    return gettext("%(area)s (itself)")
+
+
+def area_slices(root: Area | None, children: list[Area], totals: dict[int, AreaTotals]) -> list[AreaSlice]:
+    """The bars of the by-area charts: the root area itself when it hosts projects, then each child."""
+    slices = [AreaSlice(child) for child in children]
+    if root is not None and totals[root.pk].own["projects"]:
+        slices.insert(0, AreaSlice(root, itself=True))
+    return slices
+
+
+def by_area(totals: dict[int, AreaTotals], slices: list[AreaSlice], cohort: Cohort) -> list[Row]:
     return [
         Row(
-            child.label,
-            totals[child.pk].subtree["projects"],
-            totals[child.pk].subtree["value"],
-            ledger_url(cohort.with_area(child)),
-            extra={"area": child, "parts": totals[child.pk].subtree},
+            piece.label,
+            piece.parts(totals)["projects"],
+            piece.parts(totals)["value"],
+            piece.link(cohort),
+            extra={"area": piece.area, "parts": piece.parts(totals)},
         )
-        for child in children
+        for piece in slices
     ]
 
 
-def _under(children: list[Area], figures) -> list[tuple[Area, list[dict]]]:
-    """Each child area with the host-area rows of its subtree."""
+def _under(slices: list[AreaSlice], figures) -> list[tuple[AreaSlice, list[dict]]]:
+    """Each bar with the host-area rows it counts."""
     areas = _areas()
     rows = figures.areas()
-    return [
-        (child, [row for area_id, row in rows.items() if areas[area_id].path.startswith(child.path)])
-        for child in children
-    ]
+    return [(piece, [row for area_id, row in rows.items() if piece.holds(areas[area_id])]) for piece in slices]
 
 
-def lights_for_areas(user, cohort, as_of, children: list[Area], base=None, figures=None):
-    """Lights per child area (with sub-areas), or None when supervision has no lights yet."""
+def lights_for_areas(user, cohort, as_of, slices: list[AreaSlice], base=None, figures=None):
+    """Lights per bar (see area_slices), or None when supervision has no lights yet."""
     figures = figures or summary.figures_for(user, cohort, as_of, base)
     if not figures.has_lights:
         return None
     out = []
-    for child, rows in _under(children, figures):
+    for piece, rows in _under(slices, figures):
         counts = {"green": 0, "yellow": 0, "red": 0, "none": 0}
         for row in rows:
             for k, v in row["lights"].items():
                 counts[k] += v
-        out.append((child, counts))
+        out.append((piece, counts))
     return out
 
 
-def funds_for_areas(user, cohort, as_of, children: list[Area], totals, base=None, figures=None):
-    """Funds in place against contract value per child area, or None before progress reports exist."""
+def funds_for_areas(user, cohort, as_of, slices: list[AreaSlice], totals, base=None, figures=None):
+    """Funds in place against contract value per bar, or None before progress reports exist."""
     figures = figures or summary.figures_for(user, cohort, as_of, base)
     if not figures.has_funds:
         return None
     out = []
-    for child, rows in _under(children, figures):
+    for piece, rows in _under(slices, figures):
         funds = sum((row["funds"] for row in rows), Decimal("0"))
-        out.append((child, quantize(funds), totals[child.pk].subtree["value"]))
+        out.append((piece, quantize(funds), piece.parts(totals)["value"]))
     return out
 
 
@@ -286,8 +328,12 @@ def ranking(
     keys = {key for key, _w in weights}
     projects = frame(user, cohort, as_of, base)
     if funds is None and "funds_in_place_rate" in keys:
-        funds = funds_for_areas(user, cohort, as_of, children, totals, base, figures=figures)
-    funds = {area.pk: metrics.ratio(f, v) for area, f, v in funds} if funds is not None else {}
+        funds = funds_for_areas(user, cohort, as_of, [AreaSlice(c) for c in children], totals, base, figures=figures)
+    funds = (
+        {piece.pk: metrics.ratio(f, v) for piece, f, v in funds if not getattr(piece, "itself", False)}
+        if funds is not None
+        else {}
+    )
     issues = sources.issue_resolution_by_area(projects, as_of, children) if "issue_resolution_rate" in keys else None
     issues = {pk: metrics.ratio(n, d) for pk, (n, d) in issues.items()} if issues is not None else {}
     raw: dict[int, dict[str, Decimal | None]] = {}

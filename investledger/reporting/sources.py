@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from django.apps import apps
 from django.db import connection
-from django.db.models import Count, DecimalField, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, DecimalField, F, OuterRef, Subquery, Sum
 
 from investledger.core import clock
 from investledger.core.money import quantize
@@ -82,15 +82,20 @@ def funds_by_project(projects, as_of: dt.date) -> dict[int, Decimal]:
 
 
 def light_subquery(as_of: dt.date, field: str = "light"):
-    """Per project: its light on `as_of` (the newest assessment made on or before that day)."""
+    """Per project: its light on `as_of`, the one definition of "current light" every figure uses.
+
+    Today (or later) that is the project's own `light` (supervision keeps it at the latest assessment
+    by date); for a past day, the newest assessment made on or before that day. `field="pk"` gives
+    the assessment's id instead.
+    """
     model = available("supervision.LightAssessment")
     if model is None:
         return None
+    if as_of >= clock.today() and field == "light":
+        return F("light")
+    rows = model.objects.filter(project=OuterRef("pk"), assessed_on__lte=as_of).order_by("-assessed_on", "-id")
     if as_of >= clock.today():
-        # At most one current row per project (a unique index): no ordering, so no join to order by.
         rows = model.objects.filter(project=OuterRef("pk"), is_current=True).order_by()
-    else:
-        rows = model.objects.filter(project=OuterRef("pk"), assessed_on__lte=as_of).order_by("-assessed_on", "-id")
     return Subquery(rows.values(field)[:1])
 
 
@@ -112,12 +117,10 @@ def flagged_projects(projects, as_of: dt.date, lights=("red", "yellow")):
     model = available("supervision.LightAssessment")
     if model is None:
         return None
-    if as_of >= clock.today():
-        rows = model.objects.filter(is_current=True, light__in=lights)
-    else:
-        latest = light_subquery(as_of, "pk")
-        rows = model.objects.filter(pk__in=projects.annotate(_lid=latest).values("_lid"), light__in=lights)
-    rows = rows.filter(project__in=projects.values("pk")).select_related("project", "project__host_area")
+    latest = light_subquery(as_of, "pk")
+    shown = projects.annotate(_light=light_subquery(as_of)).filter(_light__in=lights)
+    rows = model.objects.filter(pk__in=shown.annotate(_lid=latest).values("_lid"), light__in=lights)
+    rows = rows.select_related("project", "project__host_area")
     return sorted(rows, key=lambda r: (r.light != "red", r.project.host_area.path, r.project.reference))
 
 
@@ -174,14 +177,35 @@ def issue_resolution_by_area(projects, as_of: dt.date, areas) -> dict[int, tuple
     return out
 
 
-def overdue_issues(projects, as_of: dt.date):
-    """Issues open on `as_of` whose resolve deadline had passed, oldest deadline first."""
-    issues = issues_of(projects)
+def issues_in_cohort(user, cohort, base=None):
+    """The issues a reader sees for a cohort: those of the visible projects of its area (with the
+    areas under it), sector, event and signing period, as the issue register lists them."""
+    model = available("escalation.Issue")
+    if model is None:
+        return None
+    from investledger.projects.models import in_area_q
+
+    qs = model.objects.visible_to(user) if base is None else model.objects.filter(project__in=base.values("pk"))
+    if cohort.area is not None:
+        qs = qs.filter(in_area_q(cohort.area, "project__"))
+    if cohort.sector is not None:
+        qs = qs.filter(project__sector_id__in=cohort.sector.subtree_ids())
+    if cohort.event is not None:
+        qs = qs.filter(project__first_event=cohort.event)
+    if cohort.signed_from:
+        qs = qs.filter(project__signed_on__gte=cohort.signed_from)
+    if cohort.signed_to:
+        qs = qs.filter(project__signed_on__lte=cohort.signed_to)
+    return qs
+
+
+def overdue_issues(user, cohort, as_of: dt.date, base=None):
+    """Overdue issues of a cohort on `as_of` (escalation's one definition), oldest deadline first."""
+    issues = issues_in_cohort(user, cohort, base)
     if issues is None:
         return None
-    open_then = Q(closed_on__isnull=True) | Q(closed_on__gt=as_of)
     return (
-        issues.filter(open_then, resolve_by__lt=as_of, raised_on__lte=as_of)
+        issues.overdue(as_of)
         .select_related("project", "responsible_unit", "project__host_area")
         .order_by("resolve_by", "pk")
     )
