@@ -5,6 +5,7 @@ import io
 import pytest
 from django.core.management import call_command
 
+from investledger.core import clock
 from investledger.core.models import AuditEntry
 from investledger.core.testing import make_project
 from investledger.escalation.models import Notification
@@ -14,12 +15,13 @@ pytestmark = pytest.mark.django_db
 
 
 def test_it_runs_the_scans_and_is_idempotent(reference_data, personas):
-    make_project(area=reference_data.north, sector=reference_data.ev, event=reference_data.event)
+    with clock.frozen_at(reference_data.event.date):  # entered on its signing day, assessed that day
+        make_project(area=reference_data.north, sector=reference_data.ev, event=reference_data.event)
     out = io.StringIO()
     call_command("daily", "--as-of", "2023-06-01", stdout=out)
     assert "supervise" in out.getvalue() and "escalate" in out.getvalue() and "digest" in out.getvalue()
     lights, entries, notes = LightAssessment.objects.count(), AuditEntry.objects.count(), Notification.objects.count()
-    assert lights == 1
+    assert LightAssessment.objects.filter(assessed_on="2023-06-01", is_current=True).count() == 1
     call_command("daily", "--as-of", "2023-06-01", stdout=io.StringIO())
     assert (LightAssessment.objects.count(), AuditEntry.objects.count(), Notification.objects.count()) == (
         lights,

@@ -81,3 +81,23 @@ def test_entries_with_quotes_backslashes_and_rare_characters_verify(tmp_path, pe
         assert entry.hash == audit.compute_hash(entry), entry.object_repr
     result = audit.verify_chain()
     assert result.ok, result.problem
+
+
+def test_the_plans_and_first_lights_written_with_an_import_have_the_entries_the_services_record(
+    tmp_path, personas, reference_data
+):
+    from investledger.supervision.models import LightAssessment, Milestone
+
+    batch = _imported(tmp_path, personas, reference_data, signing_rows(3))
+    objects = [*Milestone.objects.all(), *LightAssessment.objects.all()]
+    assert len(objects) == 3 * 6 + 3
+    for obj in objects:
+        entry = AuditEntry.objects.get(object_id=str(obj.pk), content_type__model=obj._meta.model_name)
+        assert entry.snapshot == audit.snapshot(obj), obj
+        assert entry.object_repr == str(obj)[:300]
+        assert entry.kind == AuditEntry.Kind.CREATE
+        assert entry.source == f"import:{batch.pk}"
+    for project in Project.objects.all():
+        current = project.light_assessments.get(is_current=True)
+        assert (project.light, project.light_on) == (current.light, current.assessed_on)
+    assert audit.verify_chain().ok
