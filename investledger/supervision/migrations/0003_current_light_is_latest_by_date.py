@@ -29,7 +29,7 @@ def latest_by_date(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("supervision", "0002_default_template_and_rules"),
-        ("projects", "0006_project_light"),
+        ("projects", "0007_project_light"),
     ]
 
     operations = [migrations.RunPython(latest_by_date, migrations.RunPython.noop)]

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('projects', '0005_drop_redundant_indexes'),
+        ('projects', '0006_project_value_undisclosed'),
     ]
 
     operations = [
