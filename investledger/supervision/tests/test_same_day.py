@@ -41,7 +41,7 @@ def form_data(reference_data, investor, event):
         "sector": reference_data.ev.pk,
         "agreement_type": "contract",
         "currency": "CNY",
-        "contract_value": "1,500,000,000",
+        "contract_value": "1.5",  # RMB bn, the unit shown beside the field
         "event": event.pk,
         "signed_on": SIGNING_DAY.isoformat(),
     }
