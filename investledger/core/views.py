@@ -86,6 +86,12 @@ def paginate(request, queryset, per_page: int, count: int | None = None):
         return paginator.page(paginator.num_pages)
 
 
+def ordered(queryset, tiebreak: str = "-pk"):
+    """The list's order: the chosen sort (or the model's), then `tiebreak` so that equal rows keep a stable order."""
+    order = list(queryset.query.order_by) or list(queryset.model._meta.ordering)
+    return queryset.order_by(*order, tiebreak)
+
+
 class ObjectListView(LoginRequiredMixin, TemplateView):
     """A filtered, sorted, paginated list of what the user may see.
 
@@ -110,8 +116,7 @@ class ObjectListView(LoginRequiredMixin, TemplateView):
         """Hook to narrow the filter choices to the user (e.g. only their areas)."""
 
     def ordered(self, queryset):
-        order = list(queryset.query.order_by) or list(queryset.model._meta.ordering)
-        return queryset.order_by(*order, self.tiebreak)
+        return ordered(queryset, self.tiebreak)
 
     def extra_context_for(self, filtered_queryset) -> dict:
         return {}

@@ -11,13 +11,13 @@ import tempfile
 from collections.abc import Iterable
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from investledger.core.money import WAN, YI
+from investledger.core.spreadsheets import xlsx_cell, xlsx_row
 from investledger.intake.fields import Column, Kind, columns_for
 from investledger.intake.services import AGREEMENT_WORDS, STAGE_WORDS
 from investledger.reference.models import Area, Sector
@@ -40,13 +40,16 @@ def _lists() -> dict[str, list[str]]:
     }
 
 
-def _header_cells(ws, columns: tuple[Column, ...]) -> list[WriteOnlyCell]:
+def _header_cells(ws, columns: tuple[Column, ...]) -> list:
     cells = []
     for column in columns:
-        cell = WriteOnlyCell(ws, value=column.header)
-        cell.font = HEADER_FONT
-        cell.fill = REQUIRED_FILL if column.required else HEADER_FILL
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
+        cell = xlsx_cell(
+            ws,
+            column.header,
+            font=HEADER_FONT,
+            fill=REQUIRED_FILL if column.required else HEADER_FILL,
+            alignment=Alignment(wrap_text=True, vertical="center"),
+        )
         if column.note:
             comment = Comment(str(column.note), "investledger")
             comment.width, comment.height = 320, 120
@@ -67,7 +70,7 @@ def _new_workbook(kind: str, max_rows: int):
     # The hidden sheet: one column per list.
     longest = max((len(lists[n]) for n in names), default=0)
     for i in range(longest):
-        lists_ws.append([lists[n][i] if i < len(lists[n]) else None for n in names])
+        lists_ws.append(xlsx_row(lists_ws, [lists[n][i] if i < len(lists[n]) else None for n in names]))
     last_row = max(max_rows + 1, 2)
     for list_index, name in enumerate(names):
         col = next(i for i, c in enumerate(columns) if c.name == name)
@@ -170,7 +173,7 @@ def progress_workbook(reports: Iterable, count: int):
     ]
     wb, ws = _new_workbook(Kind.PROGRESS, count + 1000)
     for report in reports:
-        ws.append(progress_row(report))
+        ws.append(xlsx_row(ws, progress_row(report)))
     return _save(wb)
 
 
@@ -179,5 +182,5 @@ def ledger_workbook(projects: Iterable, count: int):
     assert [c.name for c in columns_for(Kind.SIGNINGS)][:5] == ["reference", "name", "investor", "host_area", "sector"]
     wb, ws = _new_workbook(Kind.SIGNINGS, count + 1000)
     for project in projects:
-        ws.append(project_row(project))
+        ws.append(xlsx_row(ws, project_row(project)))
     return _save(wb)

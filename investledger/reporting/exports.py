@@ -8,7 +8,6 @@ one is the plain data export.)
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import json
 import tempfile
@@ -19,7 +18,7 @@ from pathlib import Path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from investledger.core import clock
+from investledger.core import clock, spreadsheets
 from investledger.projects.choices import AgreementType, SideState, Stage
 from investledger.reporting import sources
 
@@ -80,16 +79,9 @@ def rows(queryset) -> Iterator[list]:
         yield row
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 def csv_stream(queryset) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    yield "\ufeff"  # so Excel opens the UTF-8 file with its Chinese names intact
-    for row in rows(queryset):
-        yield writer.writerow(["" if v is None else v for v in row])
+    """The rows as CSV text (a byte-order mark first, so Excel opens the Chinese names intact)."""
+    return spreadsheets.csv_lines(rows(queryset))
 
 
 def xlsx_file(queryset):
@@ -99,7 +91,7 @@ def xlsx_file(queryset):
     wb = Workbook(write_only=True)
     sheet = wb.create_sheet(_("Projects")[:31])
     for row in rows(queryset):
-        sheet.append(row)  # amounts stay Decimal: openpyxl writes them as exact numbers
+        sheet.append(spreadsheets.xlsx_row(sheet, row))  # amounts stay Decimal: exact numbers
     handle = tempfile.TemporaryFile(suffix=".xlsx")
     wb.save(handle)
     handle.seek(0)

@@ -15,11 +15,15 @@ from decimal import Decimal
 from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+from reportlab.lib.units import mm
+from reportlab.platypus import Spacer
 
 from investledger.core import clock
+from investledger.core.spreadsheets import xlsx_row
 from investledger.core.templatetags.ledger import money, percent
 from investledger.events.selectors import event_totals
-from investledger.reporting import metrics, selectors, sources
+from investledger.reporting import metrics, pdf, selectors, sources
 from investledger.reporting.cohort import Cohort, frame
 
 # --- Event report ------------------------------------------------------------------------------
@@ -190,7 +194,12 @@ def sections(report: MonthlyReport) -> list[tuple[str, list[str], list[list], st
     missing_lights = _("Not available yet: supervision lights are not recorded in this installation.")
     missing_issues = _("Not available yet: issues are not recorded in this installation.")
     return [
-        (_("Key figures"), [_("Figure"), _("Value"), _("Numerator / denominator")], _figure_rows(report), ""),
+        (
+            _("Key figures"),
+            [_("Figure"), pgettext("a figure's", "Value"), _("Numerator / denominator")],
+            _figure_rows(report),
+            "",
+        ),
         (_("Ranking of areas"), [_("Rank"), _("Area"), _("Score")], _ranking_rows(report), ""),
         (
             _("Red and yellow projects"),
@@ -215,23 +224,19 @@ def render_xlsx(report: MonthlyReport, lang: str) -> bytes:
         wb = Workbook()
         wb.remove(wb.active)
         summary = wb.create_sheet(_("Summary")[:31])
-        summary.append([_title(report)])
-        summary["A1"].font = Font(bold=True, size=14)
-        summary.append([_subtitle(report)])
-        summary.append([_("Generated"), clock.now().strftime("%Y-%m-%d %H:%M")])
+        summary.append(xlsx_row(summary, [_title(report)], font=Font(bold=True, size=14)))
+        summary.append(xlsx_row(summary, [_subtitle(report)]))
+        summary.append(xlsx_row(summary, [_("Generated"), clock.now().strftime("%Y-%m-%d %H:%M")]))
         for title, header, rows, note in sections(report):
             sheet = summary if title == _("Key figures") else wb.create_sheet(title[:31])
             sheet.append([])
-            sheet.append([title])
-            sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True)
+            sheet.append(xlsx_row(sheet, [title], font=Font(bold=True)))
             if note:
-                sheet.append([note])
+                sheet.append(xlsx_row(sheet, [note]))
             if rows:
-                sheet.append(header)
-                for cell in sheet[sheet.max_row]:
-                    cell.font = Font(bold=True)
+                sheet.append(xlsx_row(sheet, header, font=Font(bold=True)))
                 for row in rows:
-                    sheet.append(row)
+                    sheet.append(xlsx_row(sheet, row))
             for column, width in zip("ABCDEF", (28, 36, 30, 24, 60, 16), strict=False):
                 sheet.column_dimensions[column].width = width
         out = io.BytesIO()
@@ -239,58 +244,29 @@ def render_xlsx(report: MonthlyReport, lang: str) -> bytes:
         return out.getvalue()
 
 
+# Column shares of the page width, per section (same order as `sections`).
+PDF_WIDTHS = (
+    (0.34, 0.16, 0.5),
+    (0.08, 0.62, 0.3),
+    (0.1, 0.28, 0.14, 0.06, 0.42),
+    (0.1, 0.3, 0.24, 0.16, 0.1, 0.1),
+)
+PDF_NUMERIC = ((1,), (0, 2), (), ())
+
+
 def render_pdf(report: MonthlyReport, lang: str) -> bytes:
-    from reportlab.lib import colors
-    from reportlab.lib.pagesizes import A4, landscape
-    from reportlab.lib.styles import getSampleStyleSheet
-    from reportlab.lib.units import mm
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
-
-    font = "STSong-Light"  # reportlab's built-in CID font: Chinese without shipping a font file
-    if font not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(font))
-    styles = getSampleStyleSheet()
-    for style in styles.byName.values():
-        style.fontName = font
-    body = styles["BodyText"]
-    body.wordWrap = "CJK"
-
-    def cell(value):
-        from xml.sax.saxutils import escape
-
-        return Paragraph(escape(str(value)), body)
-
+    """The report as a compact landscape A4 PDF: each section one dense table, headings repeated."""
     with translation.override(lang):
+        styles = pdf.styles(7.5)
         out = io.BytesIO()
-        doc = SimpleDocTemplate(
-            out,
-            pagesize=landscape(A4),
-            leftMargin=15 * mm,
-            rightMargin=15 * mm,
-            topMargin=15 * mm,
-            bottomMargin=15 * mm,
-            title=_title(report),
-        )
-        story = [Paragraph(_title(report), styles["Title"]), Paragraph(_subtitle(report), body), Spacer(1, 6 * mm)]
-        for title, header, rows, note in sections(report):
-            story.append(Paragraph(title, styles["Heading2"]))
+        doc = pdf.document(out, title=_title(report), footer=f"{_title(report)} · {_subtitle(report)}")
+        story = [pdf.text(_title(report), styles["title"]), pdf.text(_subtitle(report), styles["subtitle"])]
+        for (title, header, rows, note), widths, numeric in zip(sections(report), PDF_WIDTHS, PDF_NUMERIC, strict=True):
+            story.append(pdf.text(title, styles["heading"], bold=True))
             if note:
-                story.append(Paragraph(note, body))
+                story.append(pdf.text(note, styles["note"]))
             if rows:
-                table = Table([[cell(h) for h in header]] + [[cell(v) for v in row] for row in rows], repeatRows=1)
-                table.setStyle(
-                    TableStyle(
-                        [
-                            ("FONTNAME", (0, 0), (-1, -1), font),
-                            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e9ecef")),
-                            ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
-                            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                        ]
-                    )
-                )
-                story.append(table)
-            story.append(Spacer(1, 5 * mm))
-        doc.build(story)
+                story.append(pdf.table(header, rows, list(widths), styles, numeric=numeric))
+            story.append(Spacer(1, 2 * mm))
+        pdf.build(doc, story)
         return out.getvalue()

@@ -52,12 +52,15 @@ def funds_subquery(as_of: dt.date):
     report = available("supervision.ProgressReport")
     if report is None:
         return None
-    latest = (
-        report.objects.filter(project=OuterRef("pk"), submitted_on__lte=as_of, period__lte=as_of)
-        .order_by("-period", "-id")
-        .values("funds_in_place_cny")[:1]
-    )
+    latest = latest_report_rows(report, as_of).values("funds_in_place_cny")[:1]
     return Subquery(latest, output_field=DecimalField(max_digits=20, decimal_places=2))
+
+
+def latest_report_rows(report, as_of: dt.date):
+    """Per project (OuterRef "pk"): its reports submitted by `as_of`, latest period first."""
+    return report.objects.filter(project=OuterRef("pk"), submitted_on__lte=as_of, period__lte=as_of).order_by(
+        "-period", "-id"
+    )
 
 
 def funds_in_place(projects, as_of: dt.date) -> Decimal | None:
@@ -209,3 +212,36 @@ def overdue_issues(user, cohort, as_of: dt.date, base=None):
         .select_related("project", "responsible_unit", "project__host_area")
         .order_by("resolve_by", "pk")
     )
+
+
+# --- Per project, for the printable ledger ---------------------------------------------------------
+
+
+def lights_by_project(projects, as_of: dt.date) -> dict[int, object] | None:
+    """{project id: its light assessment on `as_of`} (the one definition, `light_subquery`)."""
+    model = available("supervision.LightAssessment")
+    if model is None:
+        return None
+    ids = projects.annotate(_lid=light_subquery(as_of, "pk")).filter(_lid__isnull=False).values("_lid")
+    return {row.project_id: row for row in model.objects.filter(pk__in=ids)}
+
+
+def open_issues_by_project(projects) -> dict[int, list] | None:
+    """{project id: its open issues, oldest first}, by the issue register's own `open()`."""
+    issues = issues_of(projects)
+    if issues is None:
+        return None
+    out: dict[int, list] = {}
+    for issue in issues.open().select_related("responsible_unit").order_by("raised_on", "pk"):
+        out.setdefault(issue.project_id, []).append(issue)
+    return out
+
+
+def latest_reports(projects, as_of: dt.date) -> dict[int, object] | None:
+    """{project id: its latest progress report submitted by `as_of`} (the report funds in place reads)."""
+    report = available("supervision.ProgressReport")
+    if report is None:
+        return None
+    latest = latest_report_rows(report, as_of).values("pk")[:1]
+    ids = projects.annotate(_rid=Subquery(latest)).filter(_rid__isnull=False).values("_rid")
+    return {row.project_id: row for row in report.objects.filter(pk__in=ids)}

@@ -18,11 +18,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from investledger.core import access, clock
+from investledger.core.views import ordered
 from investledger.events.models import SigningEvent
 from investledger.projects.filtersets import ProjectFilterSet
 from investledger.projects.models import Project
 from investledger.reporting import dashboard as dashboard_builder
-from investledger.reporting import exports, metrics, reports, selectors
+from investledger.reporting import exports, ledger_sheet, metrics, reports, selectors
 from investledger.reporting.cohort import Cohort, CohortForm
 from investledger.reporting.models import PublishedFigure
 
@@ -246,6 +247,52 @@ def oc4ids_extension(request, name: str = "extension.json"):
     if name == "project-schema.json":
         return JsonResponse(exports.extension_schema(), json_dumps_params={"ensure_ascii": False})
     raise Http404
+
+
+# --- The printable ledger (台账) ------------------------------------------------------------------
+
+
+def filters_in_words(filterset) -> str:
+    """The filters chosen on the ledger page, as readers say them ("Host area: 北区; Stage: Signed")."""
+    parts = []
+    for name, value in filterset.form.cleaned_data.items():
+        if name == "ordering" or value in (None, "", [], ()):
+            continue
+        field = filterset.form.fields[name]
+        choices = dict(getattr(field, "choices", None) or [])
+        if isinstance(value, list | tuple):
+            shown = ", ".join(str(choices.get(v, v)) for v in value)
+        elif isinstance(value, bool):
+            shown = _("Yes") if value else _("No")
+        elif hasattr(value, "pk"):
+            shown = getattr(value, "label", None) or str(value)
+        else:
+            shown = str(choices.get(value, value))
+        parts.append(f"{field.label}: {shown}")
+    return "; ".join(parts) if parts else _("All projects in your scope")
+
+
+@login_required
+@require_GET
+def ledger_print(request, fmt: str):
+    """The ledger page's projects (same filters, same order) in the bureau's layout: ?lang=en|zh-hans."""
+    qs, filterset = _filtered(request)
+    if qs is None:
+        return _bad_filters(filterset)
+    lang = _lang(request)
+    with translation.override(lang):
+        sheet = ledger_sheet.ledger_sheet(request.user, ordered(qs), filters=filters_in_words(filterset))
+        name = f"ledger-{clock.today():%Y%m%d}-{lang}.{fmt}"
+        if fmt == "pdf":
+            response = HttpResponse(ledger_sheet.render_pdf(sheet, lang), content_type="application/pdf")
+            response["Content-Disposition"] = f'attachment; filename="{name}"'
+            return response
+        return FileResponse(
+            ledger_sheet.render_xlsx(sheet, lang),
+            as_attachment=True,
+            filename=name,
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
 
 
 # --- Public figures --------------------------------------------------------------------------------
