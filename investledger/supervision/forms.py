@@ -1,6 +1,6 @@
 """Forms of the supervision pages. They only check the shape of the input; services decide the rest."""
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from investledger.supervision.choices import InspectionStatus
 
 WAN = Decimal("10000")  # amounts are typed in 万元 (ten thousand yuan), as officers report them
+WAN_PLACES = 2  # decimals kept in 万元: a hundred yuan
 
 
 class DateInput(forms.DateInput):
@@ -88,30 +89,58 @@ class InspectionForm(BootstrapMixin, forms.Form):
     findings = forms.CharField(label=_("Findings"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class WanField(forms.DecimalField):
+    """An amount typed in 万元 (10,000 CNY), with at most two decimals, as the label states.
+
+    A text input (not type=number): the browser's own step check would refuse a whole page for one
+    row before the server could say which row and field is wrong.
+    """
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", 0)
+        super().__init__(
+            max_digits=16,
+            decimal_places=WAN_PLACES,
+            required=False,
+            widget=forms.TextInput(attrs={"class": "form-control form-control-sm num", "inputmode": "decimal"}),
+            error_messages={
+                "max_decimal_places": _("Type at most 2 decimals (the amount is in 10k CNY, 万元)."),
+                "invalid": _("Type a number, in 10k CNY (万元), such as 1250.5."),
+            },
+            **kwargs,
+        )
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.replace(",", "").replace("，", "").strip()
+        return super().to_python(value)
+
+
+def to_wan(cny: Decimal | None) -> Decimal | None:
+    """A CNY amount shown in 万元, rounded half up to the two decimals the field keeps."""
+    if cny is None:
+        return None
+    return (cny / WAN).quantize(Decimal(1).scaleb(-WAN_PLACES), rounding=ROUND_HALF_UP)
+
+
+def from_wan(wan: Decimal, stored_cny: Decimal | None = None) -> Decimal:
+    """The CNY amount of a typed 万元 figure (exact). An untouched rounded figure keeps the stored amount."""
+    if stored_cny is not None and to_wan(stored_cny) == wan:
+        return stored_cny
+    return wan * WAN
+
+
 class ReportRowForm(forms.Form):
-    """One project's row of the batch page; an untouched empty row is skipped."""
+    """One project's progress report for one period; an untouched empty row is skipped."""
 
     project = forms.IntegerField(widget=forms.HiddenInput)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    funds_in_place = forms.DecimalField(
-        label=_("Funds in place (10k CNY)"),
-        min_value=0,
-        max_digits=16,
-        decimal_places=2,
-        required=False,
-        widget=forms.NumberInput(attrs={"class": "form-control form-control-sm num", "step": "0.01"}),
-    )
-    investment_completed = forms.DecimalField(
-        label=_("Investment completed (10k CNY)"),
-        min_value=0,
-        max_digits=16,
-        decimal_places=2,
-        required=False,
-        widget=forms.NumberInput(attrs={"class": "form-control form-control-sm num", "step": "0.01"}),
-    )
+    funds_in_place = WanField(label=_("Funds in place (10k CNY)"))
+    investment_completed = WanField(label=_("Investment completed (10k CNY)"))
     jobs_created = forms.IntegerField(
         label=_("Jobs created"),
         min_value=0,
+        max_value=10_000_000,
         required=False,
         widget=forms.NumberInput(attrs={"class": "form-control form-control-sm num"}),
     )
@@ -143,6 +172,3 @@ class ReportRowForm(forms.Form):
             if data.get(name) is None and name not in self.errors:
                 self.add_error(name, _("Give this amount (0 if none)."))
         return data
-
-
-ReportFormSet = forms.formset_factory(ReportRowForm, extra=0)

@@ -156,6 +156,15 @@ def projects_at_risk(user, *, area=None, as_of: dt.date | None = None, limit: in
 # --- Reporting periods -----------------------------------------------------------------------------
 
 
+def reportable_projects(user):
+    """Projects the user files progress reports for: signed, not yet at design output, not terminated."""
+    return (
+        Project.objects.visible_to(user, Action.REPORT)
+        .exclude(stage__in=[Stage.NEGOTIATING, Stage.FULL_OUTPUT])
+        .exclude(side_state=SideState.TERMINATED)
+    )
+
+
 def default_report_period(length: int, today: dt.date | None = None) -> dt.date:
     """The period officers fill in now: the last one that has ended (a report covers a whole period)."""
     today = today or clock.today()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from investledger.supervision import views
+from investledger.supervision import views, views_reports
 
 app_name = "supervision"
 urlpatterns = [
@@ -11,8 +11,9 @@ urlpatterns = [
     path("milestones/<int:pk>/replan/", views.milestone_replan, name="milestone_replan"),
     path("milestones/<int:pk>/verify/", views.milestone_verify, name="milestone_verify"),
     path("evidence/<int:pk>/", views.evidence_download, name="evidence_download"),
-    path("reports/", views.report_batch, name="report_batch"),
-    path("reports/<str:period>/", views.report_batch, name="report_batch_period"),
+    path("projects/<int:pk>/report/", views_reports.project_report, name="project_report"),
+    path("reports/", views_reports.report_batch, name="report_batch"),
+    path("reports/<str:period>/", views_reports.report_batch, name="report_batch_period"),
     path("inspections/", views.inspection_queue, name="inspection_queue"),
     path("inspections/<int:pk>/", views.inspection_record, name="inspection_record"),
 ]

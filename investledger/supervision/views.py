@@ -1,4 +1,4 @@
-"""Supervision pages: the overview, a project's milestones, the batch report page, evidence and inspections.
+"""Supervision pages: the overview, a project's milestones, evidence and inspections (reports: views_reports).
 
 Objects outside the reader's scope are not found (404); a visible object the reader may not act on
 answers 403. Writes go through the services, which recompute the stage and the light at once.
@@ -9,7 +9,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,18 +17,15 @@ from django.views.decorators.http import require_POST
 
 from investledger.core import access, clock
 from investledger.core.access import Action
-from investledger.projects.choices import SideState, Stage
 from investledger.projects.models import Project
 from investledger.reference.models import Area
-from investledger.supervision import periods, rules, selectors, services
+from investledger.supervision import rules, selectors, services
 from investledger.supervision.choices import EvidenceStatus, InspectionStatus
 from investledger.supervision.forms import (
-    WAN,
     DelayReasonForm,
     InspectionForm,
     MilestoneRecordForm,
     ReplanForm,
-    ReportFormSet,
     VerifyForm,
 )
 from investledger.supervision.models import EvidenceFile, InspectionSample, LightAssessment, Milestone, ProgressReport
@@ -242,14 +238,9 @@ def milestone_verify(request: HttpRequest, pk: int) -> HttpResponse:
     return _milestones_page(request, milestone.project, {milestone.pk: {"verify": form}}, status=400)
 
 
-# Service field names that a form names differently (the batch page types amounts in 万元).
-FORM_FIELD = {"funds_in_place_cny": "funds_in_place", "investment_completed_cny": "investment_completed"}
-
-
 def _add_errors(form, exc: ValidationError) -> None:
     if hasattr(exc, "error_dict"):
         for field, errors in exc.message_dict.items():
-            field = FORM_FIELD.get(field, field)
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc.messages)
@@ -271,137 +262,6 @@ def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
-
-
-# --- Progress reports, one page per period ---------------------------------------------------------
-
-
-@login_required
-def report_batch(request: HttpRequest, period: str | None = None) -> HttpResponse:
-    """All of an officer's projects for one period on one page; only rows typed in are saved."""
-    if not access.can(request.user, Action.REPORT):
-        raise PermissionDenied(_("You do not report progress."))
-    rule_set = services.current_rule_set()
-    length, grace = rule_set.param("report_period_months"), rule_set.param("report_grace_days")
-    today = clock.today()
-    if period is None:
-        start = selectors.default_report_period(length, today)
-        return redirect("supervision:report_batch_period", period=f"{start:%Y-%m}")
-    try:
-        start = periods.parse_period(period)
-    except ValueError as exc:
-        raise Http404(_("No such period.")) from exc
-    if start != periods.period_start(start, length) or start > today:
-        raise Http404(_("No such period."))
-    due = periods.period_due(start, length, grace)
-    projects = list(
-        Project.objects.visible_to(request.user, Action.REPORT)
-        .exclude(stage__in=[Stage.NEGOTIATING, Stage.FULL_OUTPUT])
-        .exclude(side_state=SideState.TERMINATED)
-        .select_related("host_area")
-        .order_by("host_area__path", "reference")
-    )
-    existing = {r.project_id: r for r in ProgressReport.objects.filter(project__in=projects, period=start)}
-    initial = []
-    for p in projects:
-        r = existing.get(p.pk)
-        initial.append(
-            {
-                "project": p.pk,
-                "version": r.version if r else 0,
-                "funds_in_place": r.funds_in_place_cny / WAN if r else None,
-                "investment_completed": r.investment_completed_cny / WAN if r else None,
-                "jobs_created": r.jobs_created if r else None,
-                "narrative": r.narrative if r else "",
-                "problems": r.problems if r else "",
-                "confirm_funds_excess": r.funds_excess_confirmed if r else False,
-            }
-        )
-    status = 200
-    warnings: set[int] = set()
-    if request.method == "POST":
-        formset = ReportFormSet(request.POST, initial=initial)
-        allowed = {p.pk: p for p in projects}
-        saved = 0
-        if formset.is_valid():
-            try:
-                with transaction.atomic():
-                    failed = False
-                    for form in formset:
-                        if not form.has_changed() or form.is_blank():
-                            continue
-                        project = allowed.get(form.cleaned_data["project"])
-                        if project is None:
-                            raise PermissionDenied(_("You may not report on this project."))
-                        try:
-                            with transaction.atomic():
-                                services.report_submit(
-                                    project=project,
-                                    period=start,
-                                    funds_in_place_cny=form.cleaned_data["funds_in_place"] * WAN,
-                                    investment_completed_cny=form.cleaned_data["investment_completed"] * WAN,
-                                    jobs_created=form.cleaned_data["jobs_created"] or 0,
-                                    narrative=form.cleaned_data["narrative"],
-                                    problems=form.cleaned_data["problems"],
-                                    confirm_funds_excess=form.cleaned_data["confirm_funds_excess"],
-                                    expected_version=form.cleaned_data["version"],
-                                    by=request.user,
-                                )
-                            saved += 1
-                        except services.FundsAboveInvestment as exc:
-                            warnings.add(project.pk)
-                            _add_errors(form, exc)
-                            failed = True
-                        except services.EditConflict:
-                            form.add_error(
-                                None, _("Someone else saved this report after you opened the page; reload it.")
-                            )
-                            failed = True
-                        except ValidationError as exc:
-                            _add_errors(form, exc)
-                            failed = True
-                    if failed:
-                        raise _BatchRefused
-            except _BatchRefused:
-                pass
-            else:
-                if saved:
-                    messages.success(request, _("%(count)s reports saved.") % {"count": saved})
-                else:
-                    messages.info(request, _("Nothing was changed."))
-                return redirect("supervision:report_batch_period", period=period)
-        status = 400
-        messages.error(request, _("Nothing was saved: correct the rows marked below and save again."))
-    else:
-        formset = ReportFormSet(initial=initial)
-    rows = []
-    for p, form in zip(projects, formset.forms, strict=True):
-        r = existing.get(p.pk)
-        rows.append(
-            {
-                "project": p,
-                "form": form,
-                "report": r,
-                "late": (r.is_late if r else today > due),
-                "warning": p.pk in warnings or (r is not None and r.funds_excess_confirmed),
-            }
-        )
-    context = {
-        "formset": formset,
-        "rows": rows,
-        "period": start,
-        "period_label": periods.period_label(start, length),
-        "previous": periods.add_months(start, -length),
-        "next": periods.add_months(start, length) if periods.add_months(start, length) <= today else None,
-        "due": due,
-        "today": today,
-        "tolerance": rule_set.param("funds_tolerance_percent"),
-    }
-    return render(request, "supervision/report_batch.html", context, status=status)
-
-
-class _BatchRefused(Exception):
-    """A row of the batch was refused: roll back every row."""
 
 
 # --- Inspection queue ----------------------------------------------------------------------------
