@@ -12,7 +12,7 @@ from rest_framework.response import Response
 
 from investledger.core.access import Action, area_q
 from investledger.core.related import ScopedRelatedFieldsMixin
-from investledger.escalation import notifications, services
+from investledger.escalation import notifications, permissions, services
 from investledger.escalation.filtersets import (
     InspectionFilterSet,
     IssueFilterSet,
@@ -98,7 +98,7 @@ class IssueViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     def perform_create(self, serializer):
         project = serializer.validated_data.pop("project")
-        if not services.may_raise(self.request.user, project):
+        if not permissions.may_raise(self.request.user, project):
             raise PermissionDenied("You may not raise issues on this project.")
         serializer.instance = services.issue_raise(
             project=project, fields=dict(serializer.validated_data), by=self.request.user
@@ -106,10 +106,7 @@ class IssueViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     def _step(self, request, pk, step):
         issue = get_object_or_404(self.get_queryset(), pk=pk)
-        allowed = (
-            services.may_close(request.user, issue) if step == "close" else services.may_respond(request.user, issue)
-        )
-        if not allowed:
+        if not permissions.may_take(request.user, issue, step):
             raise PermissionDenied("You may not do this on this issue.")
         body = (CloseSerializer if step == "close" else StepSerializer)(data=request.data)
         body.is_valid(raise_exception=True)
@@ -182,7 +179,7 @@ class NoticeViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         return Notice.objects.visible_to(self.request.user).select_related("area", "project")
 
     def perform_create(self, serializer):
-        if not services.may_supervise(self.request.user):
+        if not permissions.may_supervise(self.request.user):
             raise PermissionDenied("Only supervisors and administrators issue notices.")
         area = serializer.validated_data.get("area")
         if area is not None and not serializer.validated_data.get("project"):
@@ -193,7 +190,7 @@ class NoticeViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"], serializer_class=AcknowledgeSerializer)
     def acknowledge(self, request, pk=None):
         notice = get_object_or_404(self.get_queryset(), pk=pk)
-        if not services.may_acknowledge(request.user, notice):
+        if not permissions.may_acknowledge(request.user, notice):
             raise PermissionDenied("Only the district this notice is addressed to acknowledges it.")
         body = AcknowledgeSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -230,7 +227,7 @@ class InspectionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         return Inspection.objects.visible_to(self.request.user).select_related("project").prefetch_related("photos")
 
     def perform_create(self, serializer):
-        if not services.may_inspect(self.request.user, serializer.validated_data["project"]):
+        if not permissions.may_inspect(self.request.user, serializer.validated_data["project"]):
             raise PermissionDenied("Only supervisors and administrators record inspections.")
         serializer.instance = services.inspection_record(fields=dict(serializer.validated_data), by=self.request.user)
 

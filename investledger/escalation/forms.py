@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from investledger.core.access import Action, area_q
+from investledger.core.access import Action, area_q, project_q
 from investledger.core.related import scope_choices
+from investledger.core.widgets import FastSelect
 from investledger.escalation.models import Inspection, Issue, Notice
+from investledger.escalation.permissions import RAISE_ACTIONS
 from investledger.projects.models import Project
 from investledger.reference.models import Area, Unit
 
@@ -40,6 +43,26 @@ class IssueForm(BootstrapMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["responsible_unit"].queryset = Unit.objects.order_by("code")
         scope_choices(self, user)
+
+
+class IssueRaiseForm(IssueForm):
+    """An issue raised from the issue list: the project is chosen among those the reporter may raise on."""
+
+    project = forms.ModelChoiceField(label=_("Project"), queryset=Project.objects.none(), widget=FastSelect)
+
+    field_order = ["project", "title", "category", "responsible_unit", "description"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        raisable = Q()
+        for action in RAISE_ACTIONS:
+            raisable |= project_q(user, action)
+        ids = Project.objects.filter(raisable).values("pk")
+        self.fields["project"].queryset = (
+            Project.objects.filter(pk__in=ids).select_related("host_area").order_by("host_area__path", "reference")
+        )
+        self.fields["project"].label_from_instance = lambda p: f"{p.reference} {p.name} · {p.host_area.label}"
+        self.order_fields(self.field_order)
 
 
 class _VersionedForm(BootstrapMixin, forms.Form):

@@ -2,8 +2,9 @@
 
 Each function is one transaction: it checks the state it starts from, validates, saves, records
 the audit entry and writes the notifications, so none of them is on record without the others.
-Permission to act is checked by the caller (pages and API) with the `may_*` helpers below, after
-finding the object among those the user may see.
+Who may act is defined once in `permissions`: pages and the API offer and check it after finding the
+object among those the user may see, and the issue steps refuse a user it does not allow
+(PermissionDenied). A step taken with `by=None` is the system's own (the demo, background jobs).
 """
 
 from __future__ import annotations
@@ -22,9 +23,9 @@ from django.utils.translation import ngettext
 from PIL import Image, UnidentifiedImageError
 
 from investledger.core import access, audit, clock
-from investledger.core.access import Action, Role
+from investledger.core.access import Role
 from investledger.core.models import AuditEntry
-from investledger.escalation import notifications
+from investledger.escalation import notifications, permissions
 from investledger.escalation.choices import (
     IssueStatus,
     Level,
@@ -44,6 +45,10 @@ from investledger.escalation.models import (
     IssueResponse,
     Notice,
 )
+from investledger.escalation.permissions import may_acknowledge as may_acknowledge
+from investledger.escalation.permissions import may_inspect as may_inspect
+from investledger.escalation.permissions import may_raise as may_raise
+from investledger.escalation.permissions import may_supervise as may_supervise
 from investledger.escalation.workdays import WorkCalendar
 from investledger.projects.models import Project
 
@@ -54,53 +59,6 @@ class EditConflict(Exception):
     def __init__(self, current_version: int):
         super().__init__(current_version)
         self.current_version = current_version
-
-
-# --- Who may do what (on an object the user can already see) ------------------------------------
-
-
-def may_raise(user, project: Project) -> bool:
-    """District officers, supervisors, administrators and the project's contacts raise issues."""
-    return any(
-        Project.objects.visible_to(user, action).filter(pk=project.pk).exists()
-        for action in (Action.CHANGE, Action.SUPERVISE, Action.REPORT)
-    )
-
-
-def may_respond(user, issue: Issue) -> bool:
-    """The responsible unit answers and assesses its issues (administrators may act for it)."""
-    if issue.is_closed:
-        return False
-    if access.can(user, Action.MANAGE):
-        return True
-    return any(
-        a.role == Role.RESPONSIBLE_UNIT and a.unit_id == issue.responsible_unit_id for a in access.assignments(user)
-    )
-
-
-def may_close(user, issue: Issue) -> bool:
-    """Closing (销号) is confirmed by the district of the project, a supervisor or an administrator."""
-    if issue.is_closed:
-        return False
-    return any(
-        Issue.objects.visible_to(user, action).filter(pk=issue.pk).exists()
-        for action in (Action.CHANGE, Action.SUPERVISE)
-    )
-
-
-def may_supervise(user) -> bool:
-    return access.can(user, Action.SUPERVISE)
-
-
-def may_acknowledge(user, notice: Notice) -> bool:
-    return (
-        notice.status == NoticeStatus.ISSUED
-        and Notice.objects.visible_to(user, Action.RESPOND).filter(pk=notice.pk).exists()
-    )
-
-
-def may_inspect(user, project: Project) -> bool:
-    return Project.objects.visible_to(user, Action.SUPERVISE).filter(pk=project.pk).exists()
 
 
 # --- Issues -------------------------------------------------------------------------------------
@@ -189,13 +147,19 @@ def _unit_of(user, issue: Issue):
     return None
 
 
+def _require_step(by, issue: Issue, step: str) -> None:
+    if by is not None and not permissions.may_take(by, issue, step):
+        raise PermissionDenied(_("You may not take this step on this issue at its current level."))
+
+
 def _advance(
-    *, issue: Issue, by, text: str, kind: str, to_status: str, date_field: str, allowed_from: set[str], expected_version
+    *, issue: Issue, by, text: str, kind: str, step: str, to_status: str, date_field: str, expected_version
 ) -> Issue:
+    _require_step(by, issue, step)
     if not (text or "").strip():
         raise ValidationError({"text": _("Write what was done: this text goes on the record.")})
     locked = _lock(issue, expected_version)
-    if locked.status not in allowed_from:
+    if locked.status not in permissions.STEP_FROM[step]:
         raise ValidationError(
             {"text": _("This issue is already %(status)s.") % {"status": locked.get_status_display().lower()}}
         )
@@ -224,9 +188,9 @@ def issue_respond(*, issue: Issue, by, text: str, expected_version: int | None =
         by=by,
         text=text,
         kind=ResponseKind.RESPONSE,
+        step=permissions.RESPOND,
         to_status=IssueStatus.RESPONDED,
         date_field="responded_on",
-        allowed_from={IssueStatus.OPEN},
         expected_version=expected_version,
     )
     _tell_raiser(locked, _("The responsible unit responded to %(issue)s") % {"issue": locked}, text, "responded")
@@ -241,9 +205,9 @@ def issue_assess(*, issue: Issue, by, text: str, expected_version: int | None = 
         by=by,
         text=text,
         kind=ResponseKind.ASSESSMENT,
+        step=permissions.ASSESS,
         to_status=IssueStatus.ASSESSED,
         date_field="assessed_on",
-        allowed_from={IssueStatus.OPEN, IssueStatus.RESPONDED},
         expected_version=expected_version,
     )
     _tell_raiser(locked, _("The responsible unit assessed %(issue)s") % {"issue": locked}, text, "assessed")
@@ -253,6 +217,7 @@ def issue_assess(*, issue: Issue, by, text: str, expected_version: int | None = 
 @transaction.atomic
 def issue_close(*, issue: Issue, by, resolution: str, expected_version: int | None = None) -> Issue:
     """Close (销号) an issue with its resolution on record."""
+    _require_step(by, issue, permissions.CLOSE)
     if not (resolution or "").strip():
         raise ValidationError({"resolution": _("Record how the issue was resolved before closing it.")})
     locked = _lock(issue, expected_version)

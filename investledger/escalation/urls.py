@@ -6,6 +6,7 @@ app_name = "escalation"
 urlpatterns = [
     path("", views.issue_list, name="index"),
     path("issues/", views.issue_list, name="issue_list"),
+    path("issues/new/", views.issue_new, name="issue_new"),
     path("issues/<int:pk>/", views.issue_detail, name="issue_detail"),
     path("issues/<int:pk>/<str:step>/", views.issue_act, name="issue_act"),
     path("projects/<int:project_pk>/issues/new/", views.issue_create, name="issue_create"),

@@ -15,17 +15,19 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from investledger.core import clock
 from investledger.core.access import Action
-from investledger.escalation import notifications, selectors, services
+from investledger.escalation import notifications, permissions, selectors, services
 from investledger.escalation.filtersets import InspectionFilterSet, IssueFilterSet, NoticeFilterSet
 from investledger.escalation.forms import (
     AcknowledgeForm,
     InspectionForm,
     IssueCloseForm,
     IssueForm,
+    IssueRaiseForm,
     IssueStepForm,
     NoticeForm,
     PhotoForm,
@@ -35,6 +37,11 @@ from investledger.escalation.workdays import WorkCalendar
 from investledger.projects.models import Project
 
 PAGE_SIZE = 50
+ACTION_NAMES = {
+    permissions.RESPOND: _lazy("respond"),
+    permissions.ASSESS: _lazy("assess"),
+    permissions.CLOSE: _lazy("close (销号)"),
+}
 
 
 def _page(request, queryset):
@@ -63,6 +70,16 @@ def issue_list(request: HttpRequest) -> HttpResponse:
         n_escalations=Count("escalations", distinct=True)
     )
     today = clock.today()
+    described = selectors.describe_issue_filters(request.user, filterset)
+    project = described["project"]
+    if project is not None:
+        raise_url = (
+            reverse("escalation:issue_create", args=[project.pk])
+            if permissions.may_raise(request.user, project)
+            else None
+        )
+    else:
+        raise_url = reverse("escalation:issue_new") if permissions.may_raise_somewhere(request.user) else None
     return render(
         request,
         "escalation/issue_list.html",
@@ -71,6 +88,9 @@ def issue_list(request: HttpRequest) -> HttpResponse:
             "page": _page(request, issues.order_by("-level", "status", "resolve_by", "-pk")),
             "summary": selectors.issue_summary(base, today),
             "today": today,
+            "heading": described["heading"],
+            "filtered_project": project,
+            "raise_url": raise_url,
         },
     )
 
@@ -86,15 +106,17 @@ def _issue_context(request, issue: Issue, **forms) -> dict:
     user = request.user
     calendar = WorkCalendar.load()
     today = clock.today()
-    can_respond = services.may_respond(user, issue)
+    actions = permissions.issue_actions(user, issue)
     ctx = {
         "issue": issue,
         "today": today,
         "responses": issue.responses.select_related("author", "unit"),
         "escalations": issue.escalations.all(),
-        "can_respond": can_respond and issue.status == "open",
-        "can_assess": can_respond and issue.status in ("open", "responded"),
-        "can_close": services.may_close(user, issue),
+        "actions": actions,
+        "action_names": [ACTION_NAMES[a] for a in actions],
+        "can_respond": permissions.RESPOND in actions,
+        "can_assess": permissions.ASSESS in actions,
+        "can_close": permissions.CLOSE in actions,
         "steps": [
             {
                 "name": name,
@@ -120,16 +142,11 @@ def _issue_context(request, issue: Issue, **forms) -> dict:
 def issue_act(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     """Respond, assess or close: one form each, one service each."""
     issue = get_object_or_404(selectors.issue_detail_queryset(request.user), pk=pk)
-    if step in ("respond", "assess"):
-        allowed = services.may_respond(request.user, issue)
-        form = IssueStepForm(request.POST, prefix=step)
-    elif step == "close":
-        allowed = services.may_close(request.user, issue)
-        form = IssueCloseForm(request.POST, prefix=step)
-    else:
+    if step not in permissions.STEPS:
         raise Http404
-    if not allowed:
+    if not permissions.may_take(request.user, issue, step):
         raise PermissionDenied
+    form = (IssueCloseForm if step == permissions.CLOSE else IssueStepForm)(request.POST, prefix=step)
     if form.is_valid():
         version = form.cleaned_data["version"]
         try:
@@ -164,13 +181,29 @@ def issue_act(request: HttpRequest, pk: int, step: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def issue_create(request: HttpRequest, project_pk: int) -> HttpResponse:
+    """Raise an issue on a project (from its page, or from the issue list filtered by it)."""
     project = get_object_or_404(Project.objects.visible_to(request.user).select_related("host_area"), pk=project_pk)
-    if not services.may_raise(request.user, project):
+    if not permissions.may_raise(request.user, project):
         raise PermissionDenied
-    form = IssueForm(request.POST or None, user=request.user)
+    return _raise(request, IssueForm(request.POST or None, user=request.user), project)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def issue_new(request: HttpRequest) -> HttpResponse:
+    """Raise an issue from the issue list: the reporter chooses the project first."""
+    if not permissions.may_raise_somewhere(request.user):
+        raise PermissionDenied
+    form = IssueRaiseForm(request.POST or None, user=request.user)
+    return _raise(request, form, None)
+
+
+def _raise(request, form, project: Project | None) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
+        fields = dict(form.cleaned_data)
+        project = fields.pop("project", None) or project
         try:
-            issue = services.issue_raise(project=project, fields=dict(form.cleaned_data), by=request.user)
+            issue = services.issue_raise(project=project, fields=fields, by=request.user)
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
@@ -180,7 +213,8 @@ def issue_create(request: HttpRequest, project_pk: int) -> HttpResponse:
                 % {"ref": issue.reference, "unit": issue.responsible_unit, "date": issue.respond_by.isoformat()},
             )
             return redirect("escalation:issue_detail", pk=issue.pk)
-    return render(request, "escalation/issue_form.html", {"form": form, "project": project})
+    status = 400 if request.method == "POST" else 200
+    return render(request, "escalation/issue_form.html", {"form": form, "project": project}, status=status)
 
 
 # --- Notices ------------------------------------------------------------------------------------
@@ -198,7 +232,7 @@ def notice_list(request: HttpRequest) -> HttpResponse:
             "filterset": filterset,
             "page": _page(request, notices),
             "today": clock.today(),
-            "can_issue": services.may_supervise(request.user),
+            "can_issue": permissions.may_supervise(request.user),
         },
     )
 
@@ -206,7 +240,7 @@ def notice_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def notice_create(request: HttpRequest) -> HttpResponse:
-    if not services.may_supervise(request.user):
+    if not permissions.may_supervise(request.user):
         raise PermissionDenied
     initial = {}
     if request.GET.get("project"):
@@ -232,7 +266,7 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
     notice = get_object_or_404(
         Notice.objects.visible_to(request.user).select_related("area", "project", "issued_by", "acknowledged_by"), pk=pk
     )
-    can_acknowledge = services.may_acknowledge(request.user, notice)
+    can_acknowledge = permissions.may_acknowledge(request.user, notice)
     form = AcknowledgeForm(request.POST or None)
     status = 200
     if request.method == "POST":
@@ -271,7 +305,7 @@ def inspection_list(request: HttpRequest) -> HttpResponse:
         {
             "filterset": filterset,
             "page": _page(request, inspections),
-            "can_inspect": services.may_supervise(request.user),
+            "can_inspect": permissions.may_supervise(request.user),
         },
     )
 
@@ -279,7 +313,7 @@ def inspection_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def inspection_create(request: HttpRequest) -> HttpResponse:
-    if not services.may_supervise(request.user):
+    if not permissions.may_supervise(request.user):
         raise PermissionDenied
     initial = {"visited_on": clock.today()}
     if request.GET.get("project"):
@@ -310,7 +344,7 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
         Inspection.objects.visible_to(request.user).select_related("project", "project__host_area", "recorded_by"),
         pk=pk,
     )
-    can_add = services.may_inspect(request.user, inspection.project)
+    can_add = permissions.may_inspect(request.user, inspection.project)
     form = PhotoForm(request.POST or None, request.FILES or None)
     status = 200
     if request.method == "POST":

@@ -138,6 +138,12 @@ def project_list(request, *args, **kwargs):
     return _project_list(request, *args, **kwargs)
 
 
+def follow_up_of(user, project) -> dict:
+    from investledger.escalation.selectors import project_follow_up
+
+    return project_follow_up(user, project)
+
+
 def explain_light(fired):
     from investledger.supervision.rules import explain
 
@@ -166,6 +172,7 @@ def project_detail(request, pk: int):
         "contacts": project.contacts.order_by("username"),
         "area_chain": list(project.host_area.ancestors()),
         "can_change": can_change,
+        "follow_up": follow_up_of(user, project),
     }
     return render(request, "projects/project_detail.html", context)
 

@@ -153,7 +153,7 @@ def test_raising_an_issue_needs_a_visible_project_and_the_right_role(client, par
     assert status(client, personas.leader, "get", url) == 403
     assert status(client, personas.leader, "post", url, data) == 403
     assert status(client, personas.officer_north, "get", url) == 200
-    assert status(client, personas.officer_north, "post", url, {**data, "title": ""}) == 200
+    assert status(client, personas.officer_north, "post", url, {**data, "title": ""}) == 400
     assert status(client, personas.officer_north, "post", url, data) == 302
     assert Issue.objects.get().raised_by == personas.officer_north
 

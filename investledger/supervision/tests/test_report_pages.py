@@ -171,6 +171,31 @@ def test_two_officers_saving_the_same_report_never_silently_overwrite_each_other
     assert ProgressReport.objects.get(project=park).funds_in_place_cny == Decimal("900000")
 
 
+def test_a_project_report_is_filed_from_the_project_page(projects, personas, login):
+    north = projects["north"]
+    client = login(personas.officer_north)
+    with clock.frozen_at(FEB_5):
+        detail = client.get(reverse("projects:project_detail", args=[north.pk])).content.decode()
+        form_url = reverse("supervision:project_report", args=[north.pk])
+        assert f'href="{form_url}"' in detail
+        page = client.get(form_url)
+        assert page.status_code == 200 and "Progress report for 2024-01" in page.content.decode()
+        refused = client.post(
+            form_url,
+            {"project": north.pk, "version": 0, "funds_in_place": "10.125", "investment_completed": "10"},
+        )
+        assert refused.status_code == 400 and "at most 2 decimals" in refused.content.decode()
+        saved = client.post(
+            form_url,
+            {"project": north.pk, "version": 0, "funds_in_place": "10.12", "investment_completed": "10.12"},
+        )
+        assert saved.status_code == 302
+        latest = client.get(saved["Location"]).content.decode()
+    report = ProgressReport.objects.get(project=north, period=JAN)
+    assert report.funds_in_place_cny == Decimal("101200")
+    assert 'id="latest-report"' in latest and "10.12" in latest
+
+
 def test_the_project_report_form_refuses_a_stale_version_and_shows_the_other_figures(projects, personas, login):
     park = projects["park"]
     file(park, "5000000", "5000000")
