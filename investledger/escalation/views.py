@@ -15,7 +15,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from investledger.core import clock
@@ -38,9 +38,9 @@ from investledger.projects.models import Project
 
 PAGE_SIZE = 50
 ACTION_NAMES = {
-    permissions.RESPOND: _lazy("respond"),
-    permissions.ASSESS: _lazy("assess"),
-    permissions.CLOSE: _lazy("close (销号)"),
+    permissions.RESPOND: gettext_lazy("respond"),
+    permissions.ASSESS: gettext_lazy("assess"),
+    permissions.CLOSE: gettext_lazy("close (销号)"),
 }
 
 
@@ -102,6 +102,15 @@ def issue_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "escalation/issue_detail.html", _issue_context(request, issue))
 
 
+def _actions_text(issue: Issue, actions) -> str:
+    """ "At level District you may: respond, assess, close (销号)." or that the reader only follows it."""
+    level = issue.get_level_display()
+    if not actions:
+        return _("At level %(level)s you follow this issue; you may not act on it.") % {"level": level}
+    names = pgettext("list of actions", ", ").join(str(ACTION_NAMES[a]) for a in actions)
+    return _("At level %(level)s you may: %(actions)s.") % {"level": level, "actions": names}
+
+
 def _issue_context(request, issue: Issue, **forms) -> dict:
     user = request.user
     calendar = WorkCalendar.load()
@@ -113,7 +122,7 @@ def _issue_context(request, issue: Issue, **forms) -> dict:
         "responses": issue.responses.select_related("author", "unit"),
         "escalations": issue.escalations.all(),
         "actions": actions,
-        "action_names": [ACTION_NAMES[a] for a in actions],
+        "actions_text": _actions_text(issue, actions),
         "can_respond": permissions.RESPOND in actions,
         "can_assess": permissions.ASSESS in actions,
         "can_close": permissions.CLOSE in actions,

@@ -7,17 +7,18 @@ from investledger.core.audit import audit_context
 from investledger.core.testing import PASSWORD
 from investledger.escalation import services
 
-from .helpers import FRI, THU, raise_issue, scan
+from .helpers import FRI, MON, THU, raise_issue, scan
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def login(page, live_server, username):
-    page.goto(f"{live_server.url}/accounts/login/")
+def login(page, live_server, username, navigate=True):
+    if navigate:
+        page.goto(f"{live_server.url}/accounts/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
     with page.expect_navigation():
-        page.click("form[method=post] button[type=submit]:has-text('Log in')")
+        page.click("main form[method=post] button[type=submit]")
     assert "/accounts/login/" not in page.url, "login failed"
 
 
@@ -66,3 +67,30 @@ def test_an_escalated_issue_reads_in_chinese(page, live_server, reference_data, 
     assert "区县" in page.locator("#issue-level").inner_text()
     assert "答复" in page.content() and "升级记录" in page.content()
     page.screenshot(path="/tmp/escalation-issue-detail-zh.png", full_page=True)
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_a_district_officer_answers_an_issue_escalated_to_the_district(
+    language, page, live_server, reference_data, park_project, personas
+):
+    issue = raise_issue(park_project, reference_data.power, on=THU, title="110 kV line connection delayed")
+    scan(FRI + (MON - FRI))  # no response by Friday: the district holds it from Monday
+    issue.refresh_from_db()
+    assert issue.level == 2
+
+    page.goto(f"{live_server.url}/accounts/login/")
+    if language != "en":
+        with page.expect_navigation():
+            page.click(f"button[data-language={language}]")
+    login(page, live_server, "officer_north", navigate=False)
+    page.click("nav a.nav-link[href*='/escalation/']")
+    page.click(f"#issue-table a:has-text('{issue.reference}')")
+    page.wait_for_selector("#issue-actions")
+    assert page.locator(f"form[action$='/{issue.pk}/respond/']").count() == 1
+    assert page.locator(f"form[action$='/{issue.pk}/assess/']").count() == 1
+    page.screenshot(path=f"/tmp/escalation-district-actions-{language}.png", full_page=True)
+    page.fill("#id_respond-text", "District and grid company met on site; line scheduled.")
+    with page.expect_navigation():
+        page.click(f"form[action$='/{issue.pk}/respond/'] button[type=submit]")
+    issue.refresh_from_db()
+    assert issue.status == "responded"

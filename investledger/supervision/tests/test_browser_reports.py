@@ -2,7 +2,6 @@
 an officer files the month's progress with one bad row and sees the other rows saved, then raises an
 issue from a project's page. Screenshots under /tmp."""
 
-import datetime as dt
 from decimal import Decimal
 
 import pytest
@@ -95,8 +94,22 @@ def test_an_officer_files_progress_with_one_bad_row_and_raises_an_issue_from_a_p
     assert issue.reference in page.content()
     page.screenshot(path=f"{shot}-issue.png", full_page=True)
 
-    # Back on the project page, the open issue is listed.
+    # Back on the project page, the open issue is listed; the project's own report form is one click away.
     page.click(f"a:has-text('{bad.name}')")
     page.wait_for_selector("#open-issues")
     assert issue.title in page.locator("#open-issues").inner_text()
-    assert dt.date.today() >= issue.raised_on
+    page.click("#report-progress")
+    page.wait_for_selector("#project-report")
+    assert page.locator("#id_funds_in_place").input_value() == "12.35"
+    page.fill("#id_narrative", "Cathode line installed")
+    page.screenshot(path=f"{shot}-project-report.png", full_page=True)
+    with page.expect_navigation():
+        page.click("#project-report button[type=submit]")
+    assert ProgressReport.objects.get(project=bad).narrative == "Cathode line installed"
+
+    # The project's issues: the list says what it is filtered by, and raising pre-fills the project.
+    page.click("#project-follow-up a[href*='/issues/?project=']")
+    assert bad.reference in page.locator("#issue-list-heading").inner_text()
+    page.screenshot(path=f"{shot}-issue-list.png", full_page=True)
+    page.click("#raise-issue")
+    assert bad.reference in page.locator("#issue-project").inner_text()
