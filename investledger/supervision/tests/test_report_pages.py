@@ -230,3 +230,29 @@ def test_the_report_pages_state_the_unit_in_chinese(projects, personas, login):
             reverse("supervision:report_batch_period", args=["2024-01"]), HTTP_ACCEPT_LANGUAGE="zh-hans"
         ).content.decode()
     assert "万元" in page and "到位资金" in page
+
+
+def test_the_demo_officers_report_page_saves_as_it_is_shown(reference_data, personas, login):
+    """The demo files reports to the yuan, some with more decimals in 万元 than the form keeps."""
+    from investledger.core.testing import make_project
+    from investledger.supervision import demo
+
+    today = dt.date(2026, 11, 20)
+    projects = [
+        make_project(area=reference_data.north, sector=reference_data.ev, event=reference_data.event, is_demo=True)
+        for _ in range(5)
+    ]
+    for project in projects:
+        project.contract_value_cny = Decimal("13000000720")
+        project.save(update_fields=["contract_value_cny"])
+    with clock.frozen_at(today):
+        demo.load()
+        stored = dict(ProgressReport.objects.values_list("pk", "funds_in_place_cny"))
+        client = login(personas.officer_north)
+        page = client.get(reverse("supervision:report_batch"), follow=True)
+        shown = page.content.decode()
+        # The month's page holds a report with more decimals in 万元 than the form keeps.
+        assert "1300000.07" in shown or "1235000.07" in shown, "no report of the month with three decimals"
+        saved = batch_post(client, page, {})
+    assert saved.status_code == 302
+    assert dict(ProgressReport.objects.values_list("pk", "funds_in_place_cny")) == stored
