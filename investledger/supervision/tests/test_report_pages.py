@@ -256,3 +256,27 @@ def test_the_demo_officers_report_page_saves_as_it_is_shown(reference_data, pers
         saved = batch_post(client, page, {})
     assert saved.status_code == 302
     assert dict(ProgressReport.objects.values_list("pk", "funds_in_place_cny")) == stored
+
+
+def test_a_row_naming_a_project_the_officer_may_not_report_on_is_refused_alone(projects, personas, login):
+    client = login(personas.officer_north)
+    north, south = projects["north"], projects["south"]
+    with clock.frozen_at(FEB_5):
+        response = client.post(
+            reverse("supervision:report_batch_period", args=["2024-01"]),
+            {
+                "form-TOTAL_FORMS": "2",
+                "form-0-project": str(south.pk),
+                "form-0-version": "0",
+                "form-0-funds_in_place": "1",
+                "form-0-investment_completed": "1",
+                "form-1-project": str(north.pk),
+                "form-1-version": "0",
+                "form-1-funds_in_place": "2",
+                "form-1-investment_completed": "2",
+            },
+        )
+    assert response.status_code == 400
+    assert "Row 1: a project you may not report on" in response.content.decode()
+    assert south.name not in response.content.decode()
+    assert list(ProgressReport.objects.values_list("project_id", flat=True)) == [north.pk]
