@@ -280,3 +280,21 @@ def test_a_row_naming_a_project_the_officer_may_not_report_on_is_refused_alone(p
     assert "Row 1: a project you may not report on" in response.content.decode()
     assert south.name not in response.content.decode()
     assert list(ProgressReport.objects.values_list("project_id", flat=True)) == [north.pk]
+
+
+def test_a_narrative_holding_a_control_character_refuses_only_its_row(projects, personas, login):
+    client = login(personas.officer_north)
+    north, park = projects["north"], projects["park"]
+    with clock.frozen_at(FEB_5):
+        response = batch_post(
+            client,
+            batch_page(client),
+            {
+                north.pk: {"funds_in_place": "1", "investment_completed": "1", "narrative": "Line\x0benergised"},
+                park.pk: {"funds_in_place": "2", "investment_completed": "2", "narrative": "Roof on\r\nWalls up"},
+            },
+        )
+    assert response.status_code == 400
+    failures = response.content.decode().split('id="report-failures"', 1)[1].split("</div>", 1)[0]
+    assert north.reference in failures and "Progress" in failures and "U+000B" in failures
+    assert list(ProgressReport.objects.values_list("project_id", flat=True)) == [park.pk]
