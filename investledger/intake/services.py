@@ -46,7 +46,15 @@ from investledger.intake import bulk, preview, progress, progress_import
 from investledger.intake.fields import Kind, columns_for
 from investledger.intake.mapping import auto_mapping, find_header, missing_required
 from investledger.intake.models import ColumnMapping, ExchangeRate, ImportBatch, ImportRow
-from investledger.intake.parsing import SheetError, detect_format, open_table, read_ahead, read_upload_to
+from investledger.intake.parsing import (
+    SheetError,
+    detect_format,
+    open_table,
+    read_ahead,
+    read_limits,
+    read_upload_to,
+    refusal,
+)
 from investledger.intake.values import (
     CellError,
     normalise_key,
@@ -57,6 +65,7 @@ from investledger.intake.values import (
     text_of,
     unit_from_header,
 )
+from investledger.intake.xlsxstream import LimitExceeded
 from investledger.investors.models import Investor
 from investledger.projects.choices import AgreementType, Light, SigningKind, Stage
 from investledger.projects.models import Project, Signing
@@ -125,6 +134,7 @@ def batch_create(*, user, uploaded, file_name: str, kind: str = Kind.SIGNINGS, s
         fmt = detect_format(path, file_name)
         table = open_table(path, fmt)
         header = find_header(table, kind)
+        table.headers = header.texts
     except SheetError:
         path.unlink(missing_ok=True)
         raise
@@ -846,7 +856,8 @@ def batch_validate(batch: ImportBatch, *, report: Callable[[dict], None] | None 
     batch.refresh_from_db()
     try:
         path = Path(settings.MEDIA_ROOT) / batch.file.name
-        table = open_table(path, batch.file_format)
+        limits = read_limits()
+        table = open_table(path, batch.file_format, limits=limits, headers=batch.headers)
         if batch.kind == Kind.PROGRESS:
             checker = progress_import.ProgressChecker(batch, batch.uploaded_by)
         else:
@@ -909,6 +920,8 @@ def batch_validate(batch: ImportBatch, *, report: Callable[[dict], None] | None 
             chunk.append(row)
             if len(chunk) >= CHUNK:
                 flush()
+                if time.monotonic() > limits.deadline:
+                    raise refusal(LimitExceeded("time", row=number), limits)
         if chunk:
             flush()
         if counts["validated"] == 0:

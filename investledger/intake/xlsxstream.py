@@ -7,7 +7,14 @@ expressions (C speed; an XML parser building an element per cell is ten times sl
 holds is what calamine gives: numbers as float, text, booleans, dates as `date` or `datetime`
 (numbers in a date format, 1900 or 1904 system), errors as text, and '' for cells in between.
 
-Only the shared-string table is held whole (the workbook keeps one copy of each distinct text).
+Only the shared-string table is held whole (the workbook keeps one copy of each distinct text), as
+UTF-8 bytes in one buffer rather than a Python string per entry, so it costs about what its XML does.
+
+An uploaded workbook is untrusted: a 1 MB zip can inflate to gigabytes. `Limits` bound what reading
+it may cost, checked from the zip's directory when the file is opened (declared sizes and ratios)
+and again while inflating (the directory can lie): bytes inflated, the compression ratio, rows,
+columns, the length of a cell, and a deadline. Past any of them, `LimitExceeded` is raised with what
+was passed and where; `parsing` words it for the user.
 """
 
 from __future__ import annotations
@@ -16,9 +23,12 @@ import datetime as dt
 import html
 import posixpath
 import re
+import time
 import zipfile
+from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import accumulate
 from xml.etree import ElementTree as ET
 
 from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
@@ -43,6 +53,32 @@ _FAST_CELL = re.compile(
     rb'<c r="([A-Z]+)\d+"(?: s="(\d+)")?(?: t="(\w+)")?(?: [\w:]+="[^"]*")*\s*(?:/>|>(.*?)</c>)', re.S
 )
 _SHEET_DATA = re.compile(rb"<(\w+:)?sheetData\b")
+_SST = re.compile(rb"<(\w+:)?sst\b")
+_SI = re.compile(rb"<(?:\w+:)?si\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?si>)", re.S)
+RATIO_FLOOR = 1 << 20  # parts inflating to less than this are not judged by their ratio
+ROW_BYTES = 16 << 20  # one row's XML; a row never closed would otherwise be gathered whole
+MERGES = 10_000  # merged ranges kept (they matter around the header)
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What reading one workbook may cost. `deadline` is a `time.monotonic()` value, or None."""
+
+    inflated_bytes: int = 200 << 20
+    ratio: int = 100
+    rows: int = 200_000
+    columns: int = 200
+    cell_chars: int = 32_767
+    deadline: float | None = None
+
+
+class LimitExceeded(Exception):
+    """A limit passed: `what` is one of inflated, ratio, rows, columns, cell, row_bytes, time, parts;
+    `row` and `column` (0-based) say where, when known."""
+
+    def __init__(self, what: str, *, row: int | None = None, column: int | None = None):
+        super().__init__(what, row, column)
+        self.what, self.row, self.column = what, row, column
 
 
 def column_index(letters: bytes | str) -> int:
@@ -61,6 +97,48 @@ def _text(raw: bytes) -> str:
     return html.unescape(text) if "&" in text else text
 
 
+def _entry_text(inner: bytes) -> bytes:
+    """The XML text of one shared-string entry: its one `<t>`, or its runs' texts without phonetics."""
+    if inner[:3] == b"<t>" and inner[-4:] == b"</t>" and inner.count(b"<") == 2:
+        return inner[3:-4]
+    if b"rPh" in inner:
+        inner = _PHONETIC.sub(b"", inner)
+    return b"".join(_TEXT.findall(inner))
+
+
+class SharedStrings:
+    """The shared-string table: each entry's XML text (UTF-8, entities as written) in one buffer, with
+    where each ends; an entry is decoded when a cell asks for it. A Python string per entry would
+    cost five to ten times the XML for a table of short texts."""
+
+    def __init__(self):
+        self.data = bytearray()
+        self.ends = array("I")  # offsets: the table is bounded by the inflation limit
+        self.long: set[int] = set()  # entries longer than a cell may be
+
+    def extend(self, texts: list[bytes], cell_chars: int) -> None:
+        base = len(self.data)
+        self.data += b"".join(texts)
+        ends = accumulate(map(len, texts), initial=base)
+        next(ends)
+        first = len(self.ends)
+        self.ends.extend(ends)
+        if texts and max(map(len, texts)) > cell_chars:
+            for index, raw in enumerate(texts, start=first):
+                if len(raw) > cell_chars and len(_text(raw)) > cell_chars:
+                    self.long.add(index)
+
+    def __len__(self) -> int:
+        return len(self.ends)
+
+    def __getitem__(self, index: int) -> str:
+        if not 0 <= index < len(self.ends):
+            raise ValueError(f"no shared string {index}")
+        raw = self.data[self.ends[index - 1] if index else 0 : self.ends[index]]
+        text = raw.decode("utf-8")
+        return html.unescape(text) if "&" in text else text
+
+
 @dataclass
 class SheetInfo:
     name: str
@@ -77,11 +155,32 @@ class Scan:
     has_formulas: bool = False
 
 
+def check_directory(zf: zipfile.ZipFile, limits: Limits) -> None:
+    """Refuse a zip whose directory declares more than the limits allow (before inflating anything)."""
+    infos = zf.infolist()
+    if len(infos) > 10_000:
+        raise LimitExceeded("parts")
+    if sum(info.file_size for info in infos) > limits.inflated_bytes:
+        raise LimitExceeded("inflated")
+    for info in infos:
+        if info.file_size > RATIO_FLOOR and info.file_size > limits.ratio * max(info.compress_size, 1):
+            raise LimitExceeded("ratio")
+
+
 class StreamingWorkbook:
-    def __init__(self, path):
+    def __init__(self, path, limits: Limits | None = None):
+        self.limits = limits or Limits()
         self.zip = zipfile.ZipFile(path)
+        try:
+            check_directory(self.zip, self.limits)
+            self._open()
+        except BaseException:
+            self.zip.close()
+            raise
+
+    def _open(self) -> None:
         names = set(self.zip.namelist())
-        workbook = ET.fromstring(self.zip.read("xl/workbook.xml"))
+        workbook = ET.fromstring(self._read("xl/workbook.xml"))
         props = workbook.find(f"{NS}workbookPr")
         self.epoch = (
             dt.datetime(1904, 1, 1)
@@ -91,7 +190,7 @@ class StreamingWorkbook:
         rels_path = "xl/_rels/workbook.xml.rels"
         targets = {}
         if rels_path in names:
-            for rel in ET.fromstring(self.zip.read(rels_path)):
+            for rel in ET.fromstring(self._read(rels_path)):
                 target = rel.get("Target", "")
                 target = target.lstrip("/") if target.startswith("/") else posixpath.normpath(f"xl/{target}")
                 targets[rel.get("Id")] = target
@@ -103,29 +202,35 @@ class StreamingWorkbook:
                 self.sheets.append(SheetInfo(sheet.get("name", ""), path, sheet.get("state", "visible") == "visible"))
         self._columns: dict[bytes, int] = {}
         self._fast = True
-        self.strings = self._shared_strings("xl/sharedStrings.xml") if "xl/sharedStrings.xml" in names else []
+        self.strings = (
+            self._shared_strings("xl/sharedStrings.xml") if "xl/sharedStrings.xml" in names else SharedStrings()
+        )
         self.date_styles = self._date_styles() if "xl/styles.xml" in names else set()
 
     def close(self) -> None:
         self.zip.close()
 
-    def _shared_strings(self, path: str) -> list[str]:
-        strings = []
-        with self.zip.open(path) as fh:
-            for _event, element in ET.iterparse(fh):
-                if element.tag == f"{NS}si":
-                    parts = []
-                    for child in element.iter():
-                        if child.tag == f"{NS}rPh":
-                            break
-                        if child.tag == f"{NS}t" and child.text:
-                            parts.append(child.text)
-                    strings.append("".join(parts))
-                    element.clear()
+    def _shared_strings(self, path: str) -> SharedStrings:
+        """The shared-string table, read as a stream of `<si>` entries (rich text runs joined,
+        phonetic runs left out), kept compact."""
+        strings = SharedStrings()
+        tail = b""
+        closing = None
+        for piece in self._pieces(path):
+            data = tail + piece
+            if closing is None:
+                found = _SST.search(data)
+                closing = b"</" + (found.group(1) or b"" if found else b"") + b"si>"
+            cut = data.rfind(closing)
+            cut = cut + len(closing) if cut >= 0 else 0
+            body, tail = data[:cut], data[cut:]
+            if len(tail) > ROW_BYTES:
+                raise LimitExceeded("cell")
+            strings.extend([_entry_text(inner) for inner in _SI.findall(body)], self.limits.cell_chars)
         return strings
 
     def _date_styles(self) -> set[int]:
-        styles = ET.fromstring(self.zip.read("xl/styles.xml"))
+        styles = ET.fromstring(self._read("xl/styles.xml"))
         formats = dict(BUILTIN_FORMATS)
         num_fmts = styles.find(f"{NS}numFmts")
         for fmt in num_fmts if num_fmts is not None else ():
@@ -138,9 +243,26 @@ class StreamingWorkbook:
                 dates.add(index)
         return dates
 
+    def _read(self, path: str) -> bytes:
+        return b"".join(self._pieces(path))
+
     def _pieces(self, path: str) -> Iterator[bytes]:
-        with self.zip.open(path) as fh:
+        """The part's XML in pieces, counted as it inflates: no more than its directory entry
+        declares, nor the limits allow, nor past the deadline."""
+        info = self.zip.getinfo(path)
+        limits = self.limits
+        allowed = min(info.file_size, limits.inflated_bytes)
+        ratio_cap = max(limits.ratio * max(info.compress_size, 1), RATIO_FLOOR)
+        inflated = 0
+        with self.zip.open(info) as fh:
             while piece := fh.read(PIECE):
+                inflated += len(piece)
+                if inflated > allowed:
+                    raise LimitExceeded("inflated")
+                if inflated > ratio_cap:
+                    raise LimitExceeded("ratio")
+                if limits.deadline is not None and time.monotonic() > limits.deadline:
+                    raise LimitExceeded("time")
                 yield piece
 
     def scan(self, path: str) -> Scan:
@@ -158,9 +280,11 @@ class StreamingWorkbook:
                     result.last_row = max(result.last_row, int(last.group(1)))
                 else:  # rows without numbers: count them
                     result.last_row += body.count(b"<row") + body.count(b":row ")
+                if result.last_row > self.limits.rows:
+                    raise LimitExceeded("rows", row=self.limits.rows + 1)
             if not result.has_formulas and (b"<f>" in body or b"<f " in body or b":f>" in body or b":f " in body):
                 result.has_formulas = True
-            for m in _MERGE.finditer(body) if b"mergeCell" in body else ():
+            for m in _MERGE.finditer(body) if b"mergeCell" in body and len(result.merged) < MERGES else ():
                 c0, r0 = column_index(m.group(1)), int(m.group(2))
                 c1, r1 = (column_index(m.group(3)), int(m.group(4))) if m.group(3) else (c0, r0)
                 result.merged.append((r0, c0, r1, c1))
@@ -168,6 +292,7 @@ class StreamingWorkbook:
 
     def rows(self, path: str, start: int = 1) -> Iterator[tuple[int, list]]:
         """(row number, values) for every row from `start` on, empty rows included."""
+        limits = self.limits
         expected = 1
         tail = b""
         prefix = None
@@ -177,6 +302,8 @@ class StreamingWorkbook:
                 found = _SHEET_DATA.search(data)
                 if found is None:
                     tail = data
+                    if len(tail) > ROW_BYTES:
+                        raise LimitExceeded("row_bytes", row=expected)
                     continue
                 prefix = found.group(1) or b""
                 opening, closing = b"<" + prefix + b"row", b"</" + prefix + b"row>"
@@ -184,6 +311,8 @@ class StreamingWorkbook:
             cut = data.rfind(closing)
             if cut < 0:
                 tail = data
+                if len(tail) > ROW_BYTES:
+                    raise LimitExceeded("row_bytes", row=expected)
                 continue
             cut += len(closing)
             body, tail = data[:cut], data[cut:]
@@ -192,13 +321,24 @@ class StreamingWorkbook:
                 close = part.find(b">", at)
                 number_match = _ROW_NUMBER.search(part, at, close)
                 number = int(number_match.group(1)) if number_match else expected
+                if number > limits.rows:
+                    raise LimitExceeded("rows", row=max(expected, limits.rows + 1))
                 while expected < number:
                     if expected >= start:
                         yield expected, []
                     expected += 1
                 expected = number + 1
                 if number >= start:
-                    yield number, self._cells(part[close + 1 :])
+                    try:
+                        values = self._cells(part[close + 1 :])
+                    except LimitExceeded as exc:
+                        exc.row = number
+                        raise
+                    if len(part) > limits.cell_chars or self.strings.long:
+                        for index, value in enumerate(values):
+                            if value.__class__ is str and len(value) > limits.cell_chars:
+                                raise LimitExceeded("cell", row=number, column=index)
+                    yield number, values
 
     def _cells(self, body: bytes) -> list:
         if self._fast:
@@ -215,7 +355,10 @@ class StreamingWorkbook:
         for letters, style, kind, inner in found:
             index = columns.get(letters)
             if index is None:
-                index = columns[letters] = column_index(letters)
+                index = column_index(letters)
+                if index >= self.limits.columns:
+                    raise LimitExceeded("columns", column=index)
+                columns[letters] = index
             if index > len(values):
                 values.extend([""] * (index - len(values)))
             if not inner:
@@ -253,6 +396,8 @@ class StreamingWorkbook:
             attrs, inner = match.group(1), match.group(2)
             ref = _REF.search(attrs)
             index = column_index(ref.group(1)) if ref else len(values)
+            if index >= self.limits.columns:
+                raise LimitExceeded("columns", column=index)
             if index > len(values):
                 values.extend([""] * (index - len(values)))
             values.append(self._value(attrs, inner) if inner else "")
