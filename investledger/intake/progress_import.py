@@ -25,7 +25,16 @@ from investledger.core.money import WAN
 from investledger.intake import preview
 from investledger.intake.fields import columns_for
 from investledger.intake.models import ImportBatch, ImportRow
-from investledger.intake.values import CellError, normalise_key, parse_amount, parse_date, parse_int, text_of
+from investledger.intake.values import (
+    MULTILINE_FIELDS,
+    CellError,
+    control_problem,
+    normalise_key,
+    parse_amount,
+    parse_date,
+    parse_int,
+    text_of,
+)
 from investledger.projects.models import Project
 from investledger.supervision import periods
 from investledger.supervision import services as supervision
@@ -118,7 +127,13 @@ class ProgressChecker:
                     )
                     % {"formula": self.formulas[(number, index)]}
                 )
-            return None if isinstance(value, str) and not value.strip() else value
+            if isinstance(value, str):
+                if not value.strip():
+                    return None
+                text = value.strip()
+                if not text.isprintable() and (problem := control_problem(text, multiline=name in MULTILINE_FIELDS)):
+                    raise CellError(problem)
+            return value
 
         def read(name, parser, *args):
             try:

@@ -56,7 +56,9 @@ from investledger.intake.parsing import (
     refusal,
 )
 from investledger.intake.values import (
+    MULTILINE_FIELDS,
     CellError,
+    control_problem,
     normalise_key,
     parse_amount,
     parse_currency,
@@ -490,6 +492,11 @@ class RowChecker:
                 value = value.strip()
                 if not value:
                     value = None
+                elif not value.isprintable() and (
+                    problem := control_problem(value, multiline=name in MULTILINE_FIELDS)
+                ):
+                    row.error(self.column_label(name), problem)
+                    return "" if parser is None else None
         if parser is None:
             return "" if value is None else text_of(value)
         if value is None:

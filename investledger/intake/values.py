@@ -17,6 +17,7 @@ from decimal import Decimal, InvalidOperation
 from django.utils.translation import gettext as _
 
 from investledger.core.money import BILLION, MILLION, WAN, YI
+from investledger.core.validators import describe, find_control
 
 
 class CellError(ValueError):
@@ -309,3 +310,21 @@ def normalise_key(text: str) -> str:
 
 
 _KEY_NOISE = re.compile(r"[\s·・\-_/()（）]+")
+
+
+MULTILINE_FIELDS = frozenset({"description", "narrative", "problems"})  # keep line breaks and tabs
+
+
+def control_problem(text: str, *, multiline: bool = False) -> str | None:
+    """What is wrong with a cell's text holding a control character (`core.validators`), or None.
+
+    Such a character is invisible in Excel and on a page, and breaks the workbooks and PDFs written
+    from the ledger; the form and the API refuse it, and so does an import, naming row and column.
+    """
+    found = find_control(text, multiline=multiline)
+    if found is None:
+        return None
+    return _("holds the control character %(character)s at character %(position)s: remove it") % {
+        "character": describe(found.group()),
+        "position": found.start() + 1,
+    }

@@ -94,7 +94,17 @@ def _attrs(style: bytes, kind: bytes) -> bytes:
 
 def _text(raw: bytes) -> str:
     text = raw.decode("utf-8")
-    return html.unescape(text) if "&" in text else text
+    if "&" in text:
+        text = html.unescape(text)
+    return _ESCAPE.sub(_unescape, text) if "_x" in text else text
+
+
+# Excel writes a character XML cannot hold (a control character) as _xHHHH_, as calamine reads it back.
+_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def _unescape(match: re.Match) -> str:
+    return chr(int(match.group(1), 16))
 
 
 def _entry_text(inner: bytes) -> bytes:
@@ -134,9 +144,7 @@ class SharedStrings:
     def __getitem__(self, index: int) -> str:
         if not 0 <= index < len(self.ends):
             raise ValueError(f"no shared string {index}")
-        raw = self.data[self.ends[index - 1] if index else 0 : self.ends[index]]
-        text = raw.decode("utf-8")
-        return html.unescape(text) if "&" in text else text
+        return _text(self.data[self.ends[index - 1] if index else 0 : self.ends[index]])
 
 
 @dataclass
