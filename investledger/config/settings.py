@@ -215,6 +215,16 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# --- Imports: what reading one uploaded sheet may cost (docs/security.md, "Uploaded sheets") ---
+INTAKE_MAX_FILE_BYTES = int(os.environ.get("INTAKE_MAX_FILE_BYTES", 30 * 1024 * 1024))  # the file as uploaded
+INTAKE_MAX_INFLATED_BYTES = int(os.environ.get("INTAKE_MAX_INFLATED_BYTES", 200 * 1024 * 1024))  # an .xlsx unzipped
+INTAKE_MAX_RATIO = int(os.environ.get("INTAKE_MAX_RATIO", 100))  # inflated / compressed, per part above 1 MB
+INTAKE_MAX_ROWS = int(os.environ.get("INTAKE_MAX_ROWS", 200_000))
+INTAKE_MAX_COLUMNS = int(os.environ.get("INTAKE_MAX_COLUMNS", 200))
+INTAKE_MAX_CELL_CHARS = int(os.environ.get("INTAKE_MAX_CELL_CHARS", 32_767))  # Excel's own limit
+INTAKE_READ_SECONDS = int(os.environ.get("INTAKE_READ_SECONDS", 900))  # reading and checking one file
+INTAKE_BACKGROUND_ROWS = int(os.environ.get("INTAKE_BACKGROUND_ROWS", 2000))  # larger files go to the worker
+
 # --- Background work (django-tasks with the database backend; `investledger worker` runs it) ---
 TASKS = {
     "default": {
