@@ -5,7 +5,7 @@ A client calls it first to check its token and to know which buttons to offer.
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import permissions, serializers, viewsets
 from rest_framework.response import Response
 
@@ -22,6 +22,7 @@ class RoleSerializer(serializers.Serializer):
     unit_name = serializers.CharField(allow_null=True)
 
 
+@extend_schema_serializer(many=False)  # one object, though /api/me/ is served by the viewset's list action
 class MeSerializer(serializers.Serializer):
     username = serializers.CharField()
     display_name = serializers.CharField()

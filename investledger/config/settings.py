@@ -186,7 +186,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PAGINATION_CLASS": "investledger.core.drf.StandardPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "investledger.core.api_schema.AutoSchema",
     "EXCEPTION_HANDLER": "investledger.core.drf.exception_handler",
     "COERCE_DECIMAL_TO_STRING": True,
 }

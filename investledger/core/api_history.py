@@ -17,6 +17,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 
 from investledger.core import access, history
+from investledger.core.drf import StandardPagination
 
 
 class ChangeSerializer(serializers.Serializer):
@@ -54,12 +55,10 @@ class HistoryViewSet(viewsets.ViewSet):
     """Who changed what, when and through which door, from the audit trail."""
 
     permission_classes = [permissions.IsAuthenticated]
-    pagination_class = None
+    pagination_class = StandardPagination  # the schema then documents the answers as the pages they are
 
     def _answer(self, request, entries):
-        from investledger.core.drf import StandardPagination
-
-        paginator = StandardPagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(entries.order_by("-id"), request, view=self)
         data = HistoryItemSerializer(history.describe(page), many=True).data
         return paginator.get_paginated_response(data)

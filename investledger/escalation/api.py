@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -25,7 +25,7 @@ from investledger.reference.models import Area
 
 
 class IssueResponseSerializer(serializers.ModelSerializer):
-    author = serializers.StringRelatedField()
+    author = serializers.StringRelatedField(allow_null=True)  # a response recorded by the system has none
 
     class Meta:
         model = IssueResponse
@@ -75,6 +75,21 @@ class StepSerializer(serializers.Serializer):
 class CloseSerializer(serializers.Serializer):
     resolution = serializers.CharField(max_length=5000)
     version = serializers.IntegerField(required=False)
+
+
+VersionConflict = inline_serializer(
+    "IssueVersionConflict", {"version": serializers.ListField(child=serializers.CharField())}
+)
+
+
+def _step_schema(body):
+    return extend_schema(
+        request=body,
+        responses={
+            200: IssueSerializer,
+            409: OpenApiResponse(VersionConflict, description="the issue changed since the version sent"),
+        },
+    )
 
 
 def _conflict(exc: services.EditConflict) -> Response:
@@ -128,14 +143,17 @@ class IssueViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             return _conflict(exc)
         return Response(IssueSerializer(self.get_queryset().get(pk=issue.pk), context={"request": request}).data)
 
+    @_step_schema(StepSerializer)
     @action(detail=True, methods=["post"], serializer_class=StepSerializer)
     def respond(self, request, pk=None):
         return self._step(request, pk, "respond")
 
+    @_step_schema(StepSerializer)
     @action(detail=True, methods=["post"], serializer_class=StepSerializer)
     def assess(self, request, pk=None):
         return self._step(request, pk, "assess")
 
+    @_step_schema(CloseSerializer)
     @action(detail=True, methods=["post"], serializer_class=CloseSerializer)
     def close(self, request, pk=None):
         return self._step(request, pk, "close")
@@ -187,6 +205,7 @@ class NoticeViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
                 raise PermissionDenied("You may not supervise this area.")
         serializer.instance = services.notice_issue(fields=dict(serializer.validated_data), by=self.request.user)
 
+    @extend_schema(request=AcknowledgeSerializer, responses=NoticeSerializer)
     @action(detail=True, methods=["post"], serializer_class=AcknowledgeSerializer)
     def acknowledge(self, request, pk=None):
         notice = get_object_or_404(self.get_queryset(), pk=pk)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -10,6 +11,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from investledger.core import access
+from investledger.core.api_schema import ErrorSerializer
 from investledger.core.audit import audit_context
 from investledger.core.related import ScopedRelatedFieldsMixin
 from investledger.events.models import SigningEvent
@@ -20,8 +22,8 @@ from investledger.intake.parsing import SheetError
 
 
 class ImportRowSerializer(serializers.ModelSerializer):
-    duplicate_of = serializers.SlugRelatedField(slug_field="reference", read_only=True)
-    project = serializers.SlugRelatedField(slug_field="reference", read_only=True)
+    duplicate_of = serializers.SlugRelatedField(slug_field="reference", read_only=True, allow_null=True)
+    project = serializers.SlugRelatedField(slug_field="reference", read_only=True, allow_null=True)
 
     class Meta:
         model = ImportRow
@@ -96,6 +98,7 @@ class ImportBatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
             raise PermissionDenied
         return batch
 
+    @extend_schema(request=UploadSerializer, responses={201: ImportBatchSerializer})
     def create(self, request):
         if not access.can(request.user, services.upload_action(request.data.get("kind") or Kind.SIGNINGS)):
             raise PermissionDenied
@@ -128,6 +131,10 @@ class ImportBatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
             batch = services.batch_start_validation(batch)
         return Response(ImportBatchSerializer(batch).data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(
+        parameters=[OpenApiParameter("problems", bool, description="only rows with errors or warnings")],
+        responses=ImportRowSerializer(many=True),
+    )
     @action(detail=True, methods=["get"])
     def rows(self, request, pk=None):
         batch = get_object_or_404(self.get_queryset(), pk=pk)
@@ -139,6 +146,13 @@ class ImportBatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         page = self.paginate_queryset(queryset)
         return self.get_paginated_response(ImportRowSerializer(page, many=True).data)
 
+    @extend_schema(
+        request=CommitSerializer,
+        responses={
+            200: ImportBatchSerializer,
+            409: OpenApiResponse(ErrorSerializer, description="the batch cannot be committed (rows with errors)"),
+        },
+    )
     @action(detail=True, methods=["post"], parser_classes=[JSONParser, MultiPartParser, FormParser])
     def commit(self, request, pk=None):
         batch = self._actionable(pk)

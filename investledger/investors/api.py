@@ -18,7 +18,9 @@ from investledger.projects.filtersets import InvestorFilterSet
 
 
 class InvestorSerializer(ScopedRelatedFieldsMixin, serializers.ModelSerializer):
-    parent_name = serializers.CharField(source="parent.name", read_only=True, default=None)
+    # A method, not `CharField(source="parent.name", default=None)`: DRF leaves a field's default out of
+    # a partial update's answer, so PATCH answered without the key the schema requires.
+    parent_name = serializers.SerializerMethodField()
 
     class Meta:
         model = Investor
@@ -37,6 +39,9 @@ class InvestorSerializer(ScopedRelatedFieldsMixin, serializers.ModelSerializer):
             "notes",
             "is_demo",
         ]
+
+    def get_parent_name(self, obj) -> str | None:
+        return obj.parent.name if obj.parent_id else None
 
 
 class InvestorViewSet(AuditedWriteMixin, ScopedModelViewSet):

@@ -57,8 +57,11 @@ class ProjectListSerializer(serializers.ModelSerializer):
     investor_name = serializers.CharField(source="investor.name", read_only=True)
     host_area_name = serializers.CharField(source="host_area.label", read_only=True)
     sector_name = serializers.CharField(source="sector.label", read_only=True)
-    first_event_name = serializers.CharField(source="first_event.label", read_only=True, default=None)
+    first_event_name = serializers.SerializerMethodField()
     is_large = serializers.BooleanField(read_only=True)
+    # Declared, not derived from the model: a read-only model field loses `blank=True`, and the schema
+    # then left out the empty value every project on track has.
+    side_state = serializers.ChoiceField(choices=SideState.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = Project
@@ -92,6 +95,9 @@ class ProjectListSerializer(serializers.ModelSerializer):
 
     def get_url(self, obj) -> str:
         return reverse("project-detail", kwargs={"pk": obj.pk})
+
+    def get_first_event_name(self, obj) -> str | None:
+        return obj.first_event.label if obj.first_event_id else None
 
 
 class ProjectSerializer(ProjectListSerializer):
@@ -467,7 +473,12 @@ class ProjectViewSet(ScopedModelViewSet):
 
     @extend_schema(methods=["GET"], responses=SigningSerializer(many=True))
     @extend_schema(methods=["POST"], request=SigningSerializer, responses={201: SigningSerializer})
-    @action(detail=True, methods=["get", "post"], access={"GET": Action.VIEW, "POST": Action.CHANGE})
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        access={"GET": Action.VIEW, "POST": Action.CHANGE},
+        pagination_class=None,  # a project has a handful of signings, listed whole
+    )
     def signings(self, request, pk=None):
         """The project's signings (GET), or record that it was signed at another event (POST)."""
         project = self.get_object()
