@@ -11,6 +11,8 @@ import os
 
 import schemathesis
 from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from rest_framework.authtoken.models import Token
 
 # Random cases per operation in the fuzzing phase; raise it for a deeper run, e.g.
@@ -41,10 +43,28 @@ CONFIG = {
 }
 
 
+class TestWSGIHandler(WSGIHandler):
+    """Django's WSGI application as its test client runs it: the database connection stays open from one
+    request to the next. Served as is, a request's end closes a connection that is inside a transaction
+    (the test's) on PostgreSQL, and every later query fails."""
+
+    def __call__(self, environ, start_response):
+        request_started.disconnect(close_old_connections)
+        request_finished.disconnect(close_old_connections)
+        try:
+            response = super().__call__(environ, start_response)
+            content = b"".join(response)
+            response.close()
+        finally:
+            request_started.connect(close_old_connections)
+            request_finished.connect(close_old_connections)
+        return [content]
+
+
 def load_schema():
     """The schema as /api/schema/ serves it, bound to the Django WSGI application (no server)."""
     config = schemathesis.config.SchemathesisConfig.from_dict(CONFIG)
-    return schemathesis.openapi.from_wsgi("/api/schema/?format=json", WSGIHandler(), config=config)
+    return schemathesis.openapi.from_wsgi("/api/schema/?format=json", TestWSGIHandler(), config=config)
 
 
 def token_header(user) -> dict[str, str]:
