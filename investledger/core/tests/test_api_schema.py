@@ -97,7 +97,7 @@ def test_the_history_of_a_project_is_answered_in_pages(personas, reference_data)
     project = make_project(area=reference_data.north, sector=reference_data.bio)
     path = "/api/history/project/{project_id}/"
     body = call(personas, "admin", "GET", path, path_parameters={"project_id": project.pk}).json()
-    assert body["count"] >= 1 and body["results"][0]["kind"] == "create"
+    assert body["count"] >= 1 and "create" in [item["kind"] for item in body["results"]]
 
 
 def test_issue_steps_answer_with_the_issue_and_its_unsigned_responses(personas, reference_data):
