@@ -14,6 +14,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -71,12 +72,20 @@ class MilestoneRecordSerializer(serializers.Serializer):
     version = serializers.IntegerField(required=False)
 
 
+# What `Conflict({"current_version": n})` answers when the record changed since the version sent.
+VersionConflict = inline_serializer("CurrentVersionConflict", {"current_version": serializers.CharField()})
+
+
 class MilestoneViewSet(ScopedReadOnlyViewSet):
     queryset = Milestone.objects.select_related("project").prefetch_related("files")
     serializer_class = MilestoneSerializer
     filterset_fields = ["project", "kind", "evidence_status"]
     ordering_fields = ["planned_date", "actual_date"]
 
+    @extend_schema(
+        request=MilestoneRecordSerializer,
+        responses={200: MilestoneSerializer, 409: OpenApiResponse(VersionConflict, description="changed meanwhile")},
+    )
     @action(detail=True, methods=["post"], access=Action.REPORT, serializer_class=MilestoneRecordSerializer)
     def record(self, request, pk=None):
         milestone = self.get_object()
