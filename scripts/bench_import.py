@@ -8,7 +8,8 @@ with a fresh database, what `investledger import FILE --commit` does: read, map,
 (duplicates in bulk against the ledger), and write projects, signings and audit entries in one
 transaction. Prints rows per second and the process's peak memory (max RSS) for each run.
 
-PostgreSQL: DATABASE_URL=postgres://postgres@127.0.0.1:5432/il_bench_import (dropped and created);
+PostgreSQL: DATABASE_URL=postgres://postgres@127.0.0.1:5432/il_bench_import (dropped and created; another
+name with BENCH_PG_NAME, so that two people can measure on one server at once);
 SQLite: var/bench_import.sqlite3 (deleted and created).
 """
 
@@ -25,7 +26,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_SERVER = "postgresql://postgres@127.0.0.1:5432/"  # the benchmark's databases are made and dropped here
-PG_URL = PG_SERVER + "il_bench_import"
+PG_NAME = os.environ.get("BENCH_PG_NAME", "il_bench_import")
+PG_URL = PG_SERVER + PG_NAME
 SQLITE_PATH = ROOT / "var" / "bench_import.sqlite3"
 
 AREAS = ["北区", "北区园区"]
@@ -114,8 +116,8 @@ def fresh_database(db: str) -> str:
     import psycopg
 
     with psycopg.connect(PG_SERVER + "postgres", autocommit=True) as conn:
-        conn.execute("DROP DATABASE IF EXISTS il_bench_import")
-        conn.execute("CREATE DATABASE il_bench_import")
+        conn.execute(f'DROP DATABASE IF EXISTS "{PG_NAME}"')
+        conn.execute(f'CREATE DATABASE "{PG_NAME}"')
     return PG_URL
 
 
@@ -146,7 +148,7 @@ def database_floor() -> dict:
                     out.write(block)
     with psycopg.connect(PG_SERVER + "postgres", autocommit=True) as conn:
         conn.execute("DROP DATABASE IF EXISTS il_bench_floor")
-        conn.execute("CREATE DATABASE il_bench_floor TEMPLATE il_bench_import")
+        conn.execute(f'CREATE DATABASE il_bench_floor TEMPLATE "{PG_NAME}"')
     timings = {}
     try:
         with psycopg.connect(PG_SERVER + "il_bench_floor", autocommit=True) as conn:
