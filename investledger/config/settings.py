@@ -36,6 +36,28 @@ if PRODUCTION:
 else:
     SECRET_KEY = os.environ.get("SECRET_KEY", "development-only-key-never-used-in-production")
 
+
+def env_secret(name: str) -> str | None:
+    """A secret from the environment (NAME) or from the file it names (NAME_FILE), whichever is set."""
+    path = os.environ.get(f"{name}_FILE")
+    if path:
+        return Path(path).read_text(encoding="utf-8").strip()
+    return os.environ.get(name)
+
+
+# The key of the audit trail's hashes and checkpoints (HMAC-SHA256). It lives outside the database, so
+# that whoever can write the database cannot recompute a hash (docs/security.md, "The audit key").
+# Retired keys stay listed in INVESTLEDGER_AUDIT_OLD_KEYS (comma-separated, newest first) so that the
+# entries and checkpoints they signed keep verifying after a rotation.
+AUDIT_KEY_DEVELOPMENT = "development-only-audit-key-never-used-in-production"
+AUDIT_KEY = env_secret("INVESTLEDGER_AUDIT_KEY")
+if AUDIT_KEY is None:
+    if PRODUCTION:
+        # No default in production: a missing key must stop the start, not fall back to a known one.
+        raise RuntimeError("INVESTLEDGER_AUDIT_KEY (or INVESTLEDGER_AUDIT_KEY_FILE) must be set in production")
+    AUDIT_KEY = AUDIT_KEY_DEVELOPMENT
+AUDIT_OLD_KEYS = [key.strip() for key in (env_secret("INVESTLEDGER_AUDIT_OLD_KEYS") or "").split(",") if key.strip()]
+
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 

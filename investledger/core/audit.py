@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import decimal
-import hashlib
 import json
 import uuid
 from collections.abc import Iterable
@@ -21,7 +20,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.db.models.fields.files import FieldFile
 
-from investledger.core import clock
+from investledger.core import audit_keys, clock
 from investledger.core.models import AuditEntry
 
 GENESIS_HASH = "0" * 64
@@ -140,11 +139,20 @@ def _canonical(entry: AuditEntry, content_type_key: str) -> bytes:
     return json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
 
 
-def compute_hash(entry: AuditEntry, content_type_key: str | None = None) -> str:
-    if content_type_key is None:
-        ct = ContentType.objects.get_for_id(entry.content_type_id)
-        content_type_key = f"{ct.app_label}.{ct.model}"
-    return hashlib.sha256(_canonical(entry, content_type_key)).hexdigest()
+def _content_type_key(entry: AuditEntry) -> str:
+    ct = ContentType.objects.get_for_id(entry.content_type_id)
+    return f"{ct.app_label}.{ct.model}"
+
+
+def compute_hash(entry: AuditEntry, content_type_key: str | None = None, key: audit_keys.Key | None = None) -> str:
+    """The entry's keyed hash: HMAC-SHA256 of its canonical text with the audit key (the current one)."""
+    canonical = _canonical(entry, content_type_key or _content_type_key(entry))
+    return audit_keys.entry_hash(canonical, key)
+
+
+def plain_hash(entry: AuditEntry, content_type_key: str | None = None) -> str:
+    """The hash of entries written before the audit key (SHA-256 of the same text): anyone can recompute it."""
+    return audit_keys.plain_hash(_canonical(entry, content_type_key or _content_type_key(entry)))
 
 
 def _lock_chain_tail():
@@ -230,16 +238,44 @@ class VerifyResult:
     checked: int
     problem: str = ""
     entry_id: int | None = None
+    last_id: int = 0  # the last entry of the chain, when it holds
+    last_hash: str = GENESIS_HASH
+
+
+ANCHOR_CONTENT_TYPE = "core.auditchainhead"
+
+
+def _is_anchor(entry: AuditEntry, content_type_key: str | None, plain_until: int) -> bool:
+    """Whether `entry` is the keyed entry that closes the entries written before the key at `plain_until`."""
+    return (
+        entry.kind == AuditEntry.Kind.ACTION
+        and content_type_key == ANCHOR_CONTENT_TYPE
+        and isinstance(entry.snapshot, dict)
+        and entry.snapshot.get("plain_until") == plain_until
+    )
 
 
 def verify_chain(batch_size: int = 2000) -> VerifyResult:
-    """Walk the chain from the start; report the first entry whose hash or link does not hold."""
+    """Walk the chain from the start; report the first entry whose hash or link does not hold.
+
+    Entries up to the chain head's `plain_until` were written before the audit key and carry a plain
+    SHA-256; every later entry must carry a keyed hash, and the first of them must be the keyed anchor
+    that names that boundary (so the boundary cannot be moved without the key). Along the chain the
+    keys may only get newer (a rotation); an entry signed with a retired key after a newer one is not
+    accepted.
+    """
     from investledger.core.models_chain import AuditChainHead
 
+    head = AuditChainHead.objects.filter(pk=1).first()
+    recorded_id, recorded_hash = (head.last_id, head.last_hash) if head else (0, GENESIS_HASH)
+    plain_until = head.plain_until if head else 0
+    keys = audit_keys.keyring()
+    newest_allowed = len(keys) - 1  # index in `keys` of the oldest key the next entry may use
     cts = {ct.pk: f"{ct.app_label}.{ct.model}" for ct in ContentType.objects.all()}
     prev = GENESIS_HASH
     checked = 0
     last_id = 0
+    anchored = plain_until == 0
     qs = AuditEntry.objects.order_by("id")
     while True:
         batch = list(qs.filter(id__gt=last_id)[:batch_size])
@@ -254,13 +290,41 @@ def verify_chain(batch_size: int = 2000) -> VerifyResult:
                     f"inserted or reordered just before #{entry.pk}",
                     entry.pk,
                 )
-            if compute_hash(entry, cts.get(entry.content_type_id)) != entry.hash:
+            ct_key = cts.get(entry.content_type_id)
+            canonical = _canonical(entry, ct_key)
+            if entry.pk <= plain_until:
+                holds = audit_keys.plain_hash(canonical) == entry.hash
+            else:
+                used = next(
+                    (i for i in range(newest_allowed + 1) if audit_keys.entry_hash(canonical, keys[i]) == entry.hash),
+                    None,
+                )
+                holds = used is not None
+                if holds:
+                    newest_allowed = used
+            if not holds:
                 return VerifyResult(False, checked, f"entry #{entry.pk} was altered after it was written", entry.pk)
+            if not anchored and entry.pk > plain_until:
+                if not _is_anchor(entry, ct_key, plain_until):
+                    return VerifyResult(
+                        False,
+                        checked,
+                        f"entry #{entry.pk} is not the keyed entry that must follow the entries written before "
+                        f"the audit key (up to #{plain_until}): the recorded boundary was moved",
+                        entry.pk,
+                    )
+                anchored = True
             prev = entry.hash
             last_id = entry.pk
             checked += 1
-    head = AuditChainHead.objects.filter(pk=1).first()
-    recorded_id, recorded_hash = (head.last_id, head.last_hash) if head else (0, GENESIS_HASH)
+    if not anchored and last_id:
+        return VerifyResult(
+            False,
+            checked,
+            f"no keyed entry follows the entries written before the audit key (up to #{plain_until}): "
+            "the boundary was moved or the entries after it were removed",
+            last_id,
+        )
     if recorded_hash != prev or recorded_id != last_id:
         tail_intact = recorded_id == 0 or AuditEntry.objects.filter(id=recorded_id, hash=recorded_hash).exists()
         if last_id > recorded_id and tail_intact:
@@ -278,4 +342,38 @@ def verify_chain(batch_size: int = 2000) -> VerifyResult:
             f"the chain ends at #{last_id} but the recorded tail is #{recorded_id}: entries were removed from the end",
             recorded_id,
         )
-    return VerifyResult(True, checked)
+    return VerifyResult(True, checked, last_id=last_id, last_hash=prev)
+
+
+def anchor_plain_entries(*, entry_model=AuditEntry, head_model=None, content_type_model=ContentType) -> int | None:
+    """Close the entries written before the audit key: record their boundary on the chain head and append
+    the keyed anchor entry that names it. Returns the boundary, or None when there was nothing to close.
+
+    Run once, by migration core 0006; the models may be a migration's historical ones.
+    """
+    if head_model is None:
+        from investledger.core.models_chain import AuditChainHead as head_model
+    head = head_model.objects.select_for_update().filter(pk=1).first()
+    if head is None or head.last_id == 0 or head.plain_until:
+        return None
+    ct, _created = content_type_model.objects.get_or_create(app_label="core", model="auditchainhead")
+    key = audit_keys.current()
+    anchor = entry_model(
+        timestamp=clock.now(),
+        actor_name="system",
+        source="command:migrate",
+        content_type_id=ct.pk,
+        object_id="1",
+        object_repr="audit chain",
+        kind=AuditEntry.Kind.ACTION,
+        message=f"Entries up to #{head.last_id} were hashed before the audit key; every later entry is keyed.",
+        changes={},
+        snapshot={"plain_until": head.last_id, "plain_last_hash": head.last_hash, "key": key.id},
+        prev_hash=head.last_hash,
+    )
+    anchor.hash = audit_keys.entry_hash(_canonical(anchor, ANCHOR_CONTENT_TYPE), key)
+    anchor.save()
+    head.plain_until = head.last_id
+    head.last_id, head.last_hash = anchor.pk, anchor.hash
+    head.save(update_fields=["plain_until", "last_id", "last_hash"])
+    return head.plain_until

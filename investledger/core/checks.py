@@ -28,6 +28,27 @@ def production_settings(app_configs=None, **kwargs):
                 id="investledger.E001",
             )
         )
+    audit_key = getattr(settings, "AUDIT_KEY", "") or ""
+    if audit_key == getattr(settings, "AUDIT_KEY_DEVELOPMENT", None) or len(audit_key) < 32 or len(set(audit_key)) < 5:
+        problems.append(
+            Error(
+                "The audit key is the development key or too short for production: anyone could recompute "
+                "the audit trail's hashes and checkpoints.",
+                hint="Set INVESTLEDGER_AUDIT_KEY (or INVESTLEDGER_AUDIT_KEY_FILE, a file only the application "
+                'can read) to 32 or more random characters (python -c "import secrets; '
+                'print(secrets.token_urlsafe(48))"); keep it out of the database and its backups.',
+                id="investledger.E010",
+            )
+        )
+    elif audit_key == key:
+        problems.append(
+            Warning(
+                "The audit key is the same as SECRET_KEY.",
+                hint="Give the audit trail a key of its own (INVESTLEDGER_AUDIT_KEY): a SECRET_KEY rotated or "
+                "leaked through another door must not be the audit key.",
+                id="investledger.W011",
+            )
+        )
     if settings.DEBUG:
         problems.append(
             Error(

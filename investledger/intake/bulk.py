@@ -7,7 +7,7 @@ plain tuples: ids are reserved first (so projects, signings and audit entries ca
 other), then the rows go in with COPY on PostgreSQL and one `executemany` on SQLite.
 
 Audit entries written here are the same entries `core.audit.record_many` writes: same fields, the
-same hash (`audit.compute_hash`), chained after the chain's tail under its lock, and the tail moved
+same keyed hash (`audit.compute_hash`, HMAC-SHA256 with the audit key), chained after the chain's tail under its lock, and the tail moved
 on at the end. `audit verify` checks them like any other.
 """
 
@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
-import hashlib
+import hmac
 import itertools
 import json
 import operator
@@ -28,7 +28,7 @@ from django.db.models import NOT_PROVIDED
 from django.utils import timezone
 from psycopg.copy import QueuedLibpqWriter
 
-from investledger.core import audit, clock
+from investledger.core import audit, audit_keys, clock
 from investledger.core.models import AuditEntry
 from investledger.core.models_chain import AuditChainHead
 
@@ -408,8 +408,8 @@ class AuditWriter:
         AuditChainHead.objects.get_or_create(pk=1, defaults={"last_hash": audit.GENESIS_HASH, "last_id": 0})
         head_row = AuditChainHead.objects.select_for_update().get(pk=1)
         stamped = clock.now()
-        # `audit.compute_hash` is SHA-256 over json.dumps(payload, sort_keys=True, ensure_ascii=False,
-        # separators=(",", ":")). The payload's keys in sorted order are fixed, so the text is put
+        # `audit.compute_hash` is HMAC-SHA256, keyed with the audit key, over json.dumps(payload,
+        # sort_keys=True, ensure_ascii=False, separators=(",", ":")). The payload's keys in sorted order are fixed, so the text is put
         # together from pieces; `audit.verify_chain()` in the tests recomputes every hash.
         # As `audit.record` stores a creation: empty changes, the state in the snapshot, whose
         # canonical text is both hashed and stored.
@@ -423,7 +423,8 @@ class AuditWriter:
             ',"source":' + _encode_string(self.source) + ',"timestamp":' + _encode_string(audit.utc_iso(stamped)) + "}"
         ).encode()
         ct_parts: dict[str, bytes] = {}
-        sha256 = hashlib.sha256
+        # OpenSSL's one-shot HMAC: as fast per entry as the plain SHA-256 it replaced.
+        digest_of, entry_key = hmac.digest, audit_keys.current().entry
         last = [head_row.last_hash]
         columns = [AuditEntry._meta.get_field(name).column for name in _ENTRY_COLUMNS]
         assert {"id", *columns} == set(self.table.columns), "AuditEntry has columns this writer does not fill"
@@ -460,7 +461,7 @@ class AuditWriter:
                         tail,
                     )
                 )
-                digest = sha256(canonical).hexdigest()
+                digest = digest_of(entry_key, canonical, "sha256").hex()
                 entry = (
                     stamped,
                     self.actor_id,

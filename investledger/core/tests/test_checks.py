@@ -20,10 +20,29 @@ def test_a_development_key_in_production_is_an_error(settings):
 def test_debug_and_no_throttling_in_production_are_reported(settings):
     settings.PRODUCTION = True
     settings.SECRET_KEY = "x8Jd2-kq" * 8
+    settings.AUDIT_KEY = "Qm7-vR2p" * 5
     settings.DEBUG = True
     settings.AXES_ENABLED = False
     settings.ALLOWED_HOSTS = ["*"]
     assert ids(checks.production_settings()) == {"investledger.E002", "investledger.W003", "investledger.W004"}
+
+
+def test_the_development_audit_key_in_production_is_an_error(settings):
+    settings.PRODUCTION = True
+    settings.SECRET_KEY = "x8Jd2-kq" * 8
+    settings.DEBUG = False
+    settings.AUDIT_KEY = settings.AUDIT_KEY_DEVELOPMENT
+    assert "investledger.E010" in ids(checks.production_settings())
+    settings.AUDIT_KEY = "short-key"
+    assert "investledger.E010" in ids(checks.production_settings())
+
+
+def test_an_audit_key_equal_to_the_secret_key_is_reported(settings):
+    settings.PRODUCTION = True
+    settings.DEBUG = False
+    settings.SECRET_KEY = settings.AUDIT_KEY = "x8Jd2-kq" * 8
+    assert "investledger.E010" not in ids(checks.production_settings())
+    assert "investledger.W011" in ids(checks.production_settings())
 
 
 def test_development_settings_are_not_held_to_production_rules(settings):

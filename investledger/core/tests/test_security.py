@@ -21,11 +21,21 @@ def production_env(**extra):
     env = {
         k: v
         for k, v in os.environ.items()
-        if k not in ("DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")
+        if k
+        not in (
+            "DEBUG",
+            "SECRET_KEY",
+            "ALLOWED_HOSTS",
+            "DATABASE_URL",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+            "INVESTLEDGER_AUDIT_KEY",
+            "INVESTLEDGER_AUDIT_KEY_FILE",
+        )
     }
     env.update(
         INVESTLEDGER_PRODUCTION="1",
         SECRET_KEY=secrets.token_urlsafe(60),
+        INVESTLEDGER_AUDIT_KEY=secrets.token_urlsafe(48),
         ALLOWED_HOSTS="example.org",
         INVESTLEDGER_DATA_DIR=os.environ.get("INVESTLEDGER_DATA_DIR", str(Path(settings.DATA_DIR))),
     )
@@ -55,6 +65,30 @@ def test_production_refuses_to_start_without_a_secret_key():
     result = run_manage("check", env=env)
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+def test_production_refuses_to_start_without_an_audit_key():
+    env = production_env()
+    del env["INVESTLEDGER_AUDIT_KEY"]
+    result = run_manage("check", env=env)
+    assert result.returncode != 0
+    assert "INVESTLEDGER_AUDIT_KEY" in result.stderr
+
+
+def test_production_refuses_the_development_audit_key():
+    env = production_env(INVESTLEDGER_AUDIT_KEY=settings.AUDIT_KEY_DEVELOPMENT)
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert result.returncode != 0
+    assert "investledger.E010" in result.stdout + result.stderr
+
+
+def test_production_reads_the_audit_key_from_a_key_file(tmp_path):
+    key_file = tmp_path / "audit.key"
+    key_file.write_text(secrets.token_urlsafe(48) + "\n")
+    env = production_env(INVESTLEDGER_AUDIT_KEY_FILE=str(key_file))
+    del env["INVESTLEDGER_AUDIT_KEY"]
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_production_refuses_a_short_or_development_secret_key():

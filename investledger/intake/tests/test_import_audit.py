@@ -101,3 +101,15 @@ def test_the_plans_and_first_lights_written_with_an_import_have_the_entries_the_
         current = project.light_assessments.get(is_current=True)
         assert (project.light, project.light_on) == (current.light, current.assessed_on)
     assert audit.verify_chain().ok
+
+
+def test_imported_entries_carry_the_keyed_hash_and_fail_under_another_key(tmp_path, personas, reference_data, settings):
+    _imported(tmp_path, personas, reference_data, signing_rows(3))
+    entries = list(AuditEntry.objects.filter(source__startswith="import:").order_by("id"))
+    assert entries
+    for entry in entries:
+        assert entry.hash == audit.compute_hash(entry)
+        assert entry.hash != audit.plain_hash(entry)  # nobody without the key can recompute it
+    settings.AUDIT_KEY = "another installation's audit key, 48 characters long"
+    result = audit.verify_chain()
+    assert (result.ok, result.entry_id) == (False, AuditEntry.objects.order_by("id").values_list("id", flat=True)[0])
