@@ -61,6 +61,11 @@ class MeViewSet(viewsets.ViewSet):
         return Response(me_payload(request.user))
 
 
+from investledger.core.api_audit import AuditCheckpointViewSet  # noqa: E402  (registered with the accounts routes)
 from investledger.core.api_history import HistoryViewSet  # noqa: E402  (registered with the accounts routes)
 
-ROUTES = [("me", MeViewSet, "me"), ("history", HistoryViewSet, "history")]
+ROUTES = [
+    ("me", MeViewSet, "me"),
+    ("history", HistoryViewSet, "history"),
+    ("audit/checkpoint", AuditCheckpointViewSet, "audit-checkpoint"),
+]

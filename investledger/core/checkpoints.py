@@ -21,15 +21,18 @@ import re
 from dataclasses import asdict, dataclass
 
 from django.db.models import Count, Max
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from investledger.core import audit, audit_keys, clock
 from investledger.core.models import AuditEntry
 
 FORMAT = "investledger-audit-checkpoint-1"
 LINE_PREFIX = "IL-AUDIT-CHECKPOINT-1"
+# Fields are parted by any white space: a line copied from a PDF may come back broken in several.
 _LINE = re.compile(
-    LINE_PREFIX + r" entries=(?P<entries>\d+) last=#(?P<last_id>\d+) hash=(?P<last_hash>[0-9a-f]{64}) "
-    r"at=(?P<at>\S+) key=(?P<key>[0-9a-f]{12}) sig=(?P<signature>[0-9a-f]{64})"
+    LINE_PREFIX + r"\s+entries=(?P<entries>\d+)\s+last=#(?P<last_id>\d+)\s+hash=(?P<last_hash>[0-9a-f]{64})"
+    r"\s+at=(?P<at>\S+)\s+key=(?P<key>[0-9a-f]{12})\s+sig=(?P<signature>[0-9a-f]{64})"
 )
 
 
@@ -83,6 +86,20 @@ def issue() -> Checkpoint:
     key = audit_keys.current()
     unsigned = Checkpoint(entries=entries, last_id=last_id, last_hash=last_hash, at=at, key=key.id)
     return Checkpoint(**{**asdict(unsigned), "signature": audit_keys.sign(unsigned.payload(), key)})
+
+
+def report_line():
+    """The line a report prints: a fresh checkpoint, or why there is none. Lazy: it is worded in the
+    language active when it is shown (a report built for the page may be rendered as a Chinese PDF)."""
+    try:
+        line = issue().as_line()
+    except CheckpointError:
+        return _(
+            "Audit trail checkpoint not issued: the last audit entry does not hold; run investledger audit verify."
+        )
+    return format_lazy(
+        _("Audit trail checkpoint (check with investledger audit verify --checkpoint): {line}"), line=line
+    )
 
 
 def _entry_is_forged(entry: AuditEntry) -> bool:

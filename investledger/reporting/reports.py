@@ -19,7 +19,7 @@ from django.utils.translation import pgettext
 from reportlab.lib.units import mm
 from reportlab.platypus import Spacer
 
-from investledger.core import clock
+from investledger.core import checkpoints, clock
 from investledger.core.spreadsheets import xlsx_row
 from investledger.core.templatetags.ledger import money, percent
 from investledger.events.selectors import event_totals
@@ -87,6 +87,7 @@ class MonthlyReport:
     flagged: list[FlaggedLine] | None
     overdue: list | None
     generated: dt.datetime = field(default_factory=clock.now)
+    checkpoint: object = field(default_factory=checkpoints.report_line)  # the audit trail's length, signed (lazy text)
 
 
 def period_bounds(period: dt.date) -> tuple[dt.date, dt.date]:
@@ -227,6 +228,7 @@ def render_xlsx(report: MonthlyReport, lang: str) -> bytes:
         summary.append(xlsx_row(summary, [_title(report)], font=Font(bold=True, size=14)))
         summary.append(xlsx_row(summary, [_subtitle(report)]))
         summary.append(xlsx_row(summary, [_("Generated"), clock.now().strftime("%Y-%m-%d %H:%M")]))
+        summary.append(xlsx_row(summary, [str(report.checkpoint)]))
         for title, header, rows, note in sections(report):
             sheet = summary if title == _("Key figures") else wb.create_sheet(title[:31])
             sheet.append([])
@@ -268,5 +270,6 @@ def render_pdf(report: MonthlyReport, lang: str) -> bytes:
             if rows:
                 story.append(pdf.table(header, rows, list(widths), styles, numeric=numeric))
             story.append(Spacer(1, 2 * mm))
+        story.append(pdf.text(str(report.checkpoint), styles["note"]))  # the audit trail's length, signed
         pdf.build(doc, story)
         return out.getvalue()
