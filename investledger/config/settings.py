@@ -56,7 +56,9 @@ if AUDIT_KEY is None:
         # No default in production: a missing key must stop the start, not fall back to a known one.
         raise RuntimeError("INVESTLEDGER_AUDIT_KEY (or INVESTLEDGER_AUDIT_KEY_FILE) must be set in production")
     AUDIT_KEY = AUDIT_KEY_DEVELOPMENT
-AUDIT_OLD_KEYS = [key.strip() for key in (env_secret("INVESTLEDGER_AUDIT_OLD_KEYS") or "").split(",") if key.strip()]
+# Commas or line breaks part the retired keys (a key file may hold one a line).
+_old_keys = (env_secret("INVESTLEDGER_AUDIT_OLD_KEYS") or "").replace("\n", ",")
+AUDIT_OLD_KEYS = [key.strip() for key in _old_keys.split(",") if key.strip()]
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")

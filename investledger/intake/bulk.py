@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
-import hmac
 import itertools
 import json
 import operator
@@ -423,8 +422,7 @@ class AuditWriter:
             ',"source":' + _encode_string(self.source) + ',"timestamp":' + _encode_string(audit.utc_iso(stamped)) + "}"
         ).encode()
         ct_parts: dict[str, bytes] = {}
-        # OpenSSL's one-shot HMAC: as fast per entry as the plain SHA-256 it replaced.
-        digest_of, entry_key = hmac.digest, audit_keys.current().entry
+        hash_entry = audit_keys.entry_hasher()
         last = [head_row.last_hash]
         columns = [AuditEntry._meta.get_field(name).column for name in _ENTRY_COLUMNS]
         assert {"id", *columns} == set(self.table.columns), "AuditEntry has columns this writer does not fill"
@@ -461,7 +459,7 @@ class AuditWriter:
                         tail,
                     )
                 )
-                digest = digest_of(entry_key, canonical, "sha256").hex()
+                digest = hash_entry(canonical)
                 entry = (
                     stamped,
                     self.actor_id,

@@ -145,3 +145,13 @@ def test_key_ids_are_fingerprints_that_do_not_reveal_the_key(settings):
     assert len(key.id) == 12 and key.id not in NEW_KEY
     assert audit_keys.by_id(key.id) == key
     assert audit_keys.by_id("000000000000") is None
+
+
+def test_the_bulk_writers_hasher_is_hmac_sha256_with_the_entry_key(settings):
+    import hmac
+
+    settings.AUDIT_KEY = NEW_KEY
+    hasher = audit_keys.entry_hasher()
+    for text in (b"", b'{"actor":null}', "签约 ✓".encode() * 500):
+        assert hasher(text) == hmac.digest(audit_keys.current().entry, text, "sha256").hex()
+        assert hasher(text) == audit_keys.entry_hash(text)
