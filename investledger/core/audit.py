@@ -269,8 +269,8 @@ def verify_chain(batch_size: int = 2000) -> VerifyResult:
     head = AuditChainHead.objects.filter(pk=1).first()
     recorded_id, recorded_hash = (head.last_id, head.last_hash) if head else (0, GENESIS_HASH)
     plain_until = head.plain_until if head else 0
-    keys = audit_keys.keyring()
-    newest_allowed = len(keys) - 1  # index in `keys` of the oldest key the next entry may use
+    hashers = [audit_keys.entry_hasher(key) for key in audit_keys.keyring()]
+    newest_allowed = len(hashers) - 1  # index in `keys` of the oldest key the next entry may use
     cts = {ct.pk: f"{ct.app_label}.{ct.model}" for ct in ContentType.objects.all()}
     prev = GENESIS_HASH
     checked = 0
@@ -296,7 +296,7 @@ def verify_chain(batch_size: int = 2000) -> VerifyResult:
                 holds = audit_keys.plain_hash(canonical) == entry.hash
             else:
                 used = next(
-                    (i for i in range(newest_allowed + 1) if audit_keys.entry_hash(canonical, keys[i]) == entry.hash),
+                    (i for i in range(newest_allowed + 1) if hashers[i](canonical) == entry.hash),
                     None,
                 )
                 holds = used is not None
