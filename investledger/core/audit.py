@@ -349,7 +349,7 @@ def anchor_plain_entries(*, entry_model=AuditEntry, head_model=None, content_typ
     """Close the entries written before the audit key: record their boundary on the chain head and append
     the keyed anchor entry that names it. Returns the boundary, or None when there was nothing to close.
 
-    Run once, by migration core 0006; the models may be a migration's historical ones.
+    Run once, by migration core 0007; the models may be a migration's historical ones.
     """
     if head_model is None:
         from investledger.core.models_chain import AuditChainHead as head_model

@@ -54,8 +54,8 @@ def test_entries_written_before_the_key_verify_up_to_the_recorded_boundary(plain
     assert anchor() is None  # done once
 
 
-def test_migration_0006_anchors_with_its_historical_models(plain_trail):
-    state = MigrationLoader(connection).project_state(("core", "0006_audit_key"))
+def test_migration_0007_anchors_with_its_historical_models(plain_trail):
+    state = MigrationLoader(connection).project_state(("core", "0007_audit_key"))
     assert (
         anchor(
             entry_model=state.apps.get_model("core", "AuditEntry"),

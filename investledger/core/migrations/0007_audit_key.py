@@ -21,7 +21,7 @@ def anchor(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("contenttypes", "0002_remove_content_type_name"),
-        ("core", "0005_audit_references_without_constraints"),
+        ("core", "0006_daily_run"),
     ]
 
     operations = [
