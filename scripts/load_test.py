@@ -59,6 +59,7 @@ def server_env(database_url: str, workers: int) -> dict:
         DATABASE_URL=database_url,
         INVESTLEDGER_PRODUCTION="1",
         SECRET_KEY=secrets.token_urlsafe(60),
+        INVESTLEDGER_AUDIT_KEY=secrets.token_hex(32),  # production refuses to start without one
         ALLOWED_HOSTS="127.0.0.1",
         SECURE_SSL_REDIRECT="0",
         WEB_CONCURRENCY=str(workers),
