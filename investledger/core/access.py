@@ -117,7 +117,7 @@ def scope_description(user, action: str = Action.VIEW) -> str:
         elif a.role == Role.RESPONSIBLE_UNIT and a.unit_id is not None:
             part = _("projects your unit (%(unit)s) leads or must act on") % {"unit": a.unit}
         elif a.role == Role.PROJECT_CONTACT:
-            part = _("your company's projects, those that name you as their contact")
+            part = str(_("your company's projects, those that name you as their contact"))
         else:
             continue
         if str(part) not in parts:

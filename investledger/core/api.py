@@ -17,6 +17,8 @@ investors) is written by `AuditedWriteMixin`, which validates the model
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import ProtectedError, RestrictedError
@@ -59,7 +61,14 @@ class ScopedPermission(permissions.BasePermission):
         return view.scoped_queryset(action).filter(pk=obj.pk).exists()
 
 
-class ScopedViewSetMixin:
+# The mixin is used with DRF's viewsets only; the type checker reads it as one.
+if TYPE_CHECKING:
+    _ViewSet = viewsets.GenericViewSet
+else:
+    _ViewSet = object
+
+
+class ScopedViewSetMixin(_ViewSet):
     """Every API read starts from `Model.objects.visible_to(user, action)`.
 
     `access_actions` maps viewset actions to access actions; an extra `@action` names its own with
@@ -90,7 +99,9 @@ class ScopedViewSetMixin:
         return mapped
 
     def scoped_queryset(self, action: str = Action.VIEW):
-        return super().get_queryset().visible_to(self.request.user, action)
+        queryset = super().get_queryset()
+        # Every scoped model's queryset has visible_to (the access rule); the stubs know only QuerySet.
+        return queryset.visible_to(self.request.user, action)  # type: ignore[attr-defined]
 
     def get_queryset(self):
         # Objects are looked up in the *view* scope (404 outside it); the action's own scope is
@@ -151,7 +162,7 @@ class AuditedWriteMixin:
                 instance.pk = pk
                 audit.record(instance, AuditEntry.Kind.DELETE, before=before)
         except (ProtectedError, RestrictedError) as exc:
-            used_by = getattr(exc, "protected_objects", None) or getattr(exc, "restricted_objects", ())
+            used_by = getattr(exc, "protected_objects", None) or getattr(exc, "restricted_objects", None) or ()
             raise Conflict(
                 _("%(object)s is still used by %(count)d other records and cannot be deleted.")
                 % {"object": instance, "count": len(used_by)}

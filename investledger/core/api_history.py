@@ -22,7 +22,7 @@ from investledger.core.drf import StandardPagination
 
 class ChangeSerializer(serializers.Serializer):
     field = serializers.CharField(source="name", help_text=gettext_lazy("Stored field name, e.g. sector_id."))
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a declared field; DRF's serializer metaclass takes it out of the class
     before = serializers.JSONField(help_text=gettext_lazy("Stored value before the change; null for a creation."))
     after = serializers.JSONField(help_text=gettext_lazy("Stored value after the change; null for a deletion."))
     before_display = serializers.CharField()
@@ -35,7 +35,7 @@ class HistoryItemSerializer(serializers.Serializer):
     object_id = serializers.CharField()
     timestamp = serializers.DateTimeField()
     actor = serializers.CharField(source="actor_name")
-    source = serializers.CharField()
+    source = serializers.CharField()  # type: ignore[assignment]  # a declared field; DRF's serializer metaclass takes it out of the class
     door = serializers.CharField()
     kind = serializers.CharField()
     kind_label = serializers.CharField()
@@ -59,7 +59,7 @@ class HistoryViewSet(viewsets.ViewSet):
 
     def _answer(self, request, entries):
         paginator = self.pagination_class()
-        page = paginator.paginate_queryset(entries.order_by("-id"), request, view=self)
+        page: list | None = paginator.paginate_queryset(entries.order_by("-id"), request, view=self)
         data = HistoryItemSerializer(history.describe(page), many=True).data
         return paginator.get_paginated_response(data)
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any, cast
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Max, Q
@@ -42,12 +43,12 @@ def parse_as_of(value: str | None) -> dt.datetime | None:
         moment = dt.datetime.combine(day, dt.time.max)
         return timezone.make_aware(moment)
     try:
-        moment = parse_datetime(value)
+        parsed = parse_datetime(value)
     except ValueError:
-        moment = None
-    if moment is None:
+        parsed = None
+    if parsed is None:
         raise AsOfError(value)
-    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+    return timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed
 
 
 # --- Rebuilding states ---------------------------------------------------------------------------
@@ -110,14 +111,14 @@ def _area_paths(ids) -> dict[int, str]:
     return dict(Area.objects.filter(pk__in=ids).values_list("pk", "path"))
 
 
-def state_matches(q: Q, state: dict, paths: dict[int, str]) -> bool:
+def state_matches(q: Q, state: dict, paths: dict[Any, str]) -> bool:
     """Whether a project state (a snapshot) satisfies a Q built by `access.project_q(user, action)`."""
     results = []
     for child in q.children:
         if isinstance(child, Q):
             results.append(state_matches(child, state, paths))
             continue
-        lookup, value = child
+        lookup, value = cast("tuple[str, Any]", child)  # a Q's leaves are (lookup, value) pairs
         if lookup == "host_area__path__startswith":
             results.append(paths.get(state.get("host_area_id"), "").startswith(value))
         elif lookup in ("lead_unit_id", "lead_unit"):

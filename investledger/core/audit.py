@@ -15,6 +15,7 @@ import uuid
 from collections.abc import Iterable
 from contextvars import ContextVar
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
@@ -28,7 +29,7 @@ GENESIS_HASH = "0" * 64
 
 @dataclass(frozen=True)
 class AuditContext:
-    actor: object | None = None
+    actor: Any = None  # a user, a request's lazy user, or None
     source: str = ""
 
 
@@ -121,7 +122,7 @@ def utc_iso(moment: dt.datetime) -> str:
     return moment.astimezone(dt.timezone.utc).isoformat()
 
 
-def _canonical(entry: AuditEntry, content_type_key: str) -> bytes:
+def _canonical(entry: AuditEntry, content_type_key: str | None) -> bytes:
     payload = {
         "timestamp": utc_iso(entry.timestamp),
         "actor": entry.actor_id,
@@ -300,7 +301,7 @@ def verify_chain(batch_size: int = 2000) -> VerifyResult:
                     None,
                 )
                 holds = used is not None
-                if holds:
+                if used is not None:
                     newest_allowed = used
             if not holds:
                 return VerifyResult(False, checked, f"entry #{entry.pk} was altered after it was written", entry.pk)

@@ -136,7 +136,14 @@ def parse(text: str) -> Checkpoint:
     if found is None:
         raise CheckpointError(f"no audit checkpoint found (JSON, or a line starting {LINE_PREFIX})")
     values = found.groupdict()
-    return Checkpoint(**{**values, "entries": int(values["entries"]), "last_id": int(values["last_id"])})
+    return Checkpoint(
+        entries=int(values["entries"]),
+        last_id=int(values["last_id"]),
+        last_hash=values["last_hash"],
+        at=values["at"],
+        key=values["key"],
+        signature=values["signature"],
+    )
 
 
 def signature_holds(checkpoint: Checkpoint) -> bool:

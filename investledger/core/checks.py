@@ -7,7 +7,7 @@ audit trail's append-only triggers are in place.
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.checks import Error, Tags, Warning, register
+from django.core.checks import CheckMessage, Error, Tags, Warning, register
 from django.db import connections
 
 DEVELOPMENT_KEY = "development-only-key-never-used-in-production"
@@ -17,7 +17,7 @@ DEVELOPMENT_KEY = "development-only-key-never-used-in-production"
 def production_settings(app_configs=None, **kwargs):
     if not getattr(settings, "PRODUCTION", False):
         return []
-    problems = []
+    problems: list[CheckMessage] = []
     key = settings.SECRET_KEY or ""
     if key == DEVELOPMENT_KEY or len(key) < 50 or len(set(key)) < 5:
         problems.append(
@@ -79,7 +79,7 @@ def production_settings(app_configs=None, **kwargs):
 @register(Tags.security)
 def content_security_policy(app_configs=None, **kwargs):
     directives = getattr(settings, "CONTENT_SECURITY_POLICY", {}).get("DIRECTIVES", {})
-    problems = []
+    problems: list[CheckMessage] = []
     for name in ("script-src", "style-src", "default-src"):
         if "'unsafe-inline'" in directives.get(name, []) or "'unsafe-eval'" in directives.get(name, []):
             problems.append(
@@ -99,11 +99,11 @@ def uploads_are_not_public(app_configs=None, **kwargs):
     """Uploaded evidence must only leave through views that apply the access rule."""
     from pathlib import Path
 
-    problems = []
+    problems: list[CheckMessage] = []
     media = Path(settings.MEDIA_ROOT).resolve()
     public_dirs = [settings.STATIC_ROOT] + [d[1] if isinstance(d, tuple) else d for d in settings.STATICFILES_DIRS]
-    for folder in filter(None, public_dirs):
-        folder = Path(folder).resolve()
+    for public in filter(None, public_dirs):
+        folder = Path(str(public)).resolve()
         if media == folder or folder in media.parents or media in folder.parents:
             problems.append(
                 Warning(
@@ -136,7 +136,7 @@ def uploads_are_not_public(app_configs=None, **kwargs):
 @register(Tags.database)
 def audit_triggers_present(app_configs=None, databases=None, **kwargs):
     """The database refuses changes to audit entries (migration core 0002); say so if it does not."""
-    problems = []
+    problems: list[CheckMessage] = []
     for alias in databases or []:
         connection = connections[alias]
         try:

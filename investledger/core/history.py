@@ -106,8 +106,8 @@ class _Names:
     """Names of related records, looked up once per model for a whole history."""
 
     def __init__(self):
-        self.wanted: dict[type, set] = {}
-        self.found: dict[type, dict] = {}
+        self.wanted: dict[type[models.Model], set] = {}
+        self.found: dict[type[models.Model], dict] = {}
 
     def want(self, model, ids):
         self.wanted.setdefault(model, set()).update(i for i in ids if i is not None)

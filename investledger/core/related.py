@@ -16,10 +16,12 @@ on a project) is checked by the write itself, as before.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
-from rest_framework import relations
+from rest_framework import relations, serializers
 
 from investledger.core import access
 from investledger.core.access import Action
@@ -41,11 +43,18 @@ def _writable_relations(fields):
         if getattr(field, "read_only", False):
             continue
         relation = field.child_relation if isinstance(field, relations.ManyRelatedField) else field
-        if isinstance(relation, relations.RelatedField) and relation.queryset is not None:
+        if isinstance(relation, relations.RelatedField) and getattr(relation, "queryset", None) is not None:
             yield relation
 
 
-class ScopedRelatedFieldsMixin:
+# The mixin is used with DRF's serializers only; the type checker reads it as one.
+if TYPE_CHECKING:
+    _Serializer = serializers.Serializer
+else:
+    _Serializer = object
+
+
+class ScopedRelatedFieldsMixin(_Serializer):
     """Every writable related field of the serializer accepts only ids the request's user may see."""
 
     def get_fields(self):

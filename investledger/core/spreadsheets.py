@@ -82,7 +82,7 @@ def xlsx_cell(sheet, value, **style):
     if isinstance(value, str):
         text = clean_text(value)[:XLSX_MAX_TEXT]
         cell = WriteOnlyCell(sheet, value=None)
-        cell._value = text
+        cell._value = text  # type: ignore[attr-defined]  # stored as is: the value setter would infer a type
         cell.data_type = "s"  # set, not inferred: openpyxl would read a leading "=" as a formula
         if is_formula_like(text):
             cell.quotePrefix = True

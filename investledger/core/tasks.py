@@ -17,7 +17,7 @@ from investledger.core.models import DailyRun
 try:  # Django 6 ships the tasks framework; on 5.2 the django-tasks backport provides it
     from django.tasks import task
 except ImportError:  # pragma: no cover - depends on the Django version
-    from django_tasks import task
+    from django_tasks import task  # type: ignore[no-redef]  # the same decorator, from the backport
 
 log = logging.getLogger(__name__)
 

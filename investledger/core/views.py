@@ -7,6 +7,8 @@ ids cannot be probed); an action the user may not take on an object they can see
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
@@ -100,8 +102,8 @@ class ObjectListView(LoginRequiredMixin, TemplateView):
     served to plain requests and to htmx history restores, so the page works without JavaScript.
     """
 
-    queryset = None
-    filterset_class = None
+    queryset: Any = None  # a queryset whose manager has visible_to (the access rule)
+    filterset_class: Any = None
     partial_template_name: str | None = None
     table_id = "object-table"
     tiebreak = "-pk"

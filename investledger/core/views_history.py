@@ -70,7 +70,8 @@ def project_history(request, pk: int):
     project, deleted_state = _check_project(request.user, pk)
     when, error = _as_of(request)
     state_then = asof.project_as_of(pk, when) if when else None
-    label = str(project) if project else f"{deleted_state.get('reference', '')} {deleted_state.get('name', '')}"
+    gone = deleted_state or {}
+    label = str(project) if project else f"{gone.get('reference', '')} {gone.get('name', '')}"
     state_rows = []
     if state_then is not None:
         snapshot = history.last_state_at(Project, pk, when)

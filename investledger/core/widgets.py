@@ -27,7 +27,7 @@ class FastSelect(forms.Select):
                 '<option value="{}"{}>{}</option>'.format(
                     conditional_escape(option_value),
                     " selected" if option_value in selected else "",
-                    conditional_escape(label),
+                    conditional_escape(str(label)),
                 )
             )
         return mark_safe(f"<select{attributes}>{''.join(options)}</select>")

@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 
-from investledger.accounts.models import RoleAssignment
+from investledger.accounts.models import RoleAssignment, User
 from investledger.core.access import Role
 from investledger.reference.models import Area, Unit
 
@@ -41,7 +41,7 @@ USERS: tuple[DemoUser, ...] = (
 @dataclass
 class UserLine:
     spec: DemoUser
-    user: object
+    user: User
     created: bool
 
     @property

@@ -268,7 +268,7 @@ def _tell_raiser(issue: Issue, subject: str, text: str, what: str) -> None:
 # --- Escalation ---------------------------------------------------------------------------------
 
 
-def _reason(step: str, deadline: dt.date, days: int) -> str:
+def _reason(step: Step, deadline: dt.date, days: int) -> str:
     """Why an issue climbed, in the words the history and the e-mails show."""
     after = ngettext("%(days)s working day after it was raised", "%(days)s working days after it was raised", days) % {
         "days": days
@@ -281,7 +281,7 @@ def _reason(step: str, deadline: dt.date, days: int) -> str:
     return text % {"deadline": deadline.isoformat(), "after": after}
 
 
-def missed_steps(issue: Issue, as_of: dt.date, calendar: WorkCalendar) -> list[str]:
+def missed_steps(issue: Issue, as_of: dt.date, calendar: WorkCalendar) -> list[Step]:
     """Steps whose deadline has passed without the step done in time, as seen on `as_of`.
 
     A deadline counts as passed from the next working day after it: nobody escalates on a

@@ -218,7 +218,7 @@ class Table:
         """`with_pk=False`: leave the primary key to the table (rows nothing else refers to)."""
         self.model = model
         self.fields = [f for f in model._meta.concrete_fields if with_pk or not f.primary_key]
-        self.columns = [f.column for f in self.fields]
+        self.columns: list[str] = [f.column for f in self.fields]  # type: ignore[misc]  # a concrete field has a column
         self.names = [f.attname for f in self.fields]
         self.defaults = {}
         self.per_row = {}

@@ -27,12 +27,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import cast
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, models, transaction
 from django.utils import translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, override
 from rapidfuzz import fuzz, process
@@ -184,7 +186,7 @@ def batch_confirm_mapping(*, batch: ImportBatch, mapping: dict[str, str], user, 
     """Fix the mapping (column index → field). Refuses a field given twice or a required one missing."""
     known = {c.name for c in columns_for(batch.kind)}
     clean = {}
-    seen = {}
+    seen: dict[str, str] = {}
     for index, name in mapping.items():
         if not name:
             continue
@@ -276,7 +278,7 @@ class Lookup:
         self.rates: dict[tuple[str, dt.date], ExchangeRate | None] = {}
         self._found: dict[tuple[int, str], object] = {}
 
-    def one(self, table: dict, text: str, what: str):
+    def one(self, table: dict, text: str, what: str | Promise):
         key = (id(table), text)
         found = self._found.get(key)
         if found is not None:
@@ -355,7 +357,7 @@ _MODEL_COLUMN = {
     "fixed_asset_value_cny": "fixed_asset_value",
 }
 _FIELD_RULES = {name: Project._meta.get_field(name) for name in MODEL_FIELDS}
-INVESTOR_NAME_LENGTH = Investor._meta.get_field("name").max_length
+INVESTOR_NAME_LENGTH = cast(int, Investor._meta.get_field("name").max_length)  # a CharField's
 
 
 def _rules() -> list:
@@ -366,7 +368,7 @@ def _rules() -> list:
     return _RULES
 
 
-_RULES = None
+_RULES: list | None = None
 
 
 def _quick_test(field) -> Callable[[object], bool]:
@@ -386,13 +388,14 @@ def _type_test(field) -> Callable[[object], bool]:
             if value.__class__ is not Decimal or not value.is_finite():
                 return False
             sign, digits, exponent = value.as_tuple()
-            if max(-exponent, 0) > places_allowed or len(digits) + exponent > whole_allowed:
+            # Finite, so the exponent is a number (not "n", "N" or "F").
+            if max(-exponent, 0) > places_allowed or len(digits) + exponent > whole_allowed:  # type: ignore[operator]
                 return False
             return not sign or not any(digits)  # a negative amount: the field's validators decide
 
         return decimal_ok
     if isinstance(field, models.CharField):
-        length, blank = field.max_length, field.blank
+        length, blank = field.max_length or 0, field.blank  # a CharField has a max_length
         return lambda value: isinstance(value, str) and len(value) <= length and (blank or value != "")
     if isinstance(field, models.IntegerField):
         return lambda value: value.__class__ is int and 0 <= value <= 2_147_483_647
@@ -420,6 +423,9 @@ _NO_VALUES = dict.fromkeys(MODEL_FIELDS)
 class _ProjectValues:
     """Parsed values read as project attributes, for `Project.clean()` without a model instance."""
 
+    currency: str
+    fx_rate: Decimal | None
+
     def __init__(self, values: dict):
         self.__dict__.update(_NO_VALUES)
         self.__dict__.update(values)
@@ -432,7 +438,10 @@ class _ProjectValues:
 
     def __getattr__(self, name):
         # Any other field `Project.clean()` may read: as a new project would have it.
-        return Project._meta.get_field(name).get_default()
+        field = Project._meta.get_field(name)
+        if not isinstance(field, models.Field):  # a reverse relation: no value of the project's own
+            raise AttributeError(name)
+        return field.get_default()
 
 
 class RowChecker:
@@ -450,7 +459,7 @@ class RowChecker:
         # The same project twice in one file: a 64-bit hash of (name, investor, area) per row, not the
         # texts, so the set stays small for a large file (a false match is about 1 in 10^9 at 100,000 rows).
         self.seen_in_file: dict[int, int] = {}
-        self.formulas = {}
+        self.formulas: dict[tuple[int, int], str] = {}  # (row number, column index) -> the formula
         self.area_pools: dict[int, _AreaPool] = {}
 
     def column_label(self, name: str) -> str:
@@ -650,7 +659,7 @@ class RowChecker:
                 for message in exc.messages:
                     row.error(self.column_label(_MODEL_COLUMN.get(name, name)), message)
         try:
-            Project.clean(_ProjectValues(v))
+            Project.clean(cast(Project, _ProjectValues(v)))
         except ValidationError as exc:
             for name, messages in exc.message_dict.items():
                 for message in messages:
@@ -862,9 +871,10 @@ def batch_validate(batch: ImportBatch, *, report: Callable[[dict], None] | None 
     )
     batch.refresh_from_db()
     try:
-        path = Path(settings.MEDIA_ROOT) / batch.file.name
+        path = Path(settings.MEDIA_ROOT) / str(batch.file.name)  # a batch is made with its file
         limits = read_limits()
         table = open_table(path, batch.file_format, limits=limits, headers=batch.headers)
+        checker: RowChecker | progress_import.ProgressChecker
         if batch.kind == Kind.PROGRESS:
             checker = progress_import.ProgressChecker(batch, batch.uploaded_by)
         else:
@@ -880,8 +890,8 @@ def batch_validate(batch: ImportBatch, *, report: Callable[[dict], None] | None 
             flagged = [r for r in chunk if preview.is_flagged(r)]
             for r in flagged:
                 r.values = {key: audit.jsonable(value) for key, value in r.values.items()}
-                if r.raw is None:
-                    r.raw = checker.raw_of(r.cells)
+                if r.raw is None and isinstance(checker, RowChecker):  # progress rows keep their cells by header
+                    r.raw = checker.raw_of(r.cells or [])
             preview.store(batch, counts["validated"], chunk)
             bulk.insert(
                 ImportRow,
@@ -927,7 +937,7 @@ def batch_validate(batch: ImportBatch, *, report: Callable[[dict], None] | None 
             chunk.append(row)
             if len(chunk) >= CHUNK:
                 flush()
-                if time.monotonic() > limits.deadline:
+                if limits.deadline is not None and time.monotonic() > limits.deadline:
                     raise refusal(LimitExceeded("time", row=number), limits)
         if chunk:
             flush()
@@ -1123,7 +1133,7 @@ class _NewProjects:
         audit_writer.prepare(Project, Signing, Milestone, LightAssessment)  # entries are added while projects stream
         # An event's name as the audit entry of a signing spells it, once per event (not per row).
         self.event_names = {pk: str(event) for pk, event in events.items()}
-        self.pending: list[tuple[object, dict, dict, str]] = []
+        self.pending: list[tuple[ParsedRow, dict, dict, str]] = []
 
     def rows_of(self, v: dict) -> tuple[dict, dict]:
         """A new project and its first signing as full rows (`bulk.Table.complete`), from a checked
@@ -1169,13 +1179,13 @@ class _NewProjects:
             project["id"] = signing["project_id"] = row.project_id = project_id
             signing["id"] = signing_id
             row.outcome = ImportRow.Outcome.NEW
-        empty_links = {name: [] for name in Project.audit_m2m}
+        empty_links: dict[str, list] = {name: [] for name in Project.audit_m2m}
         projects, signings, audit_writer, event_names = self.projects, self.signings, self.audit, self.event_names
 
         def project_rows():
             # The audit entries' snapshots are made while the projects stream to the database.
             for _row, project, signing, message in self.pending:
-                project_repr = Project.__str__(_Repr(project))
+                project_repr = Project.__str__(cast(Project, _Repr(project)))
                 audit_writer.add(
                     Project, project["id"], project_repr, {**projects.snapshot(project), **empty_links}, message
                 )
@@ -1204,7 +1214,7 @@ class _NewProjects:
         assessment_ids = iter(bulk.reserve_ids(LightAssessment, sum(1 for _m, a in plans if a)))
         milestone_rows, assessment_rows = [], []
         for (_row, project, _s, _m), (planned, assessment) in zip(self.pending, plans, strict=True):
-            project_repr = Project.__str__(_Repr(project))
+            project_repr = Project.__str__(cast(Project, _Repr(project)))
             entries = []
             for values in planned:
                 full = milestones.complete({**values, "id": next(milestone_ids), "project_id": project["id"]})
@@ -1255,7 +1265,11 @@ class _Investors:
         bulk.insert(Investor, self.table.columns, (self.table.row(values) for values in full))
         for values in full:
             self.audit.add(
-                Investor, values["id"], Investor.__str__(_Repr(values)), self.table.snapshot(values), self.message
+                Investor,
+                values["id"],
+                Investor.__str__(cast(Investor, _Repr(values))),
+                self.table.snapshot(values),
+                self.message,
             )
             self.ids[values["name"]] = values["id"]
 
@@ -1371,5 +1385,5 @@ def _write(batch: ImportBatch, user, report) -> tuple[int, int, int]:
 
 
 def batch_delete_file(batch: ImportBatch) -> None:
-    if batch.file:
+    if batch.file.name:
         default_storage.delete(batch.file.name)

@@ -28,6 +28,7 @@ class Area(BilingualNameMixin, BaseModel):
         "self", verbose_name=_("part of"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
     path = models.CharField(max_length=255, editable=False, db_index=True)
+    _moving_subtree = False  # set by services.update_area while it rewrites the sub-areas' paths itself
     depth = models.PositiveSmallIntegerField(default=0, editable=False)
 
     access_via = ("reference", None)
@@ -70,7 +71,7 @@ class Area(BilingualNameMixin, BaseModel):
             return
         old_path = self.path
         self.place()
-        if old_path and old_path != self.path and not getattr(self, "_moving_subtree", False):
+        if old_path and old_path != self.path and not self._moving_subtree:
             if Area.objects.filter(path__startswith=old_path).exclude(pk=self.pk).exists():
                 raise ValueError("move an area with sub-areas through reference.services.area_update()")
         if "update_fields" in kwargs and kwargs["update_fields"] is not None:

@@ -12,11 +12,13 @@ whose evidence is rejected no longer counts as met, so rejection can move the st
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import math
 import random
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -49,7 +51,7 @@ from investledger.supervision.models import (
 )
 
 # Used when the bureau has not configured any template yet (months after signing).
-DEFAULT_OFFSETS = {
+DEFAULT_OFFSETS: dict[str, int] = {
     MilestoneKind.REGISTERED: 3,
     MilestoneKind.LAND_SECURED: 6,
     MilestoneKind.STARTED: 9,
@@ -121,7 +123,7 @@ def template_for(project: Project) -> MilestoneTemplate | None:
     return ranked[0] if ranked else None
 
 
-def plan_dates(project: Project, template: MilestoneTemplate | None = None) -> dict[str, object]:
+def plan_dates(project: Project, template: MilestoneTemplate | None = None) -> dict[str, dt.date]:
     """Planned date of each milestone: the project's own planned dates where set, else signing + offset."""
     offsets = dict(DEFAULT_OFFSETS)
     if template is not None:
@@ -137,7 +139,7 @@ def plan_dates(project: Project, template: MilestoneTemplate | None = None) -> d
         if day:
             dates[kind] = day
     # Keep the plan in lifecycle order: an earlier milestone is never planned after a later one.
-    ordered = sorted(dates, key=MILESTONE_ORDER.get)
+    ordered = sorted(dates, key=MILESTONE_ORDER.__getitem__)
     for earlier, later in zip(reversed(ordered[:-1]), reversed(ordered[1:]), strict=True):
         if dates[earlier] > dates[later]:
             dates[earlier] = dates[later]
@@ -170,7 +172,7 @@ def milestone_plan_create(*, project: Project) -> list[Milestone]:
 
 def stage_from_milestones(project: Project) -> str:
     met = Milestone.objects.filter(project=project).met().values_list("kind", flat=True)
-    kinds = sorted(met, key=MILESTONE_ORDER.get)
+    kinds = sorted(met, key=MILESTONE_ORDER.__getitem__)
     return MILESTONE_STAGE[kinds[-1]] if kinds else Stage.SIGNED
 
 
@@ -263,7 +265,8 @@ def _store_evidence(milestone: Milestone, uploads, by) -> list[EvidenceFile]:
             )
     except Exception:
         for evidence in stored:
-            evidence.file.storage.delete(evidence.file.name)
+            if evidence.file.name:
+                evidence.file.storage.delete(evidence.file.name)
         raise
     return stored
 
@@ -289,7 +292,7 @@ def milestone_record(
     locked = Milestone.objects.select_for_update().select_related("project").get(pk=milestone.pk)
     _check_version(locked, expected_version)
     before = audit.snapshot(locked)
-    errors = {}
+    errors: dict[str, Any] = {}  # a message, or a list of them, per field
     today = clock.today()
     if actual_date is None:
         errors["actual_date"] = _("Give the date the milestone was met.")

@@ -66,6 +66,6 @@ class Command(BaseCommand):
         out.write("Log in with these users at /accounts/login/ on the server (`investledger serve` or `scripts/run`).")
         out.write(f"Done in {result.seconds:.1f} s.")
         if result.failed:
-            for module, exc in result.failed:
-                self.stderr.write(self.style.ERROR(f"{module}.load() failed, its demo data was not loaded: {exc!r}"))
+            for module, error in result.failed:
+                self.stderr.write(self.style.ERROR(f"{module}.load() failed, its demo data was not loaded: {error!r}"))
             raise CommandError("the demo ledger is loaded, but some apps' demo data failed (see above)")
