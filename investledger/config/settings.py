@@ -250,12 +250,36 @@ INTAKE_MAX_CELL_CHARS = int(os.environ.get("INTAKE_MAX_CELL_CHARS", 32_767))  # 
 INTAKE_READ_SECONDS = int(os.environ.get("INTAKE_READ_SECONDS", 900))  # reading and checking one file
 INTAKE_BACKGROUND_ROWS = int(os.environ.get("INTAKE_BACKGROUND_ROWS", 2000))  # larger files go to the worker
 
+# --- Uploads of evidence and photos (the files checked by content, docs/security.md) ---
+# The largest evidence file (a licence, contract or photo of a milestone) one may upload.
+INVESTLEDGER_EVIDENCE_MAX_BYTES = int(os.environ.get("INVESTLEDGER_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024))
+# The largest photo attached to an issue or an inspection.
+INVESTLEDGER_PHOTO_MAX_BYTES = int(os.environ.get("INVESTLEDGER_PHOTO_MAX_BYTES", 8 * 1024 * 1024))
+
+# --- Pages ---
+# How long one user's dashboard stays cached (seconds); 0 builds it on every request.
+INVESTLEDGER_DASHBOARD_CACHE_SECONDS = int(os.environ.get("INVESTLEDGER_DASHBOARD_CACHE_SECONDS", 60))
+# The address users reach the product at (https://ledger.example.org): links in e-mails start with it;
+# empty leaves them relative.
+INVESTLEDGER_BASE_URL = os.environ.get("INVESTLEDGER_BASE_URL", "")
+
 # --- Background work (django-tasks with the database backend; `investledger worker` runs it) ---
 TASKS = {
     "default": {
         "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
+# The local time (HH:MM) from which the day's scans (lights, escalation, digest) are due each day.
+INVESTLEDGER_DAILY_AT = os.environ.get("INVESTLEDGER_DAILY_AT", "01:15")
+
+# --- Serving (`investledger serve`, gunicorn) ---
+# Worker processes when --workers is not given; 0 means gunicorn's advice, (2 x cores) + 1. Most
+# platforms set WEB_CONCURRENCY.
+WEB_CONCURRENCY = int(os.environ.get("WEB_CONCURRENCY") or 0)
+# gunicorn's access log: a file, "-" for standard output; unset for none.
+INVESTLEDGER_ACCESS_LOG = os.environ.get("INVESTLEDGER_ACCESS_LOG") or None
+# The level of the application's log and of gunicorn's error log.
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "WARNING").upper()
 
 # --- Mail: console in development ---
 EMAIL_BACKEND = os.environ.get(
@@ -308,6 +332,6 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
 }
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"

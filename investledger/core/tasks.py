@@ -32,7 +32,7 @@ def daily_task() -> str:
 
 def daily_time() -> dt.time:
     """The local time from which the day's scans are due (setting INVESTLEDGER_DAILY_AT, "01:15")."""
-    return dt.time.fromisoformat(getattr(settings, "INVESTLEDGER_DAILY_AT", "01:15"))
+    return dt.time.fromisoformat(settings.INVESTLEDGER_DAILY_AT)
 
 
 def queue_daily_if_due() -> bool:

@@ -158,7 +158,7 @@ def email_now(notification_ids: list[int]) -> int:
 
 
 def absolute(link: str) -> str:
-    base = getattr(settings, "INVESTLEDGER_BASE_URL", "").rstrip("/")
+    base = settings.INVESTLEDGER_BASE_URL.rstrip("/")
     return f"{base}{link}" if link else ""
 
 

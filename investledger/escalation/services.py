@@ -437,7 +437,7 @@ PHOTO_FORMATS = {"JPEG": ("image/jpeg", "jpg"), "PNG": ("image/png", "png"), "WE
 
 
 def photo_max_bytes() -> int:
-    return int(getattr(settings, "INVESTLEDGER_PHOTO_MAX_BYTES", 8 * 1024 * 1024))
+    return int(settings.INVESTLEDGER_PHOTO_MAX_BYTES)
 
 
 def check_photo(upload) -> tuple[str, str, int, int]:

@@ -222,7 +222,7 @@ class Table:
         self.names = [f.attname for f in self.fields]
         self.defaults = {}
         self.per_row = {}
-        now = timezone.now()
+        now = timezone.now()  # real time: what auto_now and auto_now_add would write
         for f in self.fields:
             if f.primary_key:
                 self.defaults[f.attname] = None  # reserved by the caller, or the table's own

@@ -24,7 +24,7 @@ def _path(batch_id: int) -> Path:
 def write(batch_id: int, **counts) -> None:
     path = _path(batch_id)
     data = read(batch_id)
-    data.update(counts, at=time.time())
+    data.update(counts, at=time.time())  # real time: when the worker last wrote progress
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps(data))
     os.replace(tmp, path)

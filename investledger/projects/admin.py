@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from investledger.core import clock
 from investledger.core.admin import AuditedAdmin
 from investledger.projects.models import Project, Signing
 
@@ -31,7 +32,7 @@ class ProjectAdmin(AuditedAdmin):
 
         _apply_money(obj)
         if not obj.reference:
-            obj.reference = _next_reference((obj.signed_on or obj.created or __import__("datetime").date.today()).year)
+            obj.reference = _next_reference((obj.signed_on or obj.created or clock.today()).year)
         if change:
             obj.version += 1
         super().save_model(request, obj, form, change)

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from rapidfuzz import fuzz
 from rapidfuzz.utils import default_process
 
-from investledger.core import audit
+from investledger.core import audit, clock
 from investledger.core.models import AuditEntry
 from investledger.core.money import convert_to_cny, quantize
 from investledger.core.templatetags.ledger import money as money_text
@@ -222,7 +222,7 @@ def project_create(
     _apply_money(project)
     if "stage" not in fields:
         project.stage = Stage.SIGNED
-    project.reference = _next_reference((signed_on or (event.date if event else None) or dt.date.today()).year)
+    project.reference = _next_reference((signed_on or (event.date if event else None) or clock.today()).year)
     project.full_clean(exclude=["reference", "contract_value_cny"])
     if not confirm_not_duplicate:
         candidates = find_likely_duplicates(

@@ -227,7 +227,7 @@ def project_create(request):
 def _conflict_message(project_pk: int) -> str:
     current = Project.objects.only("updated").get(pk=project_pk)
     changed = timezone.localtime(current.updated)
-    if changed.date() == timezone.localdate():
+    if changed.date() == timezone.localdate():  # real time: `updated` is the row's own wall-clock stamp
         when = date_format(changed, "H:i")
     else:
         when = date_format(changed, "Y-m-d H:i")

@@ -116,7 +116,7 @@ def resolve_root(user, cohort: Cohort):
 
 
 def build(user, cohort: Cohort, as_of: dt.date) -> Dashboard:
-    seconds = getattr(settings, "INVESTLEDGER_DASHBOARD_CACHE_SECONDS", 60)
+    seconds = settings.INVESTLEDGER_DASHBOARD_CACHE_SECONDS
     if not seconds:
         return _build(user, cohort, as_of)
     key = _cache_key(user, cohort, as_of)

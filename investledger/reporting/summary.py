@@ -340,7 +340,8 @@ def refresh(today: dt.date | None = None) -> dict:
     today = today or clock.today()
     started = time.perf_counter()
     SummaryStamp.objects.get_or_create(
-        pk=1, defaults={"chain_tail": -1, "as_of": today, "refreshed_at": timezone.now()}
+        pk=1,
+        defaults={"chain_tail": -1, "as_of": today, "refreshed_at": timezone.now()},  # real time: when it ran
     )
     with transaction.atomic():
         stamp = SummaryStamp.objects.select_for_update().get(pk=1)  # one refresh at a time
@@ -363,7 +364,7 @@ def refresh(today: dt.date | None = None) -> dict:
         cells = CohortCell.objects.count() + EventCell.objects.count()
         stamp.chain_tail = tail
         stamp.as_of = today
-        stamp.refreshed_at = timezone.now()
+        stamp.refreshed_at = timezone.now()  # real time: when the refresh ran (`as_of` is the ledger's day)
         stamp.seconds = round(time.perf_counter() - started, 3)
         stamp.cells = cells
         stamp.save()

@@ -60,7 +60,7 @@ DEFAULT_OFFSETS: dict[str, int] = {
     MilestoneKind.FULL_OUTPUT: 36,
 }
 
-EVIDENCE_MAX_BYTES = getattr(settings, "INVESTLEDGER_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
+EVIDENCE_MAX_BYTES = settings.INVESTLEDGER_EVIDENCE_MAX_BYTES
 EVIDENCE_TYPES = {  # content signature → (MIME type, file name endings that may carry it)
     b"%PDF-": ("application/pdf", (".pdf",)),
     b"\x89PNG\r\n\x1a\n": ("image/png", (".png",)),
@@ -562,7 +562,8 @@ def light_assess(*, project: Project, as_of=None, rule_set: RuleSet | None = Non
     latest = not history.filter(assessed_on__gt=as_of).exists()
     if latest:
         LightAssessment.objects.filter(project=project, is_current=True).update(
-            is_current=False, updated=timezone.now()
+            is_current=False,
+            updated=timezone.now(),  # real time: what auto_now would write, which update() skips
         )
     assessment = LightAssessment(
         project=project,

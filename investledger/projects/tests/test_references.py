@@ -6,6 +6,7 @@ import threading
 import pytest
 from django.db import connection, transaction
 
+from investledger.core import clock
 from investledger.core.testing import make_project
 from investledger.projects import services
 from investledger.projects.choices import SideState
@@ -66,3 +67,12 @@ def test_concurrent_creations_never_share_a_reference(reference_data):
     assert errors == []
     references = list(Project.objects.values_list("reference", flat=True))
     assert len(references) == len(set(references)) == 4
+
+
+@pytest.mark.django_db
+def test_a_project_without_a_signing_takes_the_year_of_the_products_clock(reference_data):
+    # 17:00 UTC on New Year's Eve is already 1 January 2020 in the city (Asia/Shanghai).
+    with clock.frozen_at(dt.datetime(2019, 12, 31, 17, 0, tzinfo=dt.timezone.utc)):
+        project = make_project(area=reference_data.north, sector=reference_data.ev)
+    assert project.signed_on is None
+    assert project.reference.startswith("P2020-")

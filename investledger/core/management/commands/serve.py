@@ -8,7 +8,6 @@ development server instead (auto-reload, static files from the source folders); 
 from __future__ import annotations
 
 import multiprocessing
-import os
 
 from django.conf import settings
 from django.core.management import call_command
@@ -18,8 +17,8 @@ from gunicorn.app.base import BaseApplication
 
 def default_workers() -> int:
     """gunicorn's advice, (2 x cores) + 1, overridden by WEB_CONCURRENCY as most platforms set it."""
-    if os.environ.get("WEB_CONCURRENCY"):
-        return int(os.environ["WEB_CONCURRENCY"])
+    if settings.WEB_CONCURRENCY:
+        return settings.WEB_CONCURRENCY
     return multiprocessing.cpu_count() * 2 + 1
 
 
@@ -68,9 +67,9 @@ def run_gunicorn(addrport: str, *, workers: int, timeout: int) -> None:
             self.cfg.set("workers", workers)
             self.cfg.set("timeout", timeout)
             self.cfg.set("graceful_timeout", 20)
-            self.cfg.set("accesslog", os.environ.get("INVESTLEDGER_ACCESS_LOG") or None)
+            self.cfg.set("accesslog", settings.INVESTLEDGER_ACCESS_LOG)
             self.cfg.set("errorlog", "-")
-            self.cfg.set("loglevel", os.environ.get("LOG_LEVEL", "warning").lower())
+            self.cfg.set("loglevel", settings.LOG_LEVEL.lower())
             # Workers are recycled now and then so that a slow leak in any library never grows unbounded.
             self.cfg.set("max_requests", 2000)
             self.cfg.set("max_requests_jitter", 200)
