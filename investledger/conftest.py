@@ -38,9 +38,27 @@ def personas(reference_data):
 # --- Browser tests: Debian's Chromium driven by Playwright ---
 
 CHROMIUM = os.environ.get("INVESTLEDGER_CHROMIUM", "/usr/bin/chromium")
+# Playwright's fixtures: a test that uses one (directly or through another fixture) drives Chromium.
+PLAYWRIGHT_FIXTURES = {"page", "context", "browser", "browser_type", "playwright"}
 
 
+def unmarked_browser_tests(items) -> list[str]:
+    """Tests that drive Chromium without the `browser` marker (so `-m "not browser"` would still run them)."""
+    return [
+        item.nodeid
+        for item in items
+        if PLAYWRIGHT_FIXTURES & set(getattr(item, "fixturenames", ())) and item.get_closest_marker("browser") is None
+    ]
+
+
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
+    unmarked = unmarked_browser_tests(items)
+    if unmarked:
+        raise pytest.UsageError(
+            "these tests drive Chromium but are not marked browser (add pytestmark = pytest.mark.browser): "
+            + ", ".join(unmarked)
+        )
     if shutil.which(CHROMIUM) or os.path.exists(CHROMIUM):
         return
     if os.environ.get("INVESTLEDGER_REQUIRE_BROWSER"):
