@@ -69,9 +69,9 @@ def entry_hasher(key: Key | None = None) -> Callable[[bytes], str]:
     """`entry_hash` with the key fixed, for many entries (the import's bulk writer).
 
     The same HMAC-SHA256 (RFC 2104), with the key's inner and outer SHA-256 states made once: each
-    entry then costs two state copies where `hmac.digest` sets the key up again. 60,000 entries of an
-    import: `hmac.digest` 1.2 s, this 0.54 s, the plain SHA-256 it replaced 0.40 s. The tests compare
-    it with `hmac.digest`.
+    entry then costs two state copies where `hmac.digest` sets the key up again, which costs more than
+    hashing the entry (docs/benchmarks.md, "Keyed audit hashes"). The tests compare it with
+    `hmac.digest`.
     """
     block = (key or current()).entry.ljust(64, b"\0")  # derived keys are 32 bytes: padded, never hashed
     inner = hashlib.sha256(bytes(b ^ 0x36 for b in block))

@@ -91,7 +91,7 @@ class AuditEntry(models.Model):
     id = models.BigAutoField(primary_key=True)
     timestamp = models.DateTimeField(_("time"), db_index=True)
     # actor and content_type have no foreign-key constraint in the database: on PostgreSQL each one is
-    # checked at COMMIT for every entry (about 3 s per 220,000 entries of an import), and the table is
+    # checked at COMMIT for every entry (seconds for a large import, docs/benchmarks.md), and the table is
     # append-only, so a reference is never changed after it is written. Django still applies
     # on_delete=PROTECT: deleting a user or a content type that has entries is refused.
     actor = models.ForeignKey(

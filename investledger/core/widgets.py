@@ -1,8 +1,8 @@
 """Form widgets for long choice lists.
 
-Django renders each <option> of a Select through the template engine, which costs about 0.1 ms an
-option: a filter panel with a few hundred events and areas spent most of the ledger page's time
-there. `FastSelect` writes the same HTML directly.
+Django renders each <option> of a Select through the template engine: a filter panel with a few
+hundred events and areas spent most of the ledger page's time there (docs/benchmarks.md, Ledger
+list). `FastSelect` writes the same HTML directly.
 """
 
 from django import forms

@@ -46,7 +46,7 @@ def reserve_ids(model: type[models.Model], count: int) -> list[int]:
     pk = model._meta.pk.column
     with connection.cursor() as cursor:
         if is_postgres():
-            # The sequence is looked up once (a subquery), not for every id: 2,000 ids 12-15 ms -> 5 ms.
+            # The sequence is looked up once (a subquery), not for every id (docs/benchmarks.md, Import).
             cursor.execute(
                 "SELECT nextval((SELECT pg_get_serial_sequence(%s, %s))) FROM generate_series(1, %s)",
                 [table, pk, count],
@@ -70,9 +70,8 @@ def reserve_ids(model: type[models.Model], count: int) -> list[int]:
 def ids_by(model: type[models.Model], field: str, values: Iterable[str]) -> dict[str, int]:
     """{value: primary key} of the rows of `model` whose text `field` is one of `values` (exact match).
 
-    On PostgreSQL the values go as one array parameter (`= ANY(%s)`): for 2,000 investor names an
-    `__in` filter took 37 to 45 ms, most of it building and binding 2,000 placeholders, and the
-    array 18 to 19 ms, of which the server's part is about 5 ms.
+    On PostgreSQL the values go as one array parameter (`= ANY(%s)`): an `__in` filter spends most of
+    its time building and binding one placeholder per value (docs/benchmarks.md, Import).
     """
     values = list(values)
     if not values:
@@ -326,8 +325,8 @@ def _canonical_bytes(data: dict) -> bytes:
     """`data` in the canonical form `core.audit` hashes (sorted keys, no spaces, UTF-8), as bytes.
 
     orjson writes the same text as the standard encoder for what snapshots hold (text, whole
-    numbers, booleans, null, lists and objects of them) eight times faster; a float, which the two
-    spell differently, goes to the standard encoder. The tests recompute every hash with it.
+    numbers, booleans, null, lists and objects of them) several times faster (docs/benchmarks.md); a
+    float, which the two spell differently, goes to the standard encoder. The tests recompute every hash with it.
     """
     for value in data.values():
         if value.__class__ is float:
