@@ -249,6 +249,10 @@ INTAKE_MAX_COLUMNS = int(os.environ.get("INTAKE_MAX_COLUMNS", 200))
 INTAKE_MAX_CELL_CHARS = int(os.environ.get("INTAKE_MAX_CELL_CHARS", 32_767))  # Excel's own limit
 INTAKE_READ_SECONDS = int(os.environ.get("INTAKE_READ_SECONDS", 900))  # reading and checking one file
 INTAKE_BACKGROUND_ROWS = int(os.environ.get("INTAKE_BACKGROUND_ROWS", 2000))  # larger files go to the worker
+# An import being checked or written with no progress for this long (its task failed, vanished from
+# the queue, or its worker died) is failed by the sweep (`investledger sweep_imports`, run by
+# `investledger daily` and every few minutes by the worker). Longer than a chunk of rows ever takes.
+INTAKE_STALE_AFTER = int(os.environ.get("INTAKE_STALE_AFTER", 30 * 60))  # seconds
 
 # --- Uploads of evidence and photos (the files checked by content, docs/security.md) ---
 # The largest evidence file (a licence, contract or photo of a milestone) one may upload.

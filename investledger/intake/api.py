@@ -1,4 +1,5 @@
-"""API: POST /api/imports/ uploads and checks a file; /api/imports/{id}/commit/ writes it."""
+"""API: POST /api/imports/ uploads and checks a file; /api/imports/{id}/commit/ writes it;
+/api/imports/{id}/rerun/ runs a failed one again."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from investledger.core.api_schema import ErrorSerializer
 from investledger.core.audit import audit_context
 from investledger.core.related import ScopedRelatedFieldsMixin
 from investledger.events.models import SigningEvent
-from investledger.intake import preview, services
+from investledger.intake import preview, services, stale
 from investledger.intake.fields import Kind
 from investledger.intake.models import ImportBatch, ImportRow
 from investledger.intake.parsing import SheetError
@@ -169,6 +170,23 @@ class ImportBatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
                 services.batch_confirm(batch=batch)
             with audit_context(actor=request.user, source=f"import:{batch.pk}"):
                 batch = services.batch_start_commit(batch=batch, user=request.user)
+        except services.ImportRefused as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+        return Response(ImportBatchSerializer(batch).data)
+
+    @extend_schema(
+        request=None,
+        responses={
+            200: ImportBatchSerializer,
+            409: OpenApiResponse(ErrorSerializer, description="the batch did not fail, so it cannot be run again"),
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def rerun(self, request, pk=None):
+        """Run a failed import again: its rows are checked anew; then commit it as usual."""
+        batch = self._actionable(pk)
+        try:
+            batch = stale.batch_rerun(batch=batch, user=request.user)
         except services.ImportRefused as exc:
             return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
         return Response(ImportBatchSerializer(batch).data)

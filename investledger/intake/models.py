@@ -137,6 +137,12 @@ class ImportBatch(BaseModel):
     new_count = models.PositiveIntegerField(_("new projects"), default=0)
     existing_count = models.PositiveIntegerField(_("existing projects"), default=0)
     committed_at = models.DateTimeField(_("committed"), null=True, blank=True)
+    task_id = models.CharField(
+        _("background task"),
+        max_length=64,
+        blank=True,
+        help_text=_("The queued task checking or writing the batch, which the sweep of stuck imports looks up."),
+    )
 
     access_via = ("area", "area")
 

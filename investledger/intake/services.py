@@ -96,6 +96,11 @@ class ImportRefused(Exception):
     """The batch cannot go on (wrong state, unresolved rows, errors). The message says why."""
 
 
+class Abandoned(Exception):
+    """The batch stopped running while this process worked on it (the sweep of stuck imports failed
+    it, `stale.sweep`): the work stops, and a commit rolls back, leaving the batch as the sweep left it."""
+
+
 def background_threshold() -> int:
     return int(getattr(settings, "INTAKE_BACKGROUND_ROWS", 2000))
 
@@ -921,7 +926,11 @@ def batch_validate(batch: ImportBatch, *, report: Callable[[dict], None] | None 
             counts["new"] += sum(1 for r in chunk if r.outcome in _NEW_OUTCOMES)
             counts["existing"] += sum(1 for r in chunk if r.outcome in _EXISTING_OUTCOMES)
             chunk.clear()
-            ImportBatch.objects.filter(pk=batch.pk).update(rows_read=counts["read"], rows_validated=counts["validated"])
+            moved = ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.VALIDATING).update(
+                rows_read=counts["read"], rows_validated=counts["validated"], updated=clock.now()
+            )
+            if not moved:
+                raise Abandoned
             progress.write(batch.pk, phase="validating", read=counts["read"], validated=counts["validated"])
             if report:
                 report({"phase": "validating", **counts, "total": batch.rows_total})
@@ -943,7 +952,7 @@ def batch_validate(batch: ImportBatch, *, report: Callable[[dict], None] | None 
             flush()
         if counts["validated"] == 0:
             raise SheetError(_("The sheet has a header but no data rows: there is nothing to import."))
-        ImportBatch.objects.filter(pk=batch.pk).update(
+        ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.VALIDATING).update(
             status=ImportBatch.Status.VALIDATED,
             rows_read=counts["read"],
             rows_validated=counts["validated"],
@@ -956,7 +965,11 @@ def batch_validate(batch: ImportBatch, *, report: Callable[[dict], None] | None 
     except SheetError as exc:
         batch.rows.all().delete()
         batch.chunks.all().delete()
-        ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.FAILED, message=str(exc))
+        ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.VALIDATING).update(
+            status=ImportBatch.Status.FAILED, message=str(exc)
+        )
+    except Abandoned:
+        logger.warning("import %s stopped being checked: it is no longer running", batch.pk)
     logger.info("import %s validated in %.1fs", batch.pk, time.monotonic() - started)
     batch.refresh_from_db()
     return batch
@@ -1015,15 +1028,25 @@ def _first_numbers(years: dict[int, int]) -> dict[int, int]:
 
 def batch_start_validation(batch: ImportBatch) -> ImportBatch:
     """Check the rows now, or in the background for a large file (the page then polls progress)."""
+    ImportBatch.objects.filter(pk=batch.pk).update(task_id="")
     if batch.rows_total > background_threshold():
         from investledger.intake.tasks import validate_batch
 
-        ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.VALIDATING, rows_read=0)
+        ImportBatch.objects.filter(pk=batch.pk).update(
+            status=ImportBatch.Status.VALIDATING, rows_read=0, message="", updated=clock.now()
+        )
         progress.write(batch.pk, phase="validating", read=0, validated=0)
-        validate_batch.enqueue(batch.pk, translation.get_language() or "")
+        _remember_task(batch, validate_batch.enqueue(batch.pk, translation.get_language() or ""))
         batch.refresh_from_db()
         return batch
     return batch_validate(batch)
+
+
+def _remember_task(batch: ImportBatch, result) -> None:
+    """Keep the queued task's id on the batch while it runs, for the sweep of stuck imports."""
+    ImportBatch.objects.filter(
+        pk=batch.pk, status__in=(ImportBatch.Status.VALIDATING, ImportBatch.Status.COMMITTING)
+    ).update(task_id=str(result.id))
 
 
 def _commit_precheck(batch: ImportBatch) -> None:
@@ -1059,12 +1082,15 @@ def batch_start_commit(*, batch: ImportBatch, user) -> ImportBatch:
     """Commit now, or in the background for a large batch. Refusals are raised at once either way."""
     batch = ImportBatch.objects.get(pk=batch.pk)
     _commit_precheck(batch)
+    ImportBatch.objects.filter(pk=batch.pk).update(task_id="")
     if batch.rows_validated > background_threshold():
         from investledger.intake.tasks import commit_batch
 
-        ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.COMMITTING, rows_written=0)
+        ImportBatch.objects.filter(pk=batch.pk).update(
+            status=ImportBatch.Status.COMMITTING, rows_written=0, updated=clock.now()
+        )
         progress.write(batch.pk, phase="committing", written=0, total=batch.rows_validated)
-        commit_batch.enqueue(batch.pk, user.pk, translation.get_language() or "")
+        _remember_task(batch, commit_batch.enqueue(batch.pk, user.pk, translation.get_language() or ""))
         batch.refresh_from_db()
         return batch
     return batch_commit(batch=batch, user=user)
@@ -1078,7 +1104,9 @@ def batch_commit(*, batch: ImportBatch, user, report: Callable[[dict], None] | N
     """
     batch = ImportBatch.objects.get(pk=batch.pk)
     _commit_precheck(batch)
-    ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.COMMITTING, rows_written=0, message="")
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        status=ImportBatch.Status.COMMITTING, rows_written=0, message="", updated=clock.now()
+    )
     progress.write(batch.pk, phase="committing", written=0, total=batch.rows_validated)
     try:
         with audit.audit_context(actor=user, source=f"import:{batch.pk}"), transaction.atomic():
@@ -1086,7 +1114,9 @@ def batch_commit(*, batch: ImportBatch, user, report: Callable[[dict], None] | N
                 written, new, existing = progress_import.write(batch, user, report)
             else:
                 written, new, existing = _write(batch, user, report)
-            ImportBatch.objects.filter(pk=batch.pk).update(
+            # Marked committed in the transaction that wrote the rows, and only if still writing:
+            # a batch the sweep failed meanwhile rolls back whole.
+            committed = ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.COMMITTING).update(
                 status=ImportBatch.Status.COMMITTED,
                 committed_by=user,
                 committed_at=clock.now(),
@@ -1094,6 +1124,12 @@ def batch_commit(*, batch: ImportBatch, user, report: Callable[[dict], None] | N
                 new_count=new,
                 existing_count=existing,
             )
+            if not committed:
+                raise Abandoned
+    except Abandoned:
+        logger.warning("import %s was failed while it was written; its rows were rolled back", batch.pk)
+        batch.refresh_from_db()
+        return batch
     except (ImportRefused, ValidationError, IntegrityError) as exc:
         message = exc.messages[0] if isinstance(exc, ValidationError) else str(exc)
         if isinstance(exc, IntegrityError):

@@ -25,16 +25,30 @@ def _in(language: str):
     return translation.override(language) if language else contextlib.nullcontext()
 
 
+def _still_queued(batch_id: int, status: str) -> ImportBatch | None:
+    """The batch, if it still waits for this task: a batch failed by the sweep of stuck imports while
+    its task waited (or run again since) is left alone."""
+    batch = ImportBatch.objects.filter(pk=batch_id).first()
+    if batch is None or batch.status != status:
+        logger.info("import %s is no longer %s; its queued task does nothing", batch_id, status)
+        return None
+    return batch
+
+
 @task()
 def validate_batch(batch_id: int, language: str = "") -> None:
-    batch = ImportBatch.objects.get(pk=batch_id)
+    batch = _still_queued(batch_id, ImportBatch.Status.VALIDATING)
+    if batch is None:
+        return
     with _in(language):
         batch_validate(batch)
 
 
 @task()
 def commit_batch(batch_id: int, user_id: int, language: str = "") -> None:
-    batch = ImportBatch.objects.get(pk=batch_id)
+    batch = _still_queued(batch_id, ImportBatch.Status.COMMITTING)
+    if batch is None:
+        return
     user = get_user_model().objects.get(pk=user_id)
     try:
         with _in(language):

@@ -13,4 +13,5 @@ urlpatterns = [
     path("<int:pk>/progress/", views.batch_progress, name="batch_progress"),
     path("<int:pk>/resolve/", views.batch_resolve, name="batch_resolve"),
     path("<int:pk>/commit/", views.batch_commit, name="batch_commit"),
+    path("<int:pk>/rerun/", views.batch_rerun, name="batch_rerun"),
 ]

@@ -19,7 +19,7 @@ from investledger.core import access, clock
 from investledger.core.access import Action
 from investledger.core.audit import audit_context
 from investledger.core.views import get_visible_or_404, paginate, require
-from investledger.intake import preview, progress, progress_import, services
+from investledger.intake import preview, progress, progress_import, services, stale
 from investledger.intake.excel import ledger_workbook, progress_workbook, template_workbook
 from investledger.intake.fields import Kind, columns_for
 from investledger.intake.forms import MappingForm, UploadForm
@@ -273,4 +273,18 @@ def batch_commit(request, pk: int):
             else:
                 text = _("Imported: %(new)s new projects, %(existing)s rows of projects already in the ledger.")
             messages.success(request, text % {"new": batch.new_count, "existing": batch.existing_count})
+    return redirect("intake:batch_detail", pk=batch.pk)
+
+
+@login_required
+@require_POST
+def batch_rerun(request, pk: int):
+    """Run a failed import again (a stuck one the sweep failed, or one refused while checking)."""
+    batch = _batch_to_act_on(request, pk)
+    try:
+        stale.batch_rerun(batch=batch, user=request.user)
+    except services.ImportRefused as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The import runs again: its rows are checked anew."))
     return redirect("intake:batch_detail", pk=batch.pk)

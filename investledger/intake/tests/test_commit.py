@@ -193,6 +193,7 @@ def test_a_background_check_writes_its_messages_in_the_language_of_whoever_start
     with audit_context(actor=user, source="test"):
         batch = services.batch_create(user=user, uploaded=upload(path), file_name=path.name, event=reference_data.event)
         services.batch_confirm_mapping(batch=batch, mapping=batch.mapping, user=user)
+    ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.VALIDATING)  # as when queued
     # The worker runs with no request, in the site's default language (English here).
     tasks.validate_batch.call(batch.pk, language)
     message = batch.rows.get().errors[0]["message"]

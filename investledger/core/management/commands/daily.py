@@ -6,13 +6,15 @@ from investledger.core.models import DailyRun
 
 # The day's scans in the order they depend on each other: lights first (they read milestones and
 # reports), then escalation of overdue issues, then each user's digest of what is due; last, the
-# dashboard summary is rebuilt so the day's first pages are served from it.
+# dashboard summary is rebuilt so the day's first pages are served from it. Before them all (for today
+# only: it is about now, not a past day), imports stuck in the background are failed; the worker also
+# sweeps them every few minutes.
 DAILY = ("supervise", "escalate", "digest")
 
 
 class Command(BaseCommand):
     help = (
-        "Run the day's scans: recompute supervision lights, escalate overdue issues, send the daily digest. "
+        "Run the day's scans: fail imports stuck in the background, recompute supervision lights, escalate overdue issues, send the daily digest. "
         "Each is idempotent, so running twice a day changes nothing. The background worker runs them once a "
         "day by itself (from INVESTLEDGER_DAILY_AT, 01:15 by default) on a day nobody ran them; or schedule "
         "this command with cron: `15 1 * * * investledger daily`."
@@ -27,6 +29,9 @@ class Command(BaseCommand):
             run, _created = DailyRun.objects.get_or_create(day=clock.today())
             run.started_at, run.finished_at = clock.now(), None
             run.save(update_fields=["started_at", "finished_at"])
+        if not as_of:
+            self.stdout.write("» sweep_imports")
+            call_command("sweep_imports", stdout=self.stdout, stderr=self.stderr)
         for name in DAILY:
             self.stdout.write(f"» {name}")
             call_command(name, *(["--as-of", as_of] if as_of else []), stdout=self.stdout, stderr=self.stderr)

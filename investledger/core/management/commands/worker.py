@@ -21,9 +21,22 @@ def _check_daily() -> None:
         connection.close()
 
 
+def _sweep_imports() -> None:
+    """Fail imports stuck in the background (`intake.stale.sweep`): their task failed or vanished, or
+    their worker died. A running import of this worker makes progress, so it is left alone."""
+    from investledger.intake import stale
+
+    try:
+        stale.sweep()
+    except Exception:  # as above: the next check tries again
+        log.exception("could not sweep stuck imports")
+
+
 def _daily_loop(stop: threading.Event) -> None:
     while not stop.is_set():
         _check_daily()
+        _sweep_imports()
+        connection.close()
         stop.wait(CHECK_EVERY_SECONDS)
 
 
@@ -31,7 +44,8 @@ class Command(BaseCommand):
     help = (
         "Run the background worker: it takes queued work (large imports, scans queued with --enqueue) from "
         "the database queue, and queues the day's scans (`investledger daily`) itself once a day, from "
-        "INVESTLEDGER_DAILY_AT, when nobody ran them that day. Run one next to the web server; `--batch` "
+        "INVESTLEDGER_DAILY_AT, when nobody ran them that day; every five minutes it fails imports stuck in the "
+        "background (`investledger sweep_imports`). Run one next to the web server; `--batch` "
         "queues the day's scans if they are due, drains the queue and exits."
     )
 
@@ -43,6 +57,7 @@ class Command(BaseCommand):
         stop = threading.Event()
         if batch:
             queue_daily_if_due()
+            _sweep_imports()
         else:
             threading.Thread(target=_daily_loop, args=(stop,), name="daily-scans", daemon=True).start()
         try:
