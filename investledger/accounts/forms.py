@@ -6,28 +6,15 @@ from django.utils.translation import gettext_lazy as _
 
 from investledger.accounts.models import User
 from investledger.core.access import Role
+from investledger.core.forms import BootstrapFormMixin
 
 
-class BootstrapMixin:
-    """Bootstrap classes on every widget (no inline styles: the CSP forbids them)."""
+class UserForm(BootstrapFormMixin, forms.ModelForm):
+    compact = True
 
-    def _style(self):
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxInput):
-                css = "form-check-input"
-            elif isinstance(widget, forms.Select):
-                css = "form-select form-select-sm"
-            else:
-                css = "form-control form-control-sm"
-            widget.attrs["class"] = css
-
-
-class UserForm(BootstrapMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].empty_label = "—"
-        self._style()
 
     class Meta:
         model = User
@@ -53,7 +40,9 @@ class NewUserForm(UserForm):
         return data
 
 
-class RoleForm(BootstrapMixin, forms.Form):
+class RoleForm(BootstrapFormMixin, forms.Form):
+    compact = True  # a row of the roles table
+
     role = forms.ChoiceField(label=_("Role"), choices=[("", "—"), *Role.choices], required=False)
     area = forms.ModelChoiceField(
         label=_("Area"),
@@ -70,7 +59,6 @@ class RoleForm(BootstrapMixin, forms.Form):
         self.fields["area"].queryset = Area.objects.order_by("path")
         self.fields["unit"].queryset = Unit.objects.order_by("code")
         self.fields["area"].empty_label = self.fields["unit"].empty_label = "—"
-        self._style()
 
     def clean(self):
         data = super().clean()

@@ -20,7 +20,8 @@ from investledger.accounts import services
 from investledger.accounts.forms import NewUserForm, RoleFormSet, UserForm, roles_from
 from investledger.accounts.models import RoleAssignment, User
 from investledger.core import access
-from investledger.core.views import add_validation_error, page_size_from, paginate
+from investledger.core.forms import add_validation_error
+from investledger.core.views import page_size_from, paginate
 
 
 def _require_manager(user) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import transaction
 from django.http import HttpResponsePermanentRedirect
@@ -20,6 +20,7 @@ from django.utils.cache import patch_vary_headers
 from django.views.generic import TemplateView
 
 from investledger.core import access, audit
+from investledger.core.forms import style_filters
 from investledger.core.models import AuditEntry
 
 PAGE_SIZES = (10, 25, 50, 100)
@@ -49,22 +50,6 @@ def allowed(queryset, user, obj, action: str) -> bool:
 def require(user, action: str) -> None:
     if not access.can(user, action):
         raise PermissionDenied
-
-
-def add_validation_error(form, error: ValidationError, rename: dict | None = None) -> None:
-    """Put a model/service ValidationError on the form, on the named field when the form has it.
-
-    `rename` maps model field names to form field names where they differ.
-    """
-    rename = rename or {}
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            field = rename.get(field, field)
-            target = field if field in form.fields else None
-            for e in errors:
-                form.add_error(target, e)
-    else:
-        form.add_error(None, error)
 
 
 def page_size_from(request) -> int:
@@ -115,7 +100,8 @@ class ObjectListView(LoginRequiredMixin, TemplateView):
         return self.filterset_class(self.request.GET or None, queryset=queryset, request=self.request)
 
     def filterset_ready(self, filterset) -> None:
-        """Hook to narrow the filter choices to the user (e.g. only their areas)."""
+        """Hook to narrow the filter choices to the user (e.g. only their areas) and choose their widgets;
+        the widgets are styled after it, as every list's filter panel is."""
 
     def ordered(self, queryset):
         return ordered(queryset, self.tiebreak)
@@ -134,6 +120,7 @@ class ObjectListView(LoginRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         filterset = self.get_filterset(self.get_queryset())
         self.filterset_ready(filterset)
+        style_filters(filterset.form)
         queryset = filterset.qs if filterset.is_bound else filterset.queryset
         queryset = self.ordered(queryset)
         page_size = page_size_from(self.request)

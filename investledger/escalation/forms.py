@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from investledger.core.access import Action, area_q, project_q
+from investledger.core.forms import BootstrapFormMixin
 from investledger.core.related import scope_choices
 from investledger.core.widgets import FastSelect
 from investledger.escalation.models import Inspection, Issue, Notice
@@ -15,22 +16,7 @@ from investledger.projects.models import Project
 from investledger.reference.models import Area, Unit
 
 
-class BootstrapMixin:
-    """Bootstrap classes on every widget."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.HiddenInput):
-                continue
-            css = "form-select" if isinstance(widget, forms.Select) else "form-control"
-            if isinstance(widget, forms.CheckboxInput):
-                css = "form-check-input"
-            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
-
-
-class IssueForm(BootstrapMixin, forms.ModelForm):
+class IssueForm(BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = Issue
         fields = ["title", "category", "responsible_unit", "description"]
@@ -65,7 +51,7 @@ class IssueRaiseForm(IssueForm):
         self.order_fields(self.field_order)
 
 
-class _VersionedForm(BootstrapMixin, forms.Form):
+class _VersionedForm(BootstrapFormMixin, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
@@ -87,7 +73,7 @@ class IssueCloseForm(_VersionedForm):
     )
 
 
-class NoticeForm(BootstrapMixin, forms.ModelForm):
+class NoticeForm(BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = Notice
         fields = ["colour", "subject", "body", "project", "area", "deadline"]
@@ -116,7 +102,7 @@ class NoticeForm(BootstrapMixin, forms.ModelForm):
         return data
 
 
-class AcknowledgeForm(BootstrapMixin, forms.Form):
+class AcknowledgeForm(BootstrapFormMixin, forms.Form):
     reply = forms.CharField(
         label=_("Reply"),
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -141,7 +127,7 @@ class MultiplePhotoField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
-class InspectionForm(BootstrapMixin, forms.ModelForm):
+class InspectionForm(BootstrapFormMixin, forms.ModelForm):
     photos = MultiplePhotoField(
         label=_("Photos"), required=False, help_text=_("JPEG, PNG or WebP images; several may be chosen.")
     )
@@ -157,7 +143,7 @@ class InspectionForm(BootstrapMixin, forms.ModelForm):
         scope_choices(self, user)
 
 
-class PhotoForm(BootstrapMixin, forms.Form):
+class PhotoForm(BootstrapFormMixin, forms.Form):
     photo = forms.FileField(
         label=_("Photo"), widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"})
     )

@@ -25,6 +25,8 @@ from PIL import Image, UnidentifiedImageError
 from investledger.core import access, audit, clock
 from investledger.core.access import Role
 from investledger.core.models import AuditEntry
+from investledger.core.versions import EditConflict as EditConflict
+from investledger.core.versions import lock
 from investledger.escalation import notifications, permissions
 from investledger.escalation.choices import (
     IssueStatus,
@@ -51,15 +53,6 @@ from investledger.escalation.permissions import may_raise as may_raise
 from investledger.escalation.permissions import may_supervise as may_supervise
 from investledger.escalation.workdays import WorkCalendar
 from investledger.projects.models import Project
-
-
-class EditConflict(Exception):
-    """Someone else changed the issue after this form was opened."""
-
-    def __init__(self, current_version: int):
-        super().__init__(current_version)
-        self.current_version = current_version
-
 
 # --- Issues -------------------------------------------------------------------------------------
 
@@ -133,13 +126,6 @@ def issue_raise(*, project: Project, fields: dict, by) -> Issue:
     return issue
 
 
-def _lock(issue: Issue, expected_version: int | None) -> Issue:
-    locked = Issue.objects.select_for_update().get(pk=issue.pk)
-    if expected_version is not None and locked.version != expected_version:
-        raise EditConflict(locked.version)
-    return locked
-
-
 def _unit_of(user, issue: Issue):
     for a in access.assignments(user):
         if a.role == Role.RESPONSIBLE_UNIT and a.unit_id == issue.responsible_unit_id:
@@ -158,7 +144,7 @@ def _advance(
     _require_step(by, issue, step)
     if not (text or "").strip():
         raise ValidationError({"text": _("Write what was done: this text goes on the record.")})
-    locked = _lock(issue, expected_version)
+    locked = lock(Issue, issue.pk, expected_version)
     if locked.status not in permissions.STEP_FROM[step]:
         raise ValidationError(
             {"text": _("This issue is already %(status)s.") % {"status": locked.get_status_display().lower()}}
@@ -220,7 +206,7 @@ def issue_close(*, issue: Issue, by, resolution: str, expected_version: int | No
     _require_step(by, issue, permissions.CLOSE)
     if not (resolution or "").strip():
         raise ValidationError({"resolution": _("Record how the issue was resolved before closing it.")})
-    locked = _lock(issue, expected_version)
+    locked = lock(Issue, issue.pk, expected_version)
     if locked.is_closed:
         raise ValidationError({"resolution": _("This issue is already closed.")})
     before = audit.snapshot(locked)

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from investledger.core import clock
 from investledger.core.access import Action
+from investledger.core.forms import add_validation_error
 from investledger.escalation import notifications, permissions, selectors, services
 from investledger.escalation.filtersets import InspectionFilterSet, IssueFilterSet, NoticeFilterSet
 from investledger.escalation.forms import (
@@ -48,14 +49,6 @@ def _page(request, queryset):
     if not queryset.ordered:  # a scope filter that combines querysets drops the model's ordering
         queryset = queryset.order_by("-pk")
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-
-
-def _form_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 # --- Issues -------------------------------------------------------------------------------------
@@ -182,7 +175,7 @@ def issue_act(request: HttpRequest, pk: int, step: str) -> HttpResponse:
             )
             issue.refresh_from_db()
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_validation_error(form, exc)
     ctx = _issue_context(request, issue, **{f"{step}_form": form})
     return render(request, "escalation/issue_detail.html", ctx, status=400)
 
@@ -214,7 +207,7 @@ def _raise(request, form, project: Project | None) -> HttpResponse:
         try:
             issue = services.issue_raise(project=project, fields=fields, by=request.user)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_validation_error(form, exc)
         else:
             messages.success(
                 request,
@@ -262,7 +255,7 @@ def notice_create(request: HttpRequest) -> HttpResponse:
         try:
             notice = services.notice_issue(fields=fields, by=request.user)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_validation_error(form, exc)
         else:
             messages.success(request, _("Notice %(ref)s issued.") % {"ref": notice.reference})
             return redirect("escalation:notice_detail", pk=notice.pk)
@@ -285,7 +278,7 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 services.notice_acknowledge(notice=notice, by=request.user, reply=form.cleaned_data["reply"])
             except ValidationError as exc:
-                _form_errors(form, exc)
+                add_validation_error(form, exc)
             else:
                 messages.success(request, _("Notice acknowledged."))
                 return redirect("escalation:notice_detail", pk=notice.pk)
@@ -335,10 +328,7 @@ def inspection_create(request: HttpRequest) -> HttpResponse:
         try:
             inspection = services.inspection_record(fields=fields, by=request.user, photos=form.cleaned_data["photos"])
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                _form_errors(form, exc)
-            else:
-                form.add_error("photos", exc.messages)
+            add_validation_error(form, exc, unplaced="photos")
         else:
             messages.success(request, _("Inspection recorded."))
             return redirect("escalation:inspection_detail", pk=inspection.pk)
@@ -368,7 +358,7 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     caption=form.cleaned_data["caption"],
                 )
             except ValidationError as exc:
-                form.add_error("photo", exc.messages)
+                add_validation_error(form, exc, unplaced="photo")
             else:
                 messages.success(request, _("Photo added."))
                 return redirect("escalation:inspection_detail", pk=inspection.pk)

@@ -3,13 +3,14 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from investledger.core.forms import BootstrapFormMixin
 from investledger.core.related import scope_choices
 from investledger.events.models import SigningEvent
-from investledger.projects.forms import AmountField, DateInput, StyledFormMixin, style_widgets
+from investledger.projects.forms import AmountField, DateInput
 from investledger.reference.models import Area, Unit
 
 
-class SigningEventForm(StyledFormMixin, forms.ModelForm):
+class SigningEventForm(BootstrapFormMixin, forms.ModelForm):
     announced_value_cny = AmountField(
         label=_("Value announced (CNY)"),
         required=False,
@@ -44,4 +45,4 @@ class SigningEventForm(StyledFormMixin, forms.ModelForm):
         self.fields["lead_unit"].queryset = Unit.objects.order_by("code")
         self.fields["host_area"].queryset = Area.objects.order_by("path")
         scope_choices(self, user)
-        style_widgets(self)
+        self.style()

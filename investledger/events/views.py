@@ -46,11 +46,6 @@ class EventListView(ObjectListView):
         form.fields["kind"].widget.choices = [("", _("All"))] + list(form.fields["kind"].widget.choices)[1:]
         for name in ("date_from", "date_to"):
             form.fields[name].widget.input_type = "date"
-        for field in form.fields.values():
-            field.widget.attrs.setdefault(
-                "class",
-                "form-select form-select-sm" if field.widget.input_type == "select" else "form-control form-control-sm",
-            )
 
     def extra_context_for(self, queryset):
         return {"can_manage": access.can(self.request.user, Action.MANAGE)}

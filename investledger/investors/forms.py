@@ -3,12 +3,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from investledger.core.forms import BootstrapFormMixin
 from investledger.core.related import scope_choices
 from investledger.investors.models import Investor
-from investledger.projects.forms import StyledFormMixin, style_widgets
 
 
-class InvestorForm(StyledFormMixin, forms.ModelForm):
+class InvestorForm(BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = Investor
         fields = [
@@ -33,7 +33,7 @@ class InvestorForm(StyledFormMixin, forms.ModelForm):
             parents = parents.exclude(pk=self.instance.pk)
         self.fields["parent"].queryset = parents
         scope_choices(self, user)
-        style_widgets(self)
+        self.style()
 
     def clean_parent(self):
         parent = self.cleaned_data.get("parent")

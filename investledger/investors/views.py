@@ -53,11 +53,6 @@ class InvestorListView(ObjectListView):
         for name in ("origin", "ownership"):
             fields[name].widget.choices = [("", _("All"))] + list(fields[name].widget.choices)[1:]
         fields["fortune_global_500"].widget.choices = [("", _("All")), ("true", _("Yes")), ("false", _("No"))]
-        for field in filterset.form.fields.values():
-            field.widget.attrs.setdefault(
-                "class",
-                "form-select form-select-sm" if field.widget.input_type == "select" else "form-control form-control-sm",
-            )
 
     def extra_context_for(self, queryset):
         return {"can_create": access.can(self.request.user, Action.CREATE)}

@@ -21,11 +21,12 @@ from django.utils.translation import gettext_lazy
 
 from investledger.core import access
 from investledger.core.access import Action
+from investledger.core.forms import BootstrapFormMixin
 from investledger.investors import services as investor_services
 from investledger.investors.models import Investor
 from investledger.projects import services
 from investledger.projects.choices import SigningKind
-from investledger.projects.forms import AmountField, StyledFormMixin, area_label, style_widgets
+from investledger.projects.forms import AmountField, area_label
 from investledger.projects.models import Project
 from investledger.reference.models import Area, Sector
 
@@ -33,7 +34,9 @@ NEW = "new"  # the decision "this row is a new project"
 BLANK_ROWS = 5  # rows offered when the grid opens
 
 
-class CeremonyRowForm(StyledFormMixin, forms.Form):
+class CeremonyRowForm(BootstrapFormMixin, forms.Form):
+    compact = True  # a row of the grid
+
     """One project of the ceremony. `decision` answers a likely-duplicate flag: NEW or a project's id."""
 
     name = forms.CharField(label=gettext_lazy("Project name"), max_length=300)
@@ -63,11 +66,6 @@ class CeremonyRowForm(StyledFormMixin, forms.Form):
             "Choose a host area you are responsible for; that area is not one of them."
         )
         self.fields["sector"].queryset = Sector.objects.order_by("position", "code")
-        style_widgets(self)
-        self.fields["host_area"].widget.attrs["class"] = "form-select form-select-sm"
-        self.fields["sector"].widget.attrs["class"] = "form-select form-select-sm"
-        for name in ("name", "investor_name", "amount"):
-            self.fields[name].widget.attrs["class"] = "form-control form-control-sm"
         # Search as you type: htmx asks for matching investors and puts them under the field.
         self.fields["investor_name"].widget.attrs.update(
             {

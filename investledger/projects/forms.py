@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from investledger.core import access
 from investledger.core.access import Role
+from investledger.core.forms import BootstrapFormMixin
 from investledger.core.money import BILLION, CENT, YI
 from investledger.core.related import scope_choices
 from investledger.events.models import SigningEvent
@@ -110,31 +111,6 @@ class DateInput(forms.DateInput):
         super().__init__(**kwargs)
 
 
-def style_widgets(form: forms.Form) -> None:
-    """Bootstrap classes on every widget (the CSP forbids inline styles, classes are enough)."""
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.CheckboxInput):
-            widget.attrs.setdefault("class", "form-check-input")
-        elif isinstance(widget, forms.Select) and not isinstance(widget, forms.SelectMultiple):
-            widget.attrs.setdefault("class", "form-select")
-        else:
-            widget.attrs.setdefault("class", "form-control")
-
-
-class StyledFormMixin:
-    """Bootstrap classes on every widget, and `is-invalid` on the fields that failed validation."""
-
-    def add_error(self, field, error):
-        super().add_error(field, error)
-        for name in self.errors:
-            if name in self.fields:
-                widget = self.fields[name].widget
-                if "is-invalid" not in widget.attrs.get("class", ""):
-                    widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
-                widget.attrs["aria-invalid"] = "true"
-
-
 def contact_users():
     """People who may be named as a project's contacts: users holding the project contact role."""
     return (
@@ -145,7 +121,7 @@ def contact_users():
     )
 
 
-class ProjectForm(StyledFormMixin, forms.ModelForm):
+class ProjectForm(BootstrapFormMixin, forms.ModelForm):
     """Create or edit a project. Host areas are limited to those the user may act in."""
 
     contract_value = AmountField(
@@ -197,7 +173,7 @@ class ProjectForm(StyledFormMixin, forms.ModelForm):
         self.fields["involved_units"].queryset = Unit.objects.order_by("code")
         self.fields["contacts"].queryset = contact_users()
         scope_choices(self, user)  # an id the user may not see is refused like one that does not exist
-        style_widgets(self)
+        self.style()
 
     def clean(self):
         data = super().clean()
@@ -260,7 +236,7 @@ class ProjectCreateForm(ProjectForm):
         super().__init__(*args, **kwargs)
         self.fields["event"].queryset = SigningEvent.objects.order_by("-date", "name")
         scope_choices(self, self.user)
-        style_widgets(self)
+        self.style()
 
     def clean(self):
         data = super().clean()
@@ -280,7 +256,7 @@ class ProjectEditForm(ProjectForm):
             self.initial["version"] = self.instance.version
 
 
-class SideStateForm(StyledFormMixin, forms.Form):
+class SideStateForm(BootstrapFormMixin, forms.Form):
     side_state = forms.ChoiceField(
         label=_("Side state"),
         choices=[("", _("None (back to normal progress)"))] + list(SideState.choices),
@@ -292,7 +268,7 @@ class SideStateForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        style_widgets(self)
+        self.style()
 
     def clean(self):
         data = super().clean()
@@ -304,7 +280,7 @@ class SideStateForm(StyledFormMixin, forms.Form):
         return data
 
 
-class SigningForm(StyledFormMixin, forms.Form):
+class SigningForm(BootstrapFormMixin, forms.Form):
     """Another appearance of a project at a signing event.
 
     A capital increase is entered as its increment (the form starts it at 0); one that looks like the
@@ -346,7 +322,7 @@ class SigningForm(StyledFormMixin, forms.Form):
         )
         if (self.data.get("kind") if self.is_bound else self.initial.get("kind")) == SigningKind.CAPITAL_INCREASE:
             self.fields["stated_value_cny"].label = _("Increment")
-        style_widgets(self)
+        self.style()
 
     def clean(self):
         data = super().clean()

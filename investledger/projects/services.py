@@ -21,6 +21,8 @@ from investledger.core import audit, clock
 from investledger.core.models import AuditEntry
 from investledger.core.money import convert_to_cny, quantize
 from investledger.core.templatetags.ledger import money as money_text
+from investledger.core.versions import EditConflict as EditConflict
+from investledger.core.versions import lock
 from investledger.projects.choices import STAGE_ORDER, Currency, SideState, SigningKind, Stage
 from investledger.projects.models import Project, ReferenceSequence, Signing
 
@@ -68,14 +70,6 @@ AFTER_PROJECT_CHANGE: list = []
 def _after_project_change(project: Project) -> None:
     for hook in AFTER_PROJECT_CHANGE:
         hook(project)
-
-
-class EditConflict(Exception):
-    """Someone else saved the project after this edit was started."""
-
-    def __init__(self, current_version: int):
-        super().__init__(current_version)
-        self.current_version = current_version
 
 
 class DuplicateSuspected(Exception):
@@ -260,9 +254,7 @@ def project_update(
     audit_message: str = "",
 ) -> Project:
     """Change a project's fields; refuses with EditConflict if it changed since `expected_version`."""
-    locked = Project.objects.select_for_update().get(pk=project.pk)
-    if expected_version is not None and locked.version != expected_version:
-        raise EditConflict(locked.version)
+    locked = lock(Project, project.pk, expected_version)
     before = audit.snapshot(locked)
     protected = {"stage", "first_event", "signed_on", "reference", "version", "contract_value_cny", "id"}
     for name, value in fields.items():
@@ -336,9 +328,7 @@ def project_set_side_state(
     *, project: Project, side_state: str, reason: str, since: dt.date | None, expected_version: int | None = None
 ) -> Project:
     """Mark a project stalled, suspended or terminated (with reason and date), or clear the side state."""
-    locked = Project.objects.select_for_update().get(pk=project.pk)
-    if expected_version is not None and locked.version != expected_version:
-        raise EditConflict(locked.version)
+    locked = lock(Project, project.pk, expected_version)
     before = audit.snapshot(locked)
     if side_state and side_state not in SideState.values:
         raise ValidationError({"side_state": _("Unknown side state.")})

@@ -22,8 +22,9 @@ from django.views.decorators.http import require_http_methods
 
 from investledger.core import access
 from investledger.core.access import Action
+from investledger.core.forms import add_validation_error
 from investledger.core.templatetags.ledger import money
-from investledger.core.views import ObjectListView, add_validation_error, allowed, get_visible_or_404, require
+from investledger.core.views import ObjectListView, allowed, get_visible_or_404, require
 from investledger.core.widgets import FastSelect
 from investledger.investors.models import Investor
 from investledger.projects import services
@@ -75,9 +76,7 @@ class ProjectListView(ObjectListView):
         form.fields["area"].queryset = form.fields["area"].queryset.order_by("path")
         form.fields["area"].label_from_instance = area_label
         form.fields["investor"].queryset = Investor.objects.visible_to(user).order_by("name")
-        form.fields["stage"].widget = forms.CheckboxSelectMultiple(
-            choices=form.fields["stage"].choices, attrs={"class": "form-check-input"}
-        )
+        form.fields["stage"].widget = forms.CheckboxSelectMultiple(choices=form.fields["stage"].choices)
         form.fields["first_event"].queryset = form.fields["first_event"].queryset.order_by("-date")
         # The investor list runs to tens of thousands: offer it as a list only when it is short,
         # otherwise investors are found through the search box (which matches investor names).
@@ -101,15 +100,6 @@ class ProjectListView(ObjectListView):
             form.fields[name].widget.input_type = "date"
         for name in ("value_min", "value_max"):
             form.fields[name].widget.attrs.update(step="any", min="0")
-        for name, field in form.fields.items():
-            if name == "stage":
-                continue
-            css = (
-                "form-select form-select-sm"
-                if isinstance(field.widget, forms.Select)
-                else "form-control form-control-sm"
-            )
-            field.widget.attrs.setdefault("class", css)
 
     def extra_context_for(self, queryset):
         # One pass for the count (reused by the paginator) and the sum; a scope that joins to-many

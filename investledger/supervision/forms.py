@@ -5,6 +5,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from investledger.core.forms import BootstrapFormMixin
 from investledger.supervision.choices import InspectionStatus
 
 WAN = Decimal("10000")  # amounts are typed in 万元 (ten thousand yuan), as officers report them
@@ -32,20 +33,9 @@ class MultipleFileField(forms.FileField):
         return [super(MultipleFileField, self).clean(item, initial) for item in items]
 
 
-class BootstrapMixin:
-    """Bootstrap classes on every widget (the pages have no inline styles)."""
+class VersionedForm(BootstrapFormMixin, forms.Form):
+    compact = True  # in the milestone table's rows
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxInput) or widget.is_hidden:
-                continue
-            css = "form-select form-select-sm" if isinstance(widget, forms.Select) else "form-control form-control-sm"
-            widget.attrs.setdefault("class", css)
-
-
-class VersionedForm(BootstrapMixin, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
@@ -78,7 +68,9 @@ class VerifyForm(VersionedForm):
     comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class InspectionForm(BootstrapMixin, forms.Form):
+class InspectionForm(BootstrapFormMixin, forms.Form):
+    compact = True  # in the inspection queue's rows
+
     status = forms.ChoiceField(
         label=_("Result"),
         choices=[

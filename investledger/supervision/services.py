@@ -28,6 +28,8 @@ from django.utils.translation import gettext as _
 
 from investledger.core import audit, clock
 from investledger.core.models import AuditEntry
+from investledger.core.versions import EditConflict as EditConflict
+from investledger.core.versions import check_version
 from investledger.projects.choices import STAGE_ORDER, SideState, Stage
 from investledger.projects.models import Project
 from investledger.projects.services import project_set_light, project_set_stage
@@ -66,14 +68,6 @@ EVIDENCE_TYPES = {  # content signature → (MIME type, file name endings that m
     b"\x89PNG\r\n\x1a\n": ("image/png", (".png",)),
     b"\xff\xd8\xff": ("image/jpeg", (".jpg", ".jpeg")),
 }
-
-
-class EditConflict(Exception):
-    """Someone else changed the record after this edit was started."""
-
-    def __init__(self, current_version: int):
-        super().__init__(current_version)
-        self.current_version = current_version
 
 
 class FundsAboveInvestment(ValidationError):
@@ -194,11 +188,6 @@ def _after_change(project: Project) -> None:
     light_assess(project=project)
 
 
-def _check_version(obj, expected_version: int | None) -> None:
-    if expected_version is not None and obj.version != expected_version:
-        raise EditConflict(obj.version)
-
-
 # --- Evidence ------------------------------------------------------------------------------------
 
 
@@ -290,7 +279,7 @@ def milestone_record(
     Evidence goes back to "awaiting verification" each time the date or the evidence changes.
     """
     locked = Milestone.objects.select_for_update().select_related("project").get(pk=milestone.pk)
-    _check_version(locked, expected_version)
+    check_version(locked, expected_version)
     before = audit.snapshot(locked)
     errors: dict[str, Any] = {}  # a message, or a list of them, per field
     today = clock.today()
@@ -338,7 +327,7 @@ def milestone_record(
 def milestone_set_delay_reason(*, milestone: Milestone, reason: str, expected_version: int | None = None) -> Milestone:
     """Record (or clear) why an open milestone is late."""
     locked = Milestone.objects.select_for_update().select_related("project").get(pk=milestone.pk)
-    _check_version(locked, expected_version)
+    check_version(locked, expected_version)
     before = audit.snapshot(locked)
     locked.delay_reason = (reason or "").strip()
     if audit.diff(before, audit.snapshot(locked)):
@@ -356,7 +345,7 @@ def milestone_replan(
 ) -> Milestone:
     """Move an open milestone's planned date (调整计划), with the reason, which the audit entry keeps."""
     locked = Milestone.objects.select_for_update().select_related("project").get(pk=milestone.pk)
-    _check_version(locked, expected_version)
+    check_version(locked, expected_version)
     reason = (reason or "").strip()
     errors = {}
     if locked.is_met:
@@ -384,7 +373,7 @@ def milestone_verify(
 ) -> Milestone:
     """A supervisor accepts or rejects a milestone's evidence; a rejection needs a comment."""
     locked = Milestone.objects.select_for_update().select_related("project").get(pk=milestone.pk)
-    _check_version(locked, expected_version)
+    check_version(locked, expected_version)
     if locked.actual_date is None:
         raise ValidationError(_("Nothing to verify: the milestone has no actual date yet."))
     comment = (comment or "").strip()
@@ -448,7 +437,7 @@ def report_submit(
         raise ValidationError({"period": _("A report cannot be filed for a period that has not started.")})
     existing = ProgressReport.objects.select_for_update().filter(project=project, period=period).first()
     if existing is not None:
-        _check_version(existing, expected_version)
+        check_version(existing, expected_version)
     elif expected_version not in (None, 0):
         raise EditConflict(0)
     tolerance = rs.param("funds_tolerance_percent")

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from investledger.core import access, clock
 from investledger.core.access import Action
+from investledger.core.forms import add_validation_error
 from investledger.projects.models import Project
 from investledger.reference.models import Area
 from investledger.supervision import rules, selectors, services
@@ -163,7 +164,7 @@ def milestone_record(request: HttpRequest, pk: int) -> HttpResponse:
         except services.EditConflict:
             form.add_error(None, _conflict_message())
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_validation_error(form, exc)
         else:
             messages.success(
                 request,
@@ -207,7 +208,7 @@ def milestone_replan(request: HttpRequest, pk: int) -> HttpResponse:
         except services.EditConflict:
             form.add_error(None, _conflict_message())
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_validation_error(form, exc)
         else:
             messages.success(request, _("Planned date changed."))
             return _back(milestone)
@@ -231,19 +232,11 @@ def milestone_verify(request: HttpRequest, pk: int) -> HttpResponse:
         except services.EditConflict:
             form.add_error(None, _conflict_message())
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_validation_error(form, exc)
         else:
             messages.success(request, _("Verification saved."))
             return _back(milestone)
     return _milestones_page(request, milestone.project, {milestone.pk: {"verify": form}}, status=400)
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @login_required

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_http_methods
 
 from investledger.core import access, clock
 from investledger.core.access import Action
+from investledger.core.forms import add_validation_error
 from investledger.projects.models import Project
 from investledger.reference.models import Area
 from investledger.supervision import periods, selectors, services
@@ -92,15 +93,6 @@ def initial_of(project: Project, report: ProgressReport | None) -> dict:
     }
 
 
-def _errors_to_form(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            field = FORM_FIELD.get(field, field)
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
 def file_row(row: Row, *, period: Period, by) -> bool:
     """File one row's report. A refusal is written on the row's form; True when the report is on record."""
     form = row.form
@@ -123,7 +115,7 @@ def file_row(row: Row, *, period: Period, by) -> bool:
         )
     except services.FundsAboveInvestment as exc:
         row.warning = True
-        _errors_to_form(form, exc)
+        add_validation_error(form, exc, rename=FORM_FIELD)
     except services.EditConflict:
         current = ProgressReport.objects.filter(project=row.project, period=period.start).first()
         if current is not None:
@@ -145,7 +137,7 @@ def file_row(row: Row, *, period: Period, by) -> bool:
             form.data[form.add_prefix("version")] = "0"
             form.add_error(None, _("This report was removed after you opened the page. Save again to file it."))
     except ValidationError as exc:
-        _errors_to_form(form, exc)
+        add_validation_error(form, exc, rename=FORM_FIELD)
     else:
         return True
     return False
