@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from rest_framework.authtoken.models import Token
@@ -20,8 +21,7 @@ from investledger.accounts import services
 from investledger.accounts.forms import NewUserForm, RoleFormSet, UserForm, roles_from
 from investledger.accounts.models import RoleAssignment, User
 from investledger.core import access
-from investledger.core.forms import add_validation_error
-from investledger.core.views import page_size_from, paginate
+from investledger.core.views import page_size_from, paginate, submit
 
 
 def _require_manager(user) -> None:
@@ -63,24 +63,21 @@ def user_create(request):
     _require_manager(request.user)
     form = NewUserForm(request.POST or None)
     formset = RoleFormSet(request.POST or None, prefix="roles")
-    if request.method == "POST" and form.is_valid() and formset.is_valid():
-        fields = {k: v for k, v in form.cleaned_data.items() if k not in ("password1", "password2")}
-        try:
-            user = services.user_create(
-                fields=fields, password=form.cleaned_data["password1"], roles=roles_from(formset)
-            )
-        except ValidationError as exc:
-            if hasattr(exc, "error_dict") and "password" in exc.error_dict:
-                for e in exc.error_dict.pop("password"):
-                    form.add_error("password1", e)
-            if hasattr(exc, "error_dict") and "roles" in exc.error_dict:
-                for e in exc.error_dict.pop("roles"):
-                    form.add_error(None, e)
-            if not hasattr(exc, "error_dict") or exc.error_dict:
-                add_validation_error(form, exc)
-        else:
-            messages.success(request, _("User %(name)s created.") % {"name": user.username})
-            return redirect("accounts:user_edit", pk=user.pk)
+    if request.method == "POST" and formset.is_valid():
+        done = submit(
+            request,
+            form,
+            lambda data: services.user_create(
+                fields={k: v for k, v in data.items() if k not in ("password1", "password2")},
+                password=data["password1"],
+                roles=roles_from(formset),
+            ),
+            success=lambda user: _("User %(name)s created.") % {"name": user.username},
+            rename={"password": "password1"},  # the roles' refusals name no field of the form: above it
+            then=lambda user: reverse("accounts:user_edit", args=[user.pk]),
+        )
+        if done:
+            return done
     return render(request, "accounts/user_form.html", {"form": form, "formset": formset, "creating": True})
 
 
@@ -90,26 +87,27 @@ def user_edit(request, pk: int):
     target = get_object_or_404(User, pk=pk)
     form = UserForm(request.POST or None, instance=User.objects.get(pk=pk))
     formset = RoleFormSet(request.POST or None, prefix="roles", initial=_initial_roles(target))
-    if request.method == "POST" and form.is_valid() and formset.is_valid():
-        roles = roles_from(formset)
-        if (
-            target.pk == request.user.pk
-            and not any(r["role"] == access.Role.ADMIN and r["area"] is None for r in roles)
-            and not target.is_superuser
-        ):
-            form.add_error(None, _("You cannot remove your own city-wide administrator role."))
-        else:
-            try:
-                services.user_update(user=target, fields=form.cleaned_data, roles=roles)
-            except ValidationError as exc:
-                if hasattr(exc, "error_dict") and "roles" in exc.error_dict:
-                    for e in exc.error_dict.pop("roles"):
-                        form.add_error(None, e)
-                if not hasattr(exc, "error_dict") or exc.error_dict:
-                    add_validation_error(form, exc)
-            else:
-                messages.success(request, _("Changes to %(name)s saved.") % {"name": target.username})
-                return redirect("accounts:user_edit", pk=target.pk)
+    if request.method == "POST" and formset.is_valid():
+
+        def update(data):
+            roles = roles_from(formset)
+            if (
+                target.pk == request.user.pk
+                and not any(r["role"] == access.Role.ADMIN and r["area"] is None for r in roles)
+                and not target.is_superuser
+            ):
+                raise ValidationError(_("You cannot remove your own city-wide administrator role."))
+            return services.user_update(user=target, fields=data, roles=roles)
+
+        done = submit(
+            request,
+            form,
+            update,
+            success=_("Changes to %(name)s saved.") % {"name": target.username},
+            then=reverse("accounts:user_edit", args=[target.pk]),
+        )
+        if done:
+            return done
     return render(
         request,
         "accounts/user_form.html",

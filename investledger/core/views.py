@@ -9,19 +9,21 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import transaction
 from django.http import HttpResponsePermanentRedirect
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.templatetags.static import static
 from django.utils.cache import patch_vary_headers
 from django.views.generic import TemplateView
 
 from investledger.core import access, audit
-from investledger.core.forms import style_filters
+from investledger.core.forms import add_validation_error, style_filters
 from investledger.core.models import AuditEntry
+from investledger.core.versions import EditConflict
 
 PAGE_SIZES = (10, 25, 50, 100)
 DEFAULT_PAGE_SIZE = 25
@@ -50,6 +52,37 @@ def allowed(queryset, user, obj, action: str) -> bool:
 def require(user, action: str) -> None:
     if not access.can(user, action):
         raise PermissionDenied
+
+
+def posted(request):
+    """What a page's form is bound to: the data of a POST (even an empty one), None for a GET."""
+    return request.POST if request.method == "POST" else None
+
+
+def submit(request, form, write, *, then, success="", conflict="", rename=None, unplaced=None):
+    """The shape every page that writes shares: a valid form goes to the service, a refusal back on the form.
+
+    `write(data)` calls the service with the form's cleaned data. When it succeeds, `success` (a text, or
+    a function of what `write` returned) is shown on the next page and the answer redirects to `then`
+    (an address, or a function of what `write` returned). When the record changed since the form was
+    opened (`EditConflict`), `conflict` (a text, or a function giving it) goes above the form; a
+    `ValidationError` goes on the fields it names (`rename`, `unplaced`: see `add_validation_error`).
+    Answers None when the form is to be shown again: unbound, invalid or refused.
+    """
+    if not form.is_valid():
+        return None
+    try:
+        result = write(form.cleaned_data)
+    except EditConflict:
+        form.add_error(None, conflict() if callable(conflict) else conflict)
+        return None
+    except ValidationError as exc:
+        add_validation_error(form, exc, rename=rename, unplaced=unplaced)
+        return None
+    text = success(result) if callable(success) else success
+    if text:
+        messages.success(request, text)
+    return redirect(then(result) if callable(then) else then)
 
 
 def page_size_from(request) -> int:

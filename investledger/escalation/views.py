@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from investledger.core import clock
 from investledger.core.access import Action
-from investledger.core.forms import add_validation_error
+from investledger.core.views import submit
 from investledger.escalation import notifications, permissions, selectors, services
 from investledger.escalation.filtersets import InspectionFilterSet, IssueFilterSet, NoticeFilterSet
 from investledger.escalation.forms import (
@@ -149,33 +149,30 @@ def issue_act(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     if not permissions.may_take(request.user, issue, step):
         raise PermissionDenied
     form = (IssueCloseForm if step == permissions.CLOSE else IssueStepForm)(request.POST, prefix=step)
-    if form.is_valid():
-        version = form.cleaned_data["version"]
-        try:
-            if step == "respond":
-                services.issue_respond(
-                    issue=issue, by=request.user, text=form.cleaned_data["text"], expected_version=version
-                )
-                messages.success(request, _("Response recorded."))
-            elif step == "assess":
-                services.issue_assess(
-                    issue=issue, by=request.user, text=form.cleaned_data["text"], expected_version=version
-                )
-                messages.success(request, _("Assessment recorded."))
-            else:
-                services.issue_close(
-                    issue=issue, by=request.user, resolution=form.cleaned_data["resolution"], expected_version=version
-                )
-                messages.success(request, _("Issue closed (销号) with its resolution on record."))
-            return redirect("escalation:issue_detail", pk=issue.pk)
-        except services.EditConflict:
-            form.add_error(
-                None,
-                _("Someone else updated this issue while you were writing. Read the latest state below and try again."),
-            )
-            issue.refresh_from_db()
-        except ValidationError as exc:
-            add_validation_error(form, exc)
+    write, success = {
+        permissions.RESPOND: (services.issue_respond, _("Response recorded.")),
+        permissions.ASSESS: (services.issue_assess, _("Assessment recorded.")),
+        permissions.CLOSE: (services.issue_close, _("Issue closed (销号) with its resolution on record.")),
+    }[step]
+
+    def take(data):
+        text = {"resolution": data["resolution"]} if step == permissions.CLOSE else {"text": data["text"]}
+        return write(issue=issue, by=request.user, expected_version=data["version"], **text)
+
+    def conflict() -> str:
+        issue.refresh_from_db()
+        return _("Someone else updated this issue while you were writing. Read the latest state below and try again.")
+
+    done = submit(
+        request,
+        form,
+        take,
+        success=success,
+        conflict=conflict,
+        then=reverse("escalation:issue_detail", args=[issue.pk]),
+    )
+    if done:
+        return done
     ctx = _issue_context(request, issue, **{f"{step}_form": form})
     return render(request, "escalation/issue_detail.html", ctx, status=400)
 
@@ -201,20 +198,24 @@ def issue_new(request: HttpRequest) -> HttpResponse:
 
 
 def _raise(request, form, project: Project | None) -> HttpResponse:
-    if request.method == "POST" and form.is_valid():
-        fields = dict(form.cleaned_data)
+    def raise_issue(data):
+        nonlocal project
+        fields = dict(data)
         project = fields.pop("project", None) or project
-        try:
-            issue = services.issue_raise(project=project, fields=fields, by=request.user)
-        except ValidationError as exc:
-            add_validation_error(form, exc)
-        else:
-            messages.success(
-                request,
-                _("Issue %(ref)s raised; %(unit)s must respond by %(date)s.")
-                % {"ref": issue.reference, "unit": issue.responsible_unit, "date": issue.respond_by.isoformat()},
-            )
-            return redirect("escalation:issue_detail", pk=issue.pk)
+        return services.issue_raise(project=project, fields=fields, by=request.user)
+
+    done = submit(
+        request,
+        form,
+        raise_issue,
+        success=lambda issue: (
+            _("Issue %(ref)s raised; %(unit)s must respond by %(date)s.")
+            % {"ref": issue.reference, "unit": issue.responsible_unit, "date": issue.respond_by.isoformat()}
+        ),
+        then=lambda issue: reverse("escalation:issue_detail", args=[issue.pk]),
+    )
+    if done:
+        return done
     status = 400 if request.method == "POST" else 200
     return render(request, "escalation/issue_form.html", {"form": form, "project": project}, status=status)
 
@@ -250,15 +251,17 @@ def notice_create(request: HttpRequest) -> HttpResponse:
             Project.objects.visible_to(request.user, Action.SUPERVISE), pk=request.GET.get("project")
         )
     form = NoticeForm(request.POST or None, user=request.user, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        fields = {k: form.cleaned_data[k] for k in ("colour", "subject", "body", "project", "area", "deadline")}
-        try:
-            notice = services.notice_issue(fields=fields, by=request.user)
-        except ValidationError as exc:
-            add_validation_error(form, exc)
-        else:
-            messages.success(request, _("Notice %(ref)s issued.") % {"ref": notice.reference})
-            return redirect("escalation:notice_detail", pk=notice.pk)
+    done = submit(
+        request,
+        form,
+        lambda data: services.notice_issue(
+            fields={k: data[k] for k in ("colour", "subject", "body", "project", "area", "deadline")}, by=request.user
+        ),
+        success=lambda notice: _("Notice %(ref)s issued.") % {"ref": notice.reference},
+        then=lambda notice: reverse("escalation:notice_detail", args=[notice.pk]),
+    )
+    if done:
+        return done
     return render(request, "escalation/notice_form.html", {"form": form})
 
 
@@ -274,14 +277,15 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         if not can_acknowledge:
             raise PermissionDenied
-        if form.is_valid():
-            try:
-                services.notice_acknowledge(notice=notice, by=request.user, reply=form.cleaned_data["reply"])
-            except ValidationError as exc:
-                add_validation_error(form, exc)
-            else:
-                messages.success(request, _("Notice acknowledged."))
-                return redirect("escalation:notice_detail", pk=notice.pk)
+        done = submit(
+            request,
+            form,
+            lambda data: services.notice_acknowledge(notice=notice, by=request.user, reply=data["reply"]),
+            success=_("Notice acknowledged."),
+            then=reverse("escalation:notice_detail", args=[notice.pk]),
+        )
+        if done:
+            return done
         status = 400
     return render(
         request,
@@ -323,15 +327,18 @@ def inspection_create(request: HttpRequest) -> HttpResponse:
             Project.objects.visible_to(request.user, Action.SUPERVISE), pk=request.GET.get("project")
         )
     form = InspectionForm(request.POST or None, request.FILES or None, user=request.user, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        fields = {k: v for k, v in form.cleaned_data.items() if k != "photos"}
-        try:
-            inspection = services.inspection_record(fields=fields, by=request.user, photos=form.cleaned_data["photos"])
-        except ValidationError as exc:
-            add_validation_error(form, exc, unplaced="photos")
-        else:
-            messages.success(request, _("Inspection recorded."))
-            return redirect("escalation:inspection_detail", pk=inspection.pk)
+    done = submit(
+        request,
+        form,
+        lambda data: services.inspection_record(
+            fields={k: v for k, v in data.items() if k != "photos"}, by=request.user, photos=data["photos"]
+        ),
+        success=_("Inspection recorded."),
+        unplaced="photos",
+        then=lambda inspection: reverse("escalation:inspection_detail", args=[inspection.pk]),
+    )
+    if done:
+        return done
     status = 400 if request.method == "POST" else 200
     return render(request, "escalation/inspection_form.html", {"form": form}, status=status)
 
@@ -349,19 +356,18 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         if not can_add:
             raise PermissionDenied
-        if form.is_valid():
-            try:
-                services.inspection_add_photo(
-                    inspection=inspection,
-                    upload=form.cleaned_data["photo"],
-                    by=request.user,
-                    caption=form.cleaned_data["caption"],
-                )
-            except ValidationError as exc:
-                add_validation_error(form, exc, unplaced="photo")
-            else:
-                messages.success(request, _("Photo added."))
-                return redirect("escalation:inspection_detail", pk=inspection.pk)
+        done = submit(
+            request,
+            form,
+            lambda data: services.inspection_add_photo(
+                inspection=inspection, upload=data["photo"], by=request.user, caption=data["caption"]
+            ),
+            success=_("Photo added."),
+            unplaced="photo",
+            then=reverse("escalation:inspection_detail", args=[inspection.pk]),
+        )
+        if done:
+            return done
         status = 400
     return render(
         request,

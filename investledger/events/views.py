@@ -8,15 +8,15 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from investledger.core import access, asof
 from investledger.core.access import Action
-from investledger.core.views import ObjectListView, allowed, get_visible_or_404, require, save_audited
+from investledger.core.views import ObjectListView, allowed, get_visible_or_404, require, save_audited, submit
 from investledger.events.forms import SigningEventForm
 from investledger.events.models import SigningEvent
 from investledger.events.selectors import event_totals, figures_by_event
@@ -102,10 +102,15 @@ def event_detail(request, pk: int):
 def event_create(request):
     require(request.user, Action.MANAGE)
     form = SigningEventForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        event = save_audited(form)
-        messages.success(request, _("Signing event “%(name)s” created.") % {"name": event.label})
-        return redirect("events:event_detail", pk=event.pk)
+    done = submit(
+        request,
+        form,
+        lambda data: save_audited(form),
+        success=lambda event: _("Signing event “%(name)s” created.") % {"name": event.label},
+        then=lambda event: reverse("events:event_detail", args=[event.pk]),
+    )
+    if done:
+        return done
     return render(request, "events/event_form.html", {"form": form, "creating": True})
 
 
@@ -114,8 +119,13 @@ def event_create(request):
 def event_edit(request, pk: int):
     event = get_visible_or_404(SigningEvent.objects, request.user, pk, Action.MANAGE)
     form = SigningEventForm(request.POST or None, instance=event, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        event = save_audited(form)
-        messages.success(request, _("Changes to “%(name)s” saved.") % {"name": event.label})
-        return redirect("events:event_detail", pk=event.pk)
+    done = submit(
+        request,
+        form,
+        lambda data: save_audited(form),
+        success=lambda event: _("Changes to “%(name)s” saved.") % {"name": event.label},
+        then=lambda event: reverse("events:event_detail", args=[event.pk]),
+    )
+    if done:
+        return done
     return render(request, "events/event_form.html", {"form": form, "event": event, "creating": False})

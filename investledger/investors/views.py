@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, DecimalField, IntegerField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from investledger.core import access
 from investledger.core.access import Action
-from investledger.core.views import ObjectListView, allowed, get_visible_or_404, require, save_audited
+from investledger.core.views import ObjectListView, allowed, get_visible_or_404, require, save_audited, submit
 from investledger.investors.forms import InvestorForm
 from investledger.investors.models import Investor
 from investledger.projects.filtersets import InvestorFilterSet
@@ -93,10 +93,15 @@ def investor_create(request):
     # Whoever may enter projects may enter the investor of a new project; changing one is the bureau's.
     require(request.user, Action.CREATE)
     form = InvestorForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        investor = save_audited(form)
-        messages.success(request, _("Investor “%(name)s” created.") % {"name": investor.name})
-        return redirect("investors:investor_detail", pk=investor.pk)
+    done = submit(
+        request,
+        form,
+        lambda data: save_audited(form),
+        success=lambda investor: _("Investor “%(name)s” created.") % {"name": investor.name},
+        then=lambda investor: reverse("investors:investor_detail", args=[investor.pk]),
+    )
+    if done:
+        return done
     return render(request, "investors/investor_form.html", {"form": form, "creating": True})
 
 
@@ -105,10 +110,15 @@ def investor_create(request):
 def investor_edit(request, pk: int):
     investor = get_visible_or_404(Investor.objects, request.user, pk, Action.CHANGE)
     form = InvestorForm(request.POST or None, instance=investor, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        investor = save_audited(form)
-        messages.success(request, _("Changes to “%(name)s” saved.") % {"name": investor.name})
-        return redirect("investors:investor_detail", pk=investor.pk)
+    done = submit(
+        request,
+        form,
+        lambda data: save_audited(form),
+        success=lambda investor: _("Changes to “%(name)s” saved.") % {"name": investor.name},
+        then=lambda investor: reverse("investors:investor_detail", args=[investor.pk]),
+    )
+    if done:
+        return done
     return render(request, "investors/investor_form.html", {"form": form, "investor": investor, "creating": False})
 
 

@@ -8,10 +8,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Count, Sum
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,9 +20,8 @@ from django.views.decorators.http import require_http_methods
 
 from investledger.core import access
 from investledger.core.access import Action
-from investledger.core.forms import add_validation_error
 from investledger.core.templatetags.ledger import money
-from investledger.core.views import ObjectListView, allowed, get_visible_or_404, require
+from investledger.core.views import ObjectListView, allowed, get_visible_or_404, posted, require, submit
 from investledger.core.widgets import FastSelect
 from investledger.investors.models import Investor
 from investledger.projects import services
@@ -181,37 +178,46 @@ def project_create(request):
     user = request.user
     require(user, Action.CREATE)
     duplicates = None
-    if request.method == "POST":
-        form = ProjectCreateForm(request.POST, user=user, action=Action.CREATE)
-        if form.is_valid():
-            fields, m2m = form.service_fields()
-            try:
-                project = services.project_create(
-                    fields=fields,
-                    m2m=m2m,
-                    event=form.cleaned_data.get("event"),
-                    signed_on=form.cleaned_data.get("signed_on"),
-                    confirm_not_duplicate=form.cleaned_data.get("confirm_new", False),
-                )
-            except services.DuplicateSuspected as exc:
-                duplicates = _duplicate_rows(user, exc.candidates)
-                form.add_error(
-                    "confirm_new",
-                    _(
+    form = ProjectCreateForm(posted(request), user=user, action=Action.CREATE)
+
+    def create(data):
+        nonlocal duplicates
+        fields, m2m = form.service_fields()
+        try:
+            return services.project_create(
+                fields=fields,
+                m2m=m2m,
+                event=data.get("event"),
+                signed_on=data.get("signed_on"),
+                confirm_not_duplicate=data.get("confirm_new", False),
+            )
+        except services.DuplicateSuspected as exc:
+            duplicates = _duplicate_rows(user, exc.candidates)
+            raise ValidationError(
+                {
+                    "confirm_new": _(
                         "This looks like a project already in the ledger. Check the projects listed; tick the box "
                         "if it is a new project."
-                    ),
-                )
-            except ValidationError as exc:
-                add_validation_error(form, exc)
-            else:
-                messages.success(request, _("Project %(ref)s created.") % {"ref": project.reference})
-                return redirect("projects:project_detail", pk=project.pk)
-    else:
-        form = ProjectCreateForm(user=user, action=Action.CREATE)
+                    )
+                }
+            ) from exc
+
+    done = submit(
+        request,
+        form,
+        create,
+        success=lambda project: _("Project %(ref)s created.") % {"ref": project.reference},
+        then=_detail_url,
+    )
+    if done:
+        return done
     if duplicates is None:
         form.fields["confirm_new"].widget = forms.HiddenInput()
     return render(request, "projects/project_form.html", {"form": form, "duplicates": duplicates, "creating": True})
+
+
+def _detail_url(project) -> str:
+    return reverse("projects:project_detail", args=[project.pk])
 
 
 def _conflict_message(project_pk: int) -> str:
@@ -229,23 +235,22 @@ def _conflict_message(project_pk: int) -> str:
 def project_edit(request, pk: int):
     user = request.user
     project = get_visible_or_404(Project.objects, user, pk, Action.CHANGE)
-    if request.method == "POST":
-        form = ProjectEditForm(request.POST, instance=project, user=user, action=Action.CHANGE)
-        if form.is_valid():
-            fields, m2m = form.service_fields()
-            try:
-                services.project_update(
-                    project=project, fields=fields, m2m=m2m, expected_version=form.cleaned_data["version"]
-                )
-            except services.EditConflict:
-                form.add_error(None, _conflict_message(project.pk))
-            except ValidationError as exc:
-                add_validation_error(form, exc)
-            else:
-                messages.success(request, _("Changes to %(ref)s saved.") % {"ref": project.reference})
-                return redirect("projects:project_detail", pk=project.pk)
-    else:
-        form = ProjectEditForm(instance=project, user=user, action=Action.CHANGE)
+    form = ProjectEditForm(posted(request), instance=project, user=user, action=Action.CHANGE)
+
+    def update(data):
+        fields, m2m = form.service_fields()
+        return services.project_update(project=project, fields=fields, m2m=m2m, expected_version=data["version"])
+
+    done = submit(
+        request,
+        form,
+        update,
+        success=_("Changes to %(ref)s saved.") % {"ref": project.reference},
+        conflict=lambda: _conflict_message(project.pk),
+        then=_detail_url,
+    )
+    if done:
+        return done
     stored = Project.objects.only("reference", "name").get(pk=project.pk)
     return render(request, "projects/project_form.html", {"form": form, "project": stored, "creating": False})
 
@@ -258,26 +263,23 @@ def project_side_state(request, pk: int):
     project = get_visible_or_404(Project.objects, user, pk, Action.CHANGE)
     if request.method == "POST":
         form = SideStateForm(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                with transaction.atomic():
-                    locked = Project.objects.select_for_update().get(pk=project.pk)
-                    if locked.version != data["version"]:
-                        raise services.EditConflict(locked.version)
-                    services.project_set_side_state(
-                        project=locked,
-                        side_state=data["side_state"],
-                        reason=(data["reason"] or "").strip(),
-                        since=data["since"],
-                    )
-            except services.EditConflict:
-                form.add_error(None, _conflict_message(project.pk))
-            except ValidationError as exc:
-                add_validation_error(form, exc, rename={"side_state_reason": "reason", "side_state_date": "since"})
-            else:
-                messages.success(request, _("Side state of %(ref)s saved.") % {"ref": project.reference})
-                return redirect("projects:project_detail", pk=project.pk)
+        done = submit(
+            request,
+            form,
+            lambda data: services.project_set_side_state(
+                project=project,
+                side_state=data["side_state"],
+                reason=(data["reason"] or "").strip(),
+                since=data["since"],
+                expected_version=data["version"],
+            ),
+            success=_("Side state of %(ref)s saved.") % {"ref": project.reference},
+            conflict=lambda: _conflict_message(project.pk),
+            rename={"side_state_reason": "reason", "side_state_date": "since"},
+            then=_detail_url,
+        )
+        if done:
+            return done
     else:
         form = SideStateForm(
             initial={
@@ -298,29 +300,32 @@ def signing_add(request, pk: int):
     project = get_visible_or_404(Project.objects, user, pk, Action.CHANGE)
     if request.method == "POST":
         form = SigningForm(request.POST, project=project, user=user)
-        if form.is_valid():
+
+        def recorded(signing) -> str:
             data = form.cleaned_data
-            try:
-                services.signing_add(
-                    project=project,
-                    event=data["event"],
-                    signed_on=data["signed_on"],
-                    kind=data["kind"],
-                    stated_value_cny=data["stated_value_cny"],
-                    notes=data["notes"],
-                )
-            except ValidationError as exc:
-                add_validation_error(form, exc)
-            else:
-                if data["kind"] == SigningKind.CAPITAL_INCREASE:
-                    text = _("Capital increase at %(event)s recorded: the project's amount is now %(amount)s.") % {
-                        "event": data["event"].label,
-                        "amount": money(project.contract_value_cny),
-                    }
-                else:
-                    text = _("Signing at %(event)s recorded.") % {"event": data["event"].label}
-                messages.success(request, text)
-                return redirect("projects:project_detail", pk=project.pk)
+            if data["kind"] == SigningKind.CAPITAL_INCREASE:
+                return _("Capital increase at %(event)s recorded: the project's amount is now %(amount)s.") % {
+                    "event": data["event"].label,
+                    "amount": money(project.contract_value_cny),
+                }
+            return _("Signing at %(event)s recorded.") % {"event": data["event"].label}
+
+        done = submit(
+            request,
+            form,
+            lambda data: services.signing_add(
+                project=project,
+                event=data["event"],
+                signed_on=data["signed_on"],
+                kind=data["kind"],
+                stated_value_cny=data["stated_value_cny"],
+                notes=data["notes"],
+            ),
+            success=recorded,
+            then=lambda signing: _detail_url(project),
+        )
+        if done:
+            return done
     else:
         # A capital increase starts at 0: it is the increment, never the project's whole amount again.
         kind = request.GET.get("kind")

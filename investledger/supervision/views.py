@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from investledger.core import access, clock
 from investledger.core.access import Action
-from investledger.core.forms import add_validation_error
+from investledger.core.views import submit
 from investledger.projects.models import Project
 from investledger.reference.models import Area
 from investledger.supervision import rules, selectors, services
@@ -136,9 +136,9 @@ def _milestone_for(request, pk: int, action: str) -> Milestone:
     return milestone
 
 
-def _back(milestone: Milestone) -> HttpResponse:
+def _back(milestone: Milestone) -> str:
     url = reverse("supervision:project_milestones", args=[milestone.project_id])
-    return redirect(f"{url}#milestone-{milestone.pk}")
+    return f"{url}#milestone-{milestone.pk}"
 
 
 def _conflict_message() -> str:
@@ -150,28 +150,23 @@ def _conflict_message() -> str:
 def milestone_record(request: HttpRequest, pk: int) -> HttpResponse:
     milestone = _milestone_for(request, pk, Action.REPORT)
     form = MilestoneRecordForm(request.POST, request.FILES, prefix=f"m{pk}")
-    if form.is_valid():
-        try:
-            services.milestone_record(
-                milestone=milestone,
-                actual_date=form.cleaned_data["actual_date"],
-                evidence_number=form.cleaned_data["evidence_number"],
-                files=form.cleaned_data["files"],
-                note=form.cleaned_data["note"],
-                expected_version=form.cleaned_data["version"],
-                by=request.user,
-            )
-        except services.EditConflict:
-            form.add_error(None, _conflict_message())
-        except ValidationError as exc:
-            add_validation_error(form, exc)
-        else:
-            messages.success(
-                request,
-                _("%(milestone)s recorded; it awaits verification.") % {"milestone": milestone.get_kind_display()},
-            )
-            return _back(milestone)
-    return _milestones_page(request, milestone.project, {milestone.pk: {"record": form}}, status=400)
+    done = submit(
+        request,
+        form,
+        lambda data: services.milestone_record(
+            milestone=milestone,
+            actual_date=data["actual_date"],
+            evidence_number=data["evidence_number"],
+            files=data["files"],
+            note=data["note"],
+            expected_version=data["version"],
+            by=request.user,
+        ),
+        success=_("%(milestone)s recorded; it awaits verification.") % {"milestone": milestone.get_kind_display()},
+        conflict=_conflict_message,
+        then=_back(milestone),
+    )
+    return done or _milestones_page(request, milestone.project, {milestone.pk: {"record": form}}, status=400)
 
 
 @login_required
@@ -179,17 +174,17 @@ def milestone_record(request: HttpRequest, pk: int) -> HttpResponse:
 def milestone_reason(request: HttpRequest, pk: int) -> HttpResponse:
     milestone = _milestone_for(request, pk, Action.REPORT)
     form = DelayReasonForm(request.POST, prefix=f"r{pk}")
-    if form.is_valid():
-        try:
-            services.milestone_set_delay_reason(
-                milestone=milestone, reason=form.cleaned_data["reason"], expected_version=form.cleaned_data["version"]
-            )
-        except services.EditConflict:
-            form.add_error(None, _conflict_message())
-        else:
-            messages.success(request, _("Reason for delay saved."))
-            return _back(milestone)
-    return _milestones_page(request, milestone.project, {milestone.pk: {"reason": form}}, status=400)
+    done = submit(
+        request,
+        form,
+        lambda data: services.milestone_set_delay_reason(
+            milestone=milestone, reason=data["reason"], expected_version=data["version"]
+        ),
+        success=_("Reason for delay saved."),
+        conflict=_conflict_message,
+        then=_back(milestone),
+    )
+    return done or _milestones_page(request, milestone.project, {milestone.pk: {"reason": form}}, status=400)
 
 
 @login_required
@@ -197,22 +192,20 @@ def milestone_reason(request: HttpRequest, pk: int) -> HttpResponse:
 def milestone_replan(request: HttpRequest, pk: int) -> HttpResponse:
     milestone = _milestone_for(request, pk, Action.CHANGE)
     form = ReplanForm(request.POST, prefix=f"p{pk}")
-    if form.is_valid():
-        try:
-            services.milestone_replan(
-                milestone=milestone,
-                planned_date=form.cleaned_data["planned_date"],
-                reason=form.cleaned_data["reason"],
-                expected_version=form.cleaned_data["version"],
-            )
-        except services.EditConflict:
-            form.add_error(None, _conflict_message())
-        except ValidationError as exc:
-            add_validation_error(form, exc)
-        else:
-            messages.success(request, _("Planned date changed."))
-            return _back(milestone)
-    return _milestones_page(request, milestone.project, {milestone.pk: {"replan": form}}, status=400)
+    done = submit(
+        request,
+        form,
+        lambda data: services.milestone_replan(
+            milestone=milestone,
+            planned_date=data["planned_date"],
+            reason=data["reason"],
+            expected_version=data["version"],
+        ),
+        success=_("Planned date changed."),
+        conflict=_conflict_message,
+        then=_back(milestone),
+    )
+    return done or _milestones_page(request, milestone.project, {milestone.pk: {"replan": form}}, status=400)
 
 
 @login_required
@@ -220,23 +213,21 @@ def milestone_replan(request: HttpRequest, pk: int) -> HttpResponse:
 def milestone_verify(request: HttpRequest, pk: int) -> HttpResponse:
     milestone = _milestone_for(request, pk, Action.VERIFY)
     form = VerifyForm(request.POST, prefix=f"v{pk}")
-    if form.is_valid():
-        try:
-            services.milestone_verify(
-                milestone=milestone,
-                accept=form.cleaned_data["decision"] == "accept",
-                comment=form.cleaned_data["comment"],
-                by=request.user,
-                expected_version=form.cleaned_data["version"],
-            )
-        except services.EditConflict:
-            form.add_error(None, _conflict_message())
-        except ValidationError as exc:
-            add_validation_error(form, exc)
-        else:
-            messages.success(request, _("Verification saved."))
-            return _back(milestone)
-    return _milestones_page(request, milestone.project, {milestone.pk: {"verify": form}}, status=400)
+    done = submit(
+        request,
+        form,
+        lambda data: services.milestone_verify(
+            milestone=milestone,
+            accept=data["decision"] == "accept",
+            comment=data["comment"],
+            by=request.user,
+            expected_version=data["version"],
+        ),
+        success=_("Verification saved."),
+        conflict=_conflict_message,
+        then=_back(milestone),
+    )
+    return done or _milestones_page(request, milestone.project, {milestone.pk: {"verify": form}}, status=400)
 
 
 @login_required
