@@ -154,4 +154,22 @@ class DailyRun(models.Model):
         return f"{self.day}"
 
 
+class ReferenceSequence(models.Model):
+    """The last reference number handed out in a series for a year (P2022-00001, Q2026-0003, ...).
+
+    `core.references.reserve` locks the row, so two writers at the same moment never get the same number.
+    """
+
+    series = models.CharField(max_length=8)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("reference sequence")
+        constraints = [models.UniqueConstraint(fields=["series", "year"], name="core_reference_series_year")]
+
+    def __str__(self) -> str:
+        return f"{self.series}{self.year}-{self.last}"
+
+
 from investledger.core.models_chain import AuditChainHead  # noqa: E402,F401

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from PIL import Image, UnidentifiedImageError
 
-from investledger.core import access, audit, clock
+from investledger.core import access, audit, clock, references
 from investledger.core.access import Role
 from investledger.core.models import AuditEntry
 from investledger.core.versions import EditConflict as EditConflict
@@ -57,18 +57,6 @@ from investledger.projects.models import Project
 # --- Issues -------------------------------------------------------------------------------------
 
 
-def _next_reference(model, letter: str, year: int) -> str:
-    prefix = f"{letter}{year}-"
-    last = (
-        model.objects.filter(reference__startswith=prefix)
-        .order_by("-reference")
-        .values_list("reference", flat=True)
-        .first()
-    )
-    number = int(last.split("-")[1]) + 1 if last else 1
-    return f"{prefix}{number:04d}"
-
-
 def deadlines_for(category: str, raised_on: dt.date, calendar: WorkCalendar | None = None):
     calendar = calendar or WorkCalendar.load()
     respond, assess, resolve = DeadlinePolicy.days_for(category)
@@ -100,7 +88,7 @@ def issue_raise(*, project: Project, fields: dict, by) -> Issue:
     issue = Issue(project=project, raised_by=by if getattr(by, "pk", None) else None, raised_on=raised_on, **fields)
     if issue.category:
         issue.respond_by, issue.assess_by, issue.resolve_by = deadlines_for(issue.category, raised_on)
-    issue.reference = _next_reference(Issue, "Q", raised_on.year)
+    issue.reference = references.next_reference(Issue, "Q", raised_on.year, digits=4)
     issue.full_clean(exclude=["reference"])
     issue.save()
     audit.record(issue, AuditEntry.Kind.CREATE)
@@ -367,7 +355,7 @@ def notice_issue(*, fields: dict, by) -> Notice:
         fields["area"] = project.host_area
     issued_on = fields.pop("issued_on", None) or clock.today()
     notice = Notice(issued_by=by if getattr(by, "pk", None) else None, issued_on=issued_on, **fields)
-    notice.reference = _next_reference(Notice, "D", issued_on.year)
+    notice.reference = references.next_reference(Notice, "D", issued_on.year, digits=4)
     if notice.deadline and notice.deadline < issued_on:
         raise ValidationError({"deadline": _("The deadline cannot be before the day the notice is issued.")})
     notice.full_clean(exclude=["reference"])

@@ -259,19 +259,3 @@ class Signing(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.project} @ {self.event}"
-
-
-class ReferenceSequence(models.Model):
-    """The last project reference number handed out for a year (P2022-00001, ...).
-
-    Writers lock the year's row, so two creations at the same moment never get the same number.
-    """
-
-    year = models.PositiveSmallIntegerField(primary_key=True)
-    last = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        verbose_name = _("reference sequence")
-
-    def __str__(self) -> str:
-        return f"P{self.year}-{self.last:05d}"

@@ -17,14 +17,14 @@ from django.utils.translation import gettext as _
 from rapidfuzz import fuzz
 from rapidfuzz.utils import default_process
 
-from investledger.core import audit, clock
+from investledger.core import audit, clock, references
 from investledger.core.models import AuditEntry
 from investledger.core.money import convert_to_cny, quantize
 from investledger.core.templatetags.ledger import money as money_text
 from investledger.core.versions import EditConflict as EditConflict
 from investledger.core.versions import lock
 from investledger.projects.choices import STAGE_ORDER, Currency, SideState, SigningKind, Stage
-from investledger.projects.models import Project, ReferenceSequence, Signing
+from investledger.projects.models import Project, Signing
 
 M2M_FIELDS = ("co_investors", "involved_units", "contacts")
 
@@ -156,28 +156,8 @@ def find_likely_duplicates(
 
 
 def reserve_references(year: int, count: int = 1) -> list[str]:
-    """Hand out `count` consecutive project references for `year`; call inside a transaction.
-
-    The year's counter row is locked until the transaction ends, so concurrent creations and
-    imports never collide. A new year's counter starts after the highest reference already used.
-    """
-    if count < 1:
-        return []
-    prefix = f"P{year}-"
-    sequence = ReferenceSequence.objects.select_for_update().filter(year=year).first()
-    if sequence is None:
-        last = (
-            Project.objects.filter(reference__startswith=prefix)
-            .order_by("-reference")
-            .values_list("reference", flat=True)
-            .first()
-        )
-        ReferenceSequence.objects.get_or_create(year=year, defaults={"last": int(last.split("-")[1]) if last else 0})
-        sequence = ReferenceSequence.objects.select_for_update().get(year=year)
-    first = sequence.last + 1
-    sequence.last += count
-    sequence.save(update_fields=["last"])
-    return [f"{prefix}{number:05d}" for number in range(first, first + count)]
+    """Hand out `count` consecutive project references for `year` (P2022-00001); call inside a transaction."""
+    return references.reserve(Project, "P", year, count, digits=5)
 
 
 def _next_reference(year: int) -> str:
