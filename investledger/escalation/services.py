@@ -52,6 +52,7 @@ from investledger.escalation.permissions import may_inspect as may_inspect
 from investledger.escalation.permissions import may_raise as may_raise
 from investledger.escalation.permissions import may_supervise as may_supervise
 from investledger.escalation.workdays import WorkCalendar
+from investledger.projects import services as project_services
 from investledger.projects.models import Project
 
 # --- Issues -------------------------------------------------------------------------------------
@@ -61,20 +62,6 @@ def deadlines_for(category: str, raised_on: dt.date, calendar: WorkCalendar | No
     calendar = calendar or WorkCalendar.load()
     respond, assess, resolve = DeadlinePolicy.days_for(category)
     return calendar.add(raised_on, respond), calendar.add(raised_on, assess), calendar.add(raised_on, resolve)
-
-
-def project_involve_unit(*, project: Project, unit, message: str = "") -> bool:
-    """Add a unit to the units that must act on a project, so its staff can see the project.
-
-    A to-many change on the project, audited on the project with before/after snapshots.
-    """
-    locked = Project.objects.select_for_update().get(pk=project.pk)
-    if locked.lead_unit_id == unit.pk or locked.involved_units.filter(pk=unit.pk).exists():
-        return False
-    before = audit.snapshot(locked)
-    locked.involved_units.add(unit)
-    audit.record(locked, AuditEntry.Kind.UPDATE, before=before, message=message)
-    return True
 
 
 def _issue_link(issue: Issue) -> str:
@@ -92,7 +79,7 @@ def issue_raise(*, project: Project, fields: dict, by) -> Issue:
     issue.full_clean(exclude=["reference"])
     issue.save()
     audit.record(issue, AuditEntry.Kind.CREATE)
-    project_involve_unit(
+    project_services.project_involve_unit(
         project=project,
         unit=issue.responsible_unit,
         message=_("Unit involved to act on issue %(ref)s") % {"ref": issue.reference},

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
-from investledger.core import clock
 from investledger.core.admin import AuditedAdmin
+from investledger.projects import services
 from investledger.projects.models import Project, Signing
 
 
@@ -20,19 +20,33 @@ class SigningInline(admin.TabularInline):
 
 @admin.register(Project)
 class ProjectAdmin(AuditedAdmin):
+    """Projects in the admin are created and changed by the same services as on the pages and the API, so the
+    counting rule recounts the signings and the light and milestone hooks run; only the fields those services
+    take are editable here (the side state, stage and light have their own services)."""
+
     list_display = ("reference", "name", "investor", "host_area", "sector", "contract_value_cny", "stage")
     list_filter = ("stage", "side_state", "sector", "agreement_type")
     search_fields = ("reference", "name", "investor__name")
     autocomplete_fields = ("investor", "co_investors", "host_area", "sector", "lead_unit", "involved_units")
-    readonly_fields = ("reference", "contract_value_cny", "first_event", "signed_on", "stage", "version")
     inlines = [SigningInline]
 
-    def save_model(self, request, obj, form, change):
-        from investledger.projects.services import _apply_money, _next_reference
+    def get_readonly_fields(self, request, obj=None):
+        return [
+            f.name
+            for f in Project._meta.get_fields()
+            if f.concrete and not f.auto_created and f.name not in services.EDITABLE_FIELDS
+        ]
 
-        _apply_money(obj)
-        if not obj.reference:
-            obj.reference = _next_reference((obj.signed_on or obj.created or clock.today()).year)
+    def save_model(self, request, obj, form, change):
+        data = {name: value for name, value in form.cleaned_data.items() if name in services.EDITABLE_FIELDS}
+        m2m = {name: data.pop(name) for name in services.M2M_FIELDS if name in data}
         if change:
-            obj.version += 1
-        super().save_model(request, obj, form, change)
+            saved = services.project_update(project=obj, fields=data, m2m=m2m)
+        else:
+            saved = services.project_create(fields=data, m2m=m2m, confirm_not_duplicate=True)
+        obj.__dict__.update(saved.__dict__)
+
+    def save_related(self, request, form, formsets, change):
+        # The service wrote the to-many fields and the audit entry; the signings inline is read-only.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)

@@ -41,7 +41,7 @@ from investledger.core.api import ScopedModelViewSet, validation_error_from
 from investledger.core.related import ScopedRelatedFieldsMixin
 from investledger.events.models import SigningEvent
 from investledger.investors.models import Investor
-from investledger.projects import services
+from investledger.projects import permissions, services
 from investledger.projects.choices import Currency, SideState, SigningKind
 from investledger.projects.filtersets import ProjectFilterSet
 from investledger.projects.models import MONEY, Project, Signing
@@ -157,7 +157,7 @@ class ProjectWriteSerializer(ScopedRelatedFieldsMixin, serializers.ModelSerializ
 
     def validate_host_area(self, area):
         """A district officer may only place projects in their own areas (and sub-areas)."""
-        action = Action.CHANGE if self.instance is not None else Action.CREATE
+        action = permissions.UPDATE if self.instance is not None else permissions.CREATE
         if self.instance is not None and self.instance.host_area_id == area.pk:
             return area
         user = self.context["request"].user
@@ -360,6 +360,13 @@ class ProjectViewSet(ScopedModelViewSet):
     queryset = Project.objects.all()
     serializer_class = ProjectSerializer
     filterset_class = ProjectFilterSet
+    access_actions = {
+        **ScopedModelViewSet.access_actions,
+        "create": permissions.CREATE,
+        "update": permissions.UPDATE,
+        "partial_update": permissions.UPDATE,
+        "destroy": permissions.DELETE,
+    }
     # The FilterSet carries the ledger's own `ordering` (same names as the page), so DRF's
     # OrderingFilter is left out: two backends reading one parameter would fight.
     filter_backends = [DjangoFilterBackend]
@@ -447,7 +454,7 @@ class ProjectViewSet(ScopedModelViewSet):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(request=SideStateSerializer, responses={200: ProjectSerializer, 409: ConflictAnswer})
-    @action(detail=True, methods=["post"], url_path="side-state", access=Action.CHANGE_STAGE)
+    @action(detail=True, methods=["post"], url_path="side-state", access=permissions.SET_SIDE_STATE)
     def side_state(self, request, pk=None):
         """Mark the project stalled, suspended or terminated (with a reason), or clear that state."""
         project = self.get_object()
@@ -476,7 +483,7 @@ class ProjectViewSet(ScopedModelViewSet):
     @action(
         detail=True,
         methods=["get", "post"],
-        access={"GET": Action.VIEW, "POST": Action.CHANGE},
+        access={"GET": Action.VIEW, "POST": permissions.ADD_SIGNING},
         pagination_class=None,  # a project has a handful of signings, listed whole
     )
     def signings(self, request, pk=None):

@@ -325,6 +325,25 @@ def project_set_side_state(
 
 
 @transaction.atomic
+def project_involve_unit(*, project: Project, unit, expected_version: int | None = None, message: str = "") -> bool:
+    """Add a unit to the units that must act on a project, so its staff can see the project.
+
+    A change of the record like any other: a new version (an edit started before it is refused rather
+    than dropping the unit), audited on the project. False when the unit is already the lead or involved.
+    """
+    locked = lock(Project, project.pk, expected_version)
+    if locked.lead_unit_id == unit.pk or locked.involved_units.filter(pk=unit.pk).exists():
+        return False
+    before = audit.snapshot(locked)
+    locked.involved_units.add(unit)
+    locked.version += 1
+    locked.save(update_fields=["version", "updated"])
+    audit.record(locked, AuditEntry.Kind.UPDATE, before=before, message=message)
+    project.version = locked.version
+    return True
+
+
+@transaction.atomic
 def project_delete(*, project: Project, reason: str) -> None:
     """Delete a project entered by mistake. Ending a real project is `project_set_side_state(terminated)`."""
     before = audit.snapshot(project)

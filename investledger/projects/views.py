@@ -19,12 +19,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from investledger.core import access
-from investledger.core.access import Action
 from investledger.core.templatetags.ledger import money
 from investledger.core.views import ObjectListView, allowed, get_visible_or_404, posted, require, submit
 from investledger.core.widgets import FastSelect
 from investledger.investors.models import Investor
-from investledger.projects import services
+from investledger.projects import permissions, services
 from investledger.projects.choices import SigningKind
 from investledger.projects.filtersets import ProjectFilterSet
 from investledger.projects.forms import ProjectCreateForm, ProjectEditForm, SideStateForm, SigningForm, area_label
@@ -107,7 +106,7 @@ class ProjectListView(ObjectListView):
         return {
             "totals": totals,
             "sort": sort_links(self.request.GET.get("ordering", "")),
-            "can_create": access.can(user, Action.CREATE),
+            "can_create": access.can(user, permissions.CREATE),
             "advanced_filters": ("side_state", "agreement_type", "strategic_emerging", "large"),
             "hidden_filters": ("value_cny_min", "value_cny_max", "is_demo", "ordering"),
         }
@@ -147,7 +146,7 @@ def project_detail(request, pk: int):
         user,
         pk,
     )
-    can_change = allowed(Project.objects, user, project, Action.CHANGE)
+    can_change = allowed(Project.objects, user, project, permissions.UPDATE)
     light = project.light_assessments.filter(is_current=True).select_related("rule_set").first()
     context = {
         "light": light,
@@ -159,6 +158,8 @@ def project_detail(request, pk: int):
         "contacts": project.contacts.order_by("username"),
         "area_chain": list(project.host_area.ancestors()),
         "can_change": can_change,
+        "can_add_signing": allowed(Project.objects, user, project, permissions.ADD_SIGNING),
+        "can_set_side_state": allowed(Project.objects, user, project, permissions.SET_SIDE_STATE),
         "follow_up": follow_up_of(user, project),
     }
     return render(request, "projects/project_detail.html", context)
@@ -176,9 +177,9 @@ def _duplicate_rows(user, candidates):
 @require_http_methods(["GET", "POST"])
 def project_create(request):
     user = request.user
-    require(user, Action.CREATE)
+    require(user, permissions.CREATE)
     duplicates = None
-    form = ProjectCreateForm(posted(request), user=user, action=Action.CREATE)
+    form = ProjectCreateForm(posted(request), user=user, action=permissions.CREATE)
 
     def create(data):
         nonlocal duplicates
@@ -234,8 +235,8 @@ def _conflict_message(project_pk: int) -> str:
 @require_http_methods(["GET", "POST"])
 def project_edit(request, pk: int):
     user = request.user
-    project = get_visible_or_404(Project.objects, user, pk, Action.CHANGE)
-    form = ProjectEditForm(posted(request), instance=project, user=user, action=Action.CHANGE)
+    project = get_visible_or_404(Project.objects, user, pk, permissions.UPDATE)
+    form = ProjectEditForm(posted(request), instance=project, user=user, action=permissions.UPDATE)
 
     def update(data):
         fields, m2m = form.service_fields()
@@ -260,7 +261,7 @@ def project_edit(request, pk: int):
 def project_side_state(request, pk: int):
     """Mark a project stalled, suspended or terminated (with reason and date), or clear the mark."""
     user = request.user
-    project = get_visible_or_404(Project.objects, user, pk, Action.CHANGE)
+    project = get_visible_or_404(Project.objects, user, pk, permissions.SET_SIDE_STATE)
     if request.method == "POST":
         form = SideStateForm(request.POST)
         done = submit(
@@ -297,7 +298,7 @@ def project_side_state(request, pk: int):
 def signing_add(request, pk: int):
     """Record that the project was signed again at another event; the counting rule decides what it adds."""
     user = request.user
-    project = get_visible_or_404(Project.objects, user, pk, Action.CHANGE)
+    project = get_visible_or_404(Project.objects, user, pk, permissions.ADD_SIGNING)
     if request.method == "POST":
         form = SigningForm(request.POST, project=project, user=user)
 
