@@ -145,14 +145,23 @@ def _conflict_message() -> str:
     return _("Someone else changed this milestone after you opened the page. Reload it and try again.")
 
 
+def _milestone_write(request, milestone: Milestone, form, key: str, write, success: str) -> HttpResponse:
+    """One of a milestone's forms: through its service back to the milestone, or the page again showing
+    the refusal on the form (`key` names which of the row's forms is open)."""
+    done = submit(request, form, write, success=success, conflict=_conflict_message, then=_back(milestone))
+    return done or _milestones_page(request, milestone.project, {milestone.pk: {key: form}}, status=400)
+
+
 @login_required
 @require_POST
 def milestone_record(request: HttpRequest, pk: int) -> HttpResponse:
     milestone = _milestone_for(request, pk, Action.REPORT)
     form = MilestoneRecordForm(request.POST, request.FILES, prefix=f"m{pk}")
-    done = submit(
+    return _milestone_write(
         request,
+        milestone,
         form,
+        "record",
         lambda data: services.milestone_record(
             milestone=milestone,
             actual_date=data["actual_date"],
@@ -162,11 +171,8 @@ def milestone_record(request: HttpRequest, pk: int) -> HttpResponse:
             expected_version=data["version"],
             by=request.user,
         ),
-        success=_("%(milestone)s recorded; it awaits verification.") % {"milestone": milestone.get_kind_display()},
-        conflict=_conflict_message,
-        then=_back(milestone),
+        _("%(milestone)s recorded; it awaits verification.") % {"milestone": milestone.get_kind_display()},
     )
-    return done or _milestones_page(request, milestone.project, {milestone.pk: {"record": form}}, status=400)
 
 
 @login_required
@@ -174,17 +180,16 @@ def milestone_record(request: HttpRequest, pk: int) -> HttpResponse:
 def milestone_reason(request: HttpRequest, pk: int) -> HttpResponse:
     milestone = _milestone_for(request, pk, Action.REPORT)
     form = DelayReasonForm(request.POST, prefix=f"r{pk}")
-    done = submit(
+    return _milestone_write(
         request,
+        milestone,
         form,
+        "reason",
         lambda data: services.milestone_set_delay_reason(
             milestone=milestone, reason=data["reason"], expected_version=data["version"]
         ),
-        success=_("Reason for delay saved."),
-        conflict=_conflict_message,
-        then=_back(milestone),
+        _("Reason for delay saved."),
     )
-    return done or _milestones_page(request, milestone.project, {milestone.pk: {"reason": form}}, status=400)
 
 
 @login_required
@@ -192,20 +197,19 @@ def milestone_reason(request: HttpRequest, pk: int) -> HttpResponse:
 def milestone_replan(request: HttpRequest, pk: int) -> HttpResponse:
     milestone = _milestone_for(request, pk, Action.CHANGE)
     form = ReplanForm(request.POST, prefix=f"p{pk}")
-    done = submit(
+    return _milestone_write(
         request,
+        milestone,
         form,
+        "replan",
         lambda data: services.milestone_replan(
             milestone=milestone,
             planned_date=data["planned_date"],
             reason=data["reason"],
             expected_version=data["version"],
         ),
-        success=_("Planned date changed."),
-        conflict=_conflict_message,
-        then=_back(milestone),
+        _("Planned date changed."),
     )
-    return done or _milestones_page(request, milestone.project, {milestone.pk: {"replan": form}}, status=400)
 
 
 @login_required
@@ -213,9 +217,11 @@ def milestone_replan(request: HttpRequest, pk: int) -> HttpResponse:
 def milestone_verify(request: HttpRequest, pk: int) -> HttpResponse:
     milestone = _milestone_for(request, pk, Action.VERIFY)
     form = VerifyForm(request.POST, prefix=f"v{pk}")
-    done = submit(
+    return _milestone_write(
         request,
+        milestone,
         form,
+        "verify",
         lambda data: services.milestone_verify(
             milestone=milestone,
             accept=data["decision"] == "accept",
@@ -223,11 +229,8 @@ def milestone_verify(request: HttpRequest, pk: int) -> HttpResponse:
             by=request.user,
             expected_version=data["version"],
         ),
-        success=_("Verification saved."),
-        conflict=_conflict_message,
-        then=_back(milestone),
+        _("Verification saved."),
     )
-    return done or _milestones_page(request, milestone.project, {milestone.pk: {"verify": form}}, status=400)
 
 
 @login_required
