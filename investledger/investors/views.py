@@ -130,8 +130,11 @@ SEARCH_LIMIT = 8
 def investor_search(request):
     """Investors whose name contains what is typed, for picking one while entering projects (htmx).
 
-    Whoever may enter projects may pick any investor (the access rule's CREATE path for investors);
-    the list ends with the offer to create a new investor of that name when none is called exactly so.
+    Only the investors the reader may see are listed (the access rule's VIEW path: for a district
+    officer, those of their area's projects and those no project names yet), so typing a letter never
+    lists another district's investors. The list ends with the offer to create a new investor of that
+    name when none of them is called exactly so; a row naming an existing investor by its exact name
+    is still linked to it when saved (projects/ceremony.py).
     """
     require(request.user, Action.CREATE)
     # The grid's inputs are named per row ("form-3-investor_name"); `q` serves other callers.
@@ -140,7 +143,7 @@ def investor_search(request):
     found = []
     exact = False
     if query:
-        matches = Investor.objects.visible_to(request.user, Action.CREATE).filter(
+        matches = Investor.objects.visible_to(request.user, Action.VIEW).filter(
             Q(name__icontains=query) | Q(name_en__icontains=query)
         )
         found = list(matches.order_by("name")[:SEARCH_LIMIT])
