@@ -5,8 +5,8 @@ under the first event where the project was signed), by host area (with its sub-
 (with its sub-sectors). Every figure states its cohort and its as-of date.
 
 The frame is the cohort's projects as the ledger knew them on the as-of date, with the same field
-names whichever the date (`f_stage`, `f_side`, `f_value`, `f_outside`, `f_signed`, `f_planned_start`),
-so every figure is written once:
+names whichever the date (`f_stage`, `f_side`, `f_value`, `f_outside`, `f_signed`, `f_planned_start`,
+`f_undisclosed`), so every figure is written once:
 
 - as of today (or later), the fields are the projects' current columns;
 - as of a past date, they are read from the project's last audit snapshot written on or before that
@@ -22,7 +22,20 @@ from dataclasses import dataclass
 
 from django import forms
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Case, CharField, DateField, DecimalField, Exists, F, OuterRef, Q, Subquery, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    DateField,
+    DecimalField,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
@@ -44,6 +57,7 @@ FRAME_FIELDS = {
     "f_outside": ("outside_value_cny", DecimalField(max_digits=20, decimal_places=2)),
     "f_signed": ("signed_on", DateField()),
     "f_planned_start": ("planned_start", DateField()),
+    "f_undisclosed": ("value_undisclosed", BooleanField()),
 }
 SNAPSHOT_KINDS = (AuditEntry.Kind.CREATE, AuditEntry.Kind.UPDATE, AuditEntry.Kind.STAGE)
 
@@ -139,6 +153,14 @@ def is_past(as_of: dt.date) -> bool:
     return as_of < clock.today()
 
 
+def _snapshot_value(column: str, field):
+    """A column's value in an audit snapshot, typed. A flag is compared with JSON true: read as text,
+    SQLite gives "true", which no cast turns into a boolean; an absent flag reads False."""
+    if isinstance(field, BooleanField):
+        return Case(When(**{f"snapshot__{column}": True}, then=Value(True)), default=Value(False), output_field=field)
+    return Cast(KT(f"snapshot__{column}"), field)
+
+
 def frame(user, cohort: Cohort, as_of: dt.date, base=None):
     """The cohort's signed projects visible to `user`, as the ledger knew them on `as_of`.
 
@@ -169,7 +191,7 @@ def frame(user, cohort: Cohort, as_of: dt.date, base=None):
             name: Case(
                 When(
                     Exists(any_entry),
-                    then=Subquery(entries.annotate(v=Cast(KT(f"snapshot__{column}"), field)).values("v")[:1]),
+                    then=Subquery(entries.annotate(v=_snapshot_value(column, field)).values("v")[:1]),
                 ),
                 default=F(column),
                 output_field=field,

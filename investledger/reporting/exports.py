@@ -44,6 +44,7 @@ def columns() -> list[tuple[str, str]]:
         ("currency", _("Currency")),
         ("contract_value", _("Contract investment")),
         ("contract_value_cny", _("Contract investment (CNY)")),
+        ("value_undisclosed", _("Amount undisclosed")),
         ("outside_value_cny", _("Outside money (CNY)")),
         ("signed_on", _("Signing date")),
         ("first_event__name", _("First signed at")),
@@ -68,13 +69,18 @@ def rows(queryset) -> Iterator[list]:
     # Labels resolved once: lazy translations evaluated per cell cost more than the query.
     labels = {path: {key: str(label) for key, label in choices.items()} for path, choices in _labels().items()}
     yes, no = str(_("yes")), str(_("no"))
+    undisclosed = paths.index("value_undisclosed")
+    amounts = [paths.index("contract_value"), paths.index("contract_value_cny")]
     yield [str(heading) for _p, heading in cols]
     for values in queryset.order_by("pk").values_list(*paths).iterator(chunk_size=CHUNK):
         row = list(values)
+        if row[undisclosed]:
+            for index in amounts:  # no amount was made public: an empty cell, never a 0 that adds up
+                row[index] = None
         for index, path in enumerate(paths):
             if path in labels and row[index] is not None:
                 row[index] = labels[path].get(row[index], row[index]) if row[index] else ""
-            elif path == "sector__strategic_emerging":
+            elif path in ("sector__strategic_emerging", "value_undisclosed"):
                 row[index] = yes if row[index] else no
         yield row
 
@@ -214,7 +220,8 @@ def oc4ids_project(project, milestones: list, reports: list, as_of: dt.date) -> 
         "type": "construction",
         "identifiers": [{"id": project.reference, "scheme": ID_PREFIX}],
         "publicAuthority": {"id": area_party, "name": project.host_area.name},
-        "budget": {"amount": _amount(project.contract_value_cny)},
+        # An undisclosed amount has no budget (left out as empty), rather than a budget of 0.
+        "budget": {"amount": _amount(None if project.value_undisclosed else project.contract_value_cny)},
         "period": {"startDate": _datetime(project.planned_start), "endDate": _datetime(project.planned_completion)},
         "additionalClassifications": [
             {"scheme": f"{ID_PREFIX}-sector", "id": project.sector.code, "description": project.sector.name}

@@ -8,6 +8,12 @@ escalation (issues) are computed by their own function over those apps' models.
 
 Formulas follow docs/domain.md. Where practice has two variants (start rate), both are registered
 under their own key and each says which it is.
+
+A project whose amount was not made public (`value_undisclosed`, kept at 0) counts as a project in
+every count and count-based rate, and stays out of every figure that rests on amounts: sums leave
+it out by its 0; the large-project share by count divides by the projects whose amount is known
+(`disclosed`), since an undisclosed amount is neither large nor small; and the funds-in-place rate
+sets against the contract investment only the funds of those same projects.
 """
 
 from __future__ import annotations
@@ -30,6 +36,8 @@ from investledger.reporting.cohort import Cohort, frame
 
 LARGE_THRESHOLD = BILLION  # RMB 1 billion: the bureau's "large project"
 RATIO = "ratio"
+# Projects whose amount was made public: the only ones value-based figures rest on.
+DISCLOSED = Q(f_undisclosed=False)
 CNY = "cny"
 
 
@@ -41,6 +49,7 @@ def parts(as_of: dt.date) -> dict:
     emerging = Q(sector__strategic_emerging=True)
     return {
         "projects": Count("pk"),
+        "disclosed": Count("pk", filter=DISCLOSED),
         "value": Sum("f_value"),
         "outside": Sum("f_outside"),
         "not_terminated": Count("pk", filter=~Q(f_side=SideState.TERMINATED)),
@@ -164,7 +173,7 @@ def _funds_in_place(user, cohort: Cohort, as_of: dt.date, base=None) -> Result:
 
     metric = REGISTRY["funds_in_place_rate"]
     projects = frame(user, cohort, as_of, base)
-    funds = sources.funds_in_place(projects, as_of)
+    funds = sources.funds_in_place(projects.filter(DISCLOSED), as_of)
     if funds is None:
         return not_available(metric, cohort, as_of, _("Not available yet: progress reports are not recorded yet."))
     contract = clean_parts(projects.aggregate(value=Sum("f_value")))["value"]
@@ -286,7 +295,8 @@ METRICS = [
         gettext_lazy("Funds-in-place rate"),
         gettext_lazy(
             "Cumulative funds in place (到位资金, latest progress report on or before the as-of date) "
-            "/ contract investment of the cohort (资金到位率)."
+            "/ contract investment of the cohort (资金到位率). Projects with an undisclosed amount stay "
+            "out of both."
         ),
         gettext_lazy("cumulative funds in place"),
         gettext_lazy("contract investment"),
@@ -297,13 +307,16 @@ METRICS = [
     Metric(
         "large_share_count",
         gettext_lazy("Large-project share"),
-        gettext_lazy("Projects of RMB 1 billion or more / projects in the cohort (大项目占比, by count)."),
+        gettext_lazy(
+            "Projects of RMB 1 billion or more / projects in the cohort whose amount was made public "
+            "(大项目占比, by count). Projects with an undisclosed amount stay out."
+        ),
         gettext_lazy("projects of RMB 1 billion or more"),
-        gettext_lazy("projects in the cohort"),
+        gettext_lazy("projects with a disclosed amount"),
         RATIO,
         variant=gettext_lazy("by count"),
         numerator="large_count",
-        denominator="projects",
+        denominator="disclosed",
     ),
     Metric(
         "large_share_value",

@@ -153,6 +153,7 @@ class CohortCell(models.Model):
     )
     month = models.DateField(null=True)
     projects = models.BigIntegerField(default=0, db_default=0)
+    disclosed = models.BigIntegerField(default=0, db_default=0)  # projects whose amount was made public
     value = models.DecimalField(null=True, **MONEY_SUM)
     outside = models.DecimalField(null=True, **MONEY_SUM)
     not_terminated = models.BigIntegerField(default=0, db_default=0)

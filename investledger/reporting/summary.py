@@ -108,7 +108,7 @@ class LiveFigures(Figures):
         funds = sources.funds_subquery(self.as_of)
         if funds is not None:
             qs = qs.annotate(_funds=funds)
-            measures["funds"] = Sum("_funds")
+            measures["funds"] = Sum("_funds", filter=metrics.DISCLOSED)
         out: dict[int, dict] = {}
         sectors: dict[int, list] = {}
         for row in qs.values(*dims).annotate(**measures).order_by():
@@ -318,7 +318,7 @@ def _measures(today: dt.date) -> tuple[dict, dict]:
     funds = sources.funds_subquery(today)
     if funds is not None:
         annotations["_funds"] = funds
-        measures["funds"] = Sum("_funds")
+        measures["funds"] = Sum("_funds", filter=metrics.DISCLOSED)
     if light is not None:
         annotations["_light"] = light
         for key in LIGHTS[:3]:

@@ -31,7 +31,7 @@ from investledger.core.money import YI
 from investledger.core.testing import make_project
 from investledger.escalation.tests.helpers import raise_issue
 from investledger.events.models import SigningEvent
-from investledger.projects.choices import SigningKind
+from investledger.projects.choices import SigningKind, Stage
 from investledger.projects.models import Project, Signing
 from investledger.reference.models import Area
 from investledger.reporting.cohort import Cohort
@@ -136,7 +136,9 @@ def check_area_links_and_exports(user, by_area: pages.Table) -> None:
         query = link.split("?", 1)[1]
         exported = pages.csv_rows(pages.content(client.get(reverse("reporting:export_csv") + "?" + query)))
         assert len(exported) == int(row[1]), (row, link)
-        total = sum((Decimal(r["Contract investment (CNY)"]) for r in exported), Decimal("0"))
+        for r in exported:  # an undisclosed amount is an empty cell, never a 0
+            assert (r["Amount undisclosed"] == "yes") == (r["Contract investment (CNY)"] == ""), r
+        total = sum((Decimal(r["Contract investment (CNY)"] or 0) for r in exported), Decimal("0"))
         assert pages.money_bn(row[2]) == (total / Decimal(10**9)).quantize(Decimal("0.01")), row
 
 
@@ -171,7 +173,22 @@ def check_xlsx_export(user) -> None:
     signed = heading.index("Signing date") if "Signing date" in heading else None
     data = [r for r in data if signed is None or r[signed]]
     assert len(data) == registry["signed_count"].value
-    assert sum((Decimal(str(r[column])) for r in data), Decimal("0")) == registry["signed_value"].value
+    assert sum((Decimal(str(r[column] or 0)) for r in data), Decimal("0")) == registry["signed_value"].value
+    undisclosed = heading.index("Amount undisclosed")
+    assert sum(1 for r in data if r[undisclosed] == "yes") == registry["signed_count"].value - (
+        registry["large_share_count"].denominator
+    )
+
+
+def check_undisclosed_stay_out_of_value_figures(user, as_of: dt.date) -> None:
+    """Projects with an undisclosed amount count as projects and stay out of the value-based shares."""
+    registry = compute_all(user, Cohort(), as_of)
+    projects = Project.objects.visible_to(user).filter(signed_on__lte=as_of).exclude(stage=Stage.NEGOTIATING)
+    undisclosed = projects.filter(value_undisclosed=True).count()
+    assert registry["signed_count"].value == projects.count()
+    assert registry["large_share_count"].denominator == projects.count() - undisclosed
+    for key in ("fulfilment_rate", "landing_rate", "start_rate_signed", "production_rate", "emerging_share_count"):
+        assert registry[key].denominator == registry["signed_count"].value, key
 
 
 def check_scope(user, *, with_exports: bool = True) -> None:
@@ -189,6 +206,7 @@ def check_scope(user, *, with_exports: bool = True) -> None:
             check_area_links_and_exports(user, board["by_area"])
             check_xlsx_export(user)
         check_event_pages(user, TODAY)
+        check_undisclosed_stay_out_of_value_figures(user, TODAY)
 
 
 # --- A generated ledger --------------------------------------------------------------------------
@@ -197,7 +215,8 @@ def check_scope(user, *, with_exports: bool = True) -> None:
 @pytest.fixture
 def generated(reference_data, personas):
     """Projects anywhere in the tree (the city and North District host some themselves), signed at two
-    events over three years, lights from their first day, issues raised over the months."""
+    events over three years (every seventh without a public amount), lights from their first day,
+    issues raised over the months."""
     ref = reference_data
     east = Area.objects.create(code="east", name="东区", name_en="East District", kind="district", parent=ref.city)
     places = [ref.city, ref.north, ref.north_park, ref.south, east]
@@ -214,7 +233,8 @@ def generated(reference_data, personas):
                     area=rng.choice(places),
                     sector=rng.choice([ref.ev, ref.bio, ref.food]),
                     name=f"Generated {i}",
-                    value=Decimal(rng.randint(1, 400)) * Decimal("10000000"),
+                    value=0 if i % 7 == 3 else Decimal(rng.randint(1, 400)) * Decimal("10000000"),
+                    value_undisclosed=i % 7 == 3,
                     event=event,
                 )
             )

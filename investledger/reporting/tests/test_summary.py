@@ -21,7 +21,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def big_ledger(ledger, reference_data):
-    """The hand-computed ledger plus projects spread over areas, sectors, months and stages, with cents."""
+    """The hand-computed ledger plus projects spread over areas, sectors, months and stages, with cents;
+    every fifth with an undisclosed amount (and funds in place reported for some of those)."""
     ref = reference_data
     rng = random.Random(7)
     areas = [ref.north, ref.north_park, ref.south]
@@ -35,7 +36,8 @@ def big_ledger(ledger, reference_data):
                 area=rng.choice(areas),
                 sector=rng.choice(sectors),
                 name=f"Generated project {i}",
-                value=Decimal(rng.randint(10_000, 3_000_000)) * Decimal("1000.37"),
+                value=0 if i % 5 == 0 else Decimal(rng.randint(10_000, 3_000_000)) * Decimal("1000.37"),
+                value_undisclosed=i % 5 == 0,
                 event=ledger.event2 if i % 3 else ledger.event,
                 signed_on=day,
                 planned_start=day + dt.timedelta(days=rng.choice([30, 200, 900])),
@@ -49,7 +51,7 @@ def big_ledger(ledger, reference_data):
 
     with clock.frozen_at(TODAY), audit_context(actor=None, source="test"):
         for i, project in enumerate(made[:12]):
-            funds = project.contract_value_cny * Decimal("0.1") * (i % 4)
+            funds = (project.contract_value_cny or Decimal("300000000")) * Decimal("0.1") * (i % 4)
             report_submit(
                 project=project,
                 period=dt.date(2024, 5 + i % 2, 1),
