@@ -140,7 +140,8 @@ SIGNING_COLUMNS: tuple[Column, ...] = (
         note=_(
             "Required. A number in the unit of the header (亿元 = 100 million), or text such as "
             "'3.5亿元', 'US$ 200 million', 'HK$ 5亿'. Foreign currencies are converted to CNY at the "
-            "recorded exchange rate."
+            "recorded exchange rate. Left empty when no amount was made public: the project is then "
+            "saved with its amount undisclosed."
         ),
     ),
     Column(

@@ -84,6 +84,7 @@ logger = logging.getLogger(__name__)
 CHUNK = 2000
 READ_AHEAD_ROWS = 5000  # sheets longer than this are read by a child process while rows are checked
 _ONE = Decimal("1")
+_ZERO = Decimal("0")
 _WHAT_AREA, _WHAT_SECTOR, _WHAT_EVENT = gettext_lazy("area"), gettext_lazy("sector"), gettext_lazy("signing event")
 FUZZY_WORK_LIMIT = 20_000_000  # rows x projects compared by fuzzy name in one area before falling back to exact keys
 
@@ -341,6 +342,7 @@ MODEL_FIELDS = (
     "outside_value_cny",
     "fixed_asset_value_cny",
     "value_approximate",
+    "value_undisclosed",
     "planned_jobs",
     "planned_start",
     "planned_completion",
@@ -587,7 +589,14 @@ class RowChecker:
             and not v["reference"]
             and not any(e["column"] == self.column_label("contract_value") for e in row.errors)
         ):
-            row.error(self.column_label("contract_value"), _("required"))
+            # No amount was made public: the project is created with its amount undisclosed (kept at
+            # 0, left out of value figures), as the project form does, and the preview says so.
+            v.update(currency="CNY", contract_value=_ZERO, fx_rate=_ONE, fx_date=None, contract_value_cny=_ZERO)
+            v["value_undisclosed"] = True
+            row.warn(
+                self.column_label("contract_value"),
+                _("no amount given: the project is saved with its amount undisclosed"),
+            )
         if amount is not None:
             currency = currency_cell or amount.currency
             v["currency"] = currency

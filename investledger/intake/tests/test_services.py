@@ -1,6 +1,8 @@
 import pytest
 
+from investledger.core.audit import audit_context
 from investledger.core.models import AuditEntry
+from investledger.intake import services
 from investledger.intake.models import ImportBatch
 from investledger.intake.tests.helpers import CHINESE_HEADER, import_file, signing_rows, write_xlsx
 from investledger.projects.models import Project, Signing
@@ -20,3 +22,23 @@ def test_it_imports_a_chinese_signing_list_with_a_title_row(tmp_path, reference_
     assert Signing.objects.count() == 3
     entries = AuditEntry.objects.filter(source=f"import:{batch.pk}")
     assert entries.filter(message=f"import {batch.pk} list.xlsx row 3").count() == 2
+
+
+def test_a_row_without_an_amount_creates_the_project_with_its_amount_undisclosed(tmp_path, reference_data, personas):
+    rows = [CHINESE_HEADER, ["未披露项目", "未披露企业", "北区", "生物医药", None, "2022-08-22"], *signing_rows(1)]
+    path = write_xlsx(tmp_path / "list.xlsx", rows)
+    batch = import_file(path, personas.officer_north, event=reference_data.event, commit=False)
+    assert batch.can_commit, batch.message
+    row = batch.rows.get(number=2)
+    assert row.errors == []
+    assert row.warnings == [
+        {"column": "签约额（亿元）", "message": "no amount given: the project is saved with its amount undisclosed"}
+    ]
+    assert row.values["value_undisclosed"] is True
+    with audit_context(actor=personas.officer_north, source="test"):
+        batch = services.batch_start_commit(batch=batch, user=personas.officer_north)
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.COMMITTED, batch.message
+    project = Project.objects.get(name="未披露项目")
+    assert project.value_undisclosed and project.contract_value == 0 and project.contract_value_cny == 0
+    assert not Project.objects.get(name="测试项目1").value_undisclosed
