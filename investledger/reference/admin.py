@@ -22,12 +22,19 @@ class AreaAdminForm(forms.ModelForm):
         model = Area
         fields = services.EDITABLE_FIELDS
 
+    user = None  # set by AreaAdmin.get_form: the parent is one of the areas this user may manage
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "parent" in self.fields:
+            self.fields["parent"].queryset = services.manageable(self.user)
+
     def clean(self):
         cleaned = super().clean()
         if self.instance.pk is None or "parent" not in self.changed_data or self.has_error("parent"):
             return cleaned
         try:
-            preview = services.area_move_preview(area=self.instance, new_parent=cleaned.get("parent"))
+            preview = services.area_move_preview(area=self.instance, new_parent=cleaned.get("parent"), by=self.user)
         except ValidationError:
             return cleaned  # a cycle: the model's own check names it on the parent field
         self.move_preview = preview
@@ -49,6 +56,14 @@ class AreaAdmin(AuditedAdmin):
     search_fields = ("name", "name_en", "code")
     readonly_fields = ("hosted_projects",)
 
+    def get_queryset(self, request):
+        # An administrator limited to an area finds only its sub-areas; others are "not found".
+        return services.manageable(request.user)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(form.__name__, (form,), {"user": request.user})
+
     @admin.display(description=_("projects hosted (with sub-areas)"))
     def hosted_projects(self, obj):
         if obj is None or obj.pk is None:
@@ -59,9 +74,9 @@ class AreaAdmin(AuditedAdmin):
         fields = {name: form.cleaned_data[name] for name in services.EDITABLE_FIELDS if name in form.cleaned_data}
         if change:
             changed = {name: value for name, value in fields.items() if name in form.changed_data}
-            saved = services.area_update(area=Area.objects.get(pk=obj.pk), fields=changed)
+            saved = services.area_update(area=Area.objects.get(pk=obj.pk), fields=changed, by=request.user)
         else:
-            saved = services.area_create(fields=fields)
+            saved = services.area_create(fields=fields, by=request.user)
         obj.__dict__.update({k: v for k, v in saved.__dict__.items() if not k.startswith("_")})
 
     def save_related(self, request, form, formsets, change):

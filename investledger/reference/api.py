@@ -4,6 +4,10 @@ Administrators change it (Action.MANAGE); each change is validated and audited (
 Areas are created and changed through reference/services.py: a new `parent` moves the area with
 all its sub-areas and projects into another scope. `GET /api/areas/{id}/move-preview/?new_parent=<id>`
 says beforehand how many projects the move carries, and from where to where.
+
+An administrator limited to an area changes, moves and previews moves of that area's sub-areas only,
+and names only those as a parent (core/access.py, `area_q(user, "manage")`): another area answers
+404 like an id that does not exist, another parent "object does not exist" like an unknown id.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from rest_framework import filters, serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from investledger.core import access
 from investledger.core.access import Action
 from investledger.core.api import ReferenceViewSet, validation_error_from
 from investledger.core.filters import ObjectIdFilter
@@ -41,7 +46,22 @@ class AreaFilterSet(df.FilterSet):
         return queryset.filter(path__startswith=area.path) if area else queryset
 
 
-class AreaSerializer(ScopedRelatedFieldsMixin, serializers.ModelSerializer):
+class ManageableParentMixin(ScopedRelatedFieldsMixin):
+    """A parent named in a write is one of the areas the user may manage (else "does not exist")."""
+
+    parent_field = "parent"
+
+    def get_fields(self):
+        fields = super().get_fields()
+        request = self.context.get("request")
+        field = fields.get(self.parent_field)
+        if field is not None and not field.read_only:
+            user = getattr(request, "user", None)
+            field.queryset = services.manageable(user) if user is not None else Area.objects.none()
+        return fields
+
+
+class AreaSerializer(ManageableParentMixin, serializers.ModelSerializer):
     label = serializers.CharField(read_only=True)
 
     class Meta:
@@ -50,7 +70,8 @@ class AreaSerializer(ScopedRelatedFieldsMixin, serializers.ModelSerializer):
         read_only_fields = ["path", "depth"]
 
 
-class MoveQuerySerializer(ScopedRelatedFieldsMixin, serializers.Serializer):
+class MoveQuerySerializer(ManageableParentMixin, serializers.Serializer):
+    parent_field = "new_parent"
     new_parent = serializers.PrimaryKeyRelatedField(queryset=Area.objects.all(), allow_null=True)
 
 
@@ -97,16 +118,24 @@ class AreaViewSet(_ReferenceBase):
     ordering_fields = ["path", "code", "name", "depth"]
     ordering = ["path"]
 
+    def get_queryset(self):
+        # Reads show every area; a change, move or delete finds only the areas the user may manage.
+        if self.action in ("list", "retrieve", None):
+            return super().get_queryset()
+        return super().get_queryset().filter(access.area_q(self.request.user, Action.MANAGE))
+
     def perform_create(self, serializer):
         try:
-            serializer.instance = services.area_create(fields=dict(serializer.validated_data))
+            serializer.instance = services.area_create(fields=dict(serializer.validated_data), by=self.request.user)
         except DjangoValidationError as exc:
             raise validation_error_from(exc) from exc
 
     def perform_update(self, serializer):
         try:
             with transaction.atomic():
-                services.area_update(area=serializer.instance, fields=dict(serializer.validated_data))
+                services.area_update(
+                    area=serializer.instance, fields=dict(serializer.validated_data), by=self.request.user
+                )
         except DjangoValidationError as exc:
             raise validation_error_from(exc) from exc
 
@@ -123,7 +152,9 @@ class AreaViewSet(_ReferenceBase):
         )
         query.is_valid(raise_exception=True)
         try:
-            preview = services.area_move_preview(area=area, new_parent=query.validated_data["new_parent"])
+            preview = services.area_move_preview(
+                area=area, new_parent=query.validated_data["new_parent"], by=request.user
+            )
         except DjangoValidationError as exc:
             raise validation_error_from(exc) from exc
         return Response(preview.as_dict())

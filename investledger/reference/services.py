@@ -5,6 +5,12 @@ under North's path. Moving an area to another parent therefore moves all its pro
 its sub-areas) from one officer's scope to another's. A move rewrites the path and depth of every
 area in the subtree, records one audit entry per area it changed, and can be previewed first
 (`area_move_preview`) to say how many projects change hands.
+
+Each function takes the user acting (`by`; None for the system's own jobs) and holds them to the one
+access rule: an administrator limited to an area manages only that area's sub-areas
+(`access.area_q(by, Action.MANAGE)`). An area outside that scope, or a new parent outside it, is
+answered exactly like an id that does not exist (`Area.DoesNotExist`, or the parent field's
+"does not exist"), so the rest of the tree cannot be probed or rearranged.
 """
 
 from __future__ import annotations
@@ -12,11 +18,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from investledger.core import audit
+from investledger.core import access, audit
+from investledger.core.access import Action
 from investledger.core.models import AuditEntry
 from investledger.projects.models import Project
 from investledger.reference.models import Area
@@ -74,13 +81,30 @@ def _check_not_cycle(area: Area, new_parent: Area | None) -> None:
         raise ValidationError({"parent": message})
 
 
-def area_move_preview(*, area: Area, new_parent: Area | None) -> MovePreview:
+def manageable(by) -> models.QuerySet:
+    """The areas `by` may create under, edit and move, and move others to (None: the system, all)."""
+    return Area.objects.all() if by is None else Area.objects.filter(access.area_q(by, Action.MANAGE))
+
+
+def parent_not_found(pk) -> ValidationError:
+    """What a parent outside the user's scope is answered: the words of an id that does not exist."""
+    return ValidationError({"parent": _("No area with id %(id)s exists.") % {"id": pk}})
+
+
+def _check_parent(by, parent: Area | None) -> None:
+    if parent is not None and not manageable(by).filter(pk=parent.pk).exists():
+        raise parent_not_found(parent.pk)
+
+
+def area_move_preview(*, area: Area, new_parent: Area | None, by) -> MovePreview:
     """How many areas and projects a move would carry, without changing anything.
 
-    Refuses (ValidationError on `parent`) a move under the area itself or one of its sub-areas.
+    Refuses (ValidationError on `parent`) a move under the area itself or one of its sub-areas, and
+    (as if they did not exist) an area or a new parent outside `by`'s scope.
     """
-    stored = Area.objects.select_related("parent").get(pk=area.pk)
+    stored = manageable(by).select_related("parent").get(pk=area.pk)
     new_parent = Area.objects.get(pk=new_parent.pk) if new_parent is not None else None
+    _check_parent(by, new_parent)
     _check_not_cycle(stored, new_parent)
     return MovePreview(
         area=stored,
@@ -92,7 +116,8 @@ def area_move_preview(*, area: Area, new_parent: Area | None) -> MovePreview:
 
 
 @transaction.atomic
-def area_create(*, fields: dict) -> Area:
+def area_create(*, fields: dict, by) -> Area:
+    _check_parent(by, fields.get("parent"))
     area = Area(**{name: value for name, value in fields.items() if name in EDITABLE_FIELDS})
     area.full_clean()
     area.save()
@@ -101,7 +126,7 @@ def area_create(*, fields: dict) -> Area:
 
 
 @transaction.atomic
-def area_update(*, area: Area, fields: dict) -> Area:
+def area_update(*, area: Area, fields: dict, by) -> Area:
     """Change an area's fields; a new parent moves the area and its whole subtree.
 
     Every field given is stored (not only the path). The moved subtree's paths and depths are
@@ -110,7 +135,9 @@ def area_update(*, area: Area, fields: dict) -> Area:
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"not editable on an area: {sorted(unknown)}")
-    locked = Area.objects.select_for_update().get(pk=area.pk)
+    locked = manageable(by).select_for_update().get(pk=area.pk)
+    if "parent" in fields:
+        _check_parent(by, fields["parent"])
     old_path = locked.path
     before = audit.snapshot(locked)
     for name, value in fields.items():

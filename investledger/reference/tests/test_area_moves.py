@@ -26,7 +26,7 @@ def park_ledger(reference_data):
     with audit_context(actor=None, source="test"):
         zone = services.area_create(
             fields={"code": "north-park-lab", "name": "北区园区实验区", "name_en": "Park Lab", "kind": "zone",
-                    "parent": reference_data.north_park}
+                    "parent": reference_data.north_park}, by=None
         )  # fmt: skip
     park = [make_project(area=reference_data.north_park, sector=reference_data.ev) for _ in range(2)]
     lab = make_project(area=zone, sector=reference_data.bio)
@@ -112,10 +112,10 @@ def test_the_service_refuses_a_cycle_too(reference_data, park_ledger):
     from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError) as caught, audit_context(actor=None, source="test"):
-        services.area_update(area=reference_data.north, fields={"parent": park_ledger["zone"]})
+        services.area_update(area=reference_data.north, fields={"parent": park_ledger["zone"]}, by=None)
     assert "one of its own sub-areas" in str(caught.value)
     with pytest.raises(ValidationError):
-        services.area_move_preview(area=reference_data.north, new_parent=reference_data.north_park)
+        services.area_move_preview(area=reference_data.north, new_parent=reference_data.north_park, by=None)
 
 
 def test_a_move_records_one_audit_entry_per_changed_area(reference_data, personas, park_ledger):
