@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from investledger.core import clock
 from investledger.core.models import BaseModel, ScopedQuerySet
@@ -287,7 +288,7 @@ class EscalationStep(BaseModel):
     """One rung climbed by an issue: from which level to which, why, and when the scan saw it."""
 
     issue = models.ForeignKey(Issue, verbose_name=_("issue"), on_delete=models.CASCADE, related_name="escalations")
-    from_level = models.PositiveSmallIntegerField(_("from"), choices=Level.choices)
+    from_level = models.PositiveSmallIntegerField(pgettext_lazy("escalation level", "from"), choices=Level.choices)
     to_level = models.PositiveSmallIntegerField(_("to"), choices=Level.choices)
     missed_step = models.CharField(_("missed step"), max_length=10, choices=Step.choices)
     missed_deadline = models.DateField(_("missed deadline"))

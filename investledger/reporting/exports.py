@@ -17,6 +17,7 @@ from pathlib import Path
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from investledger.core import clock, spreadsheets
 from investledger.projects.choices import AgreementType, SideState, Stage
@@ -95,7 +96,7 @@ def xlsx_file(queryset):
     from openpyxl import Workbook
 
     wb = Workbook(write_only=True)
-    sheet = wb.create_sheet(_("Projects")[:31])
+    sheet = wb.create_sheet(pgettext("application", "Projects")[:31])
     for row in rows(queryset):
         sheet.append(spreadsheets.xlsx_row(sheet, row))  # amounts stay Decimal: exact numbers
     handle = tempfile.TemporaryFile(suffix=".xlsx")

@@ -4,6 +4,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from investledger.core.forms import BootstrapFormMixin
 from investledger.supervision.choices import InspectionStatus
@@ -63,7 +64,8 @@ class ReplanForm(VersionedForm):
 
 class VerifyForm(VersionedForm):
     decision = forms.ChoiceField(
-        label=_("Decision"), choices=[("accept", _("Accept evidence")), ("reject", _("Reject evidence"))]
+        label=pgettext_lazy("evidence check", "Decision"),
+        choices=[("accept", _("Accept evidence")), ("reject", _("Reject evidence"))],
     )
     comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
