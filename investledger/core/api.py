@@ -32,11 +32,68 @@ from investledger.core.models import AuditEntry
 
 
 class Conflict(exceptions.APIException):
-    """HTTP 409: the request is valid but clashes with the ledger's current state."""
+    """HTTP 409: the request is valid but clashes with the ledger's current state.
+
+    Every 409 of the API is this one answer (`ConflictSerializer`, core/drf.py writes it):
+    `{"code": ..., "detail": ..., "current_version": ...}` and, for a likely duplicate, the candidates.
+    `code` says which clash (CONFLICT_CODES), `detail` says it to people, `current_version` is the
+    record's version on file when the clash is an edit made meanwhile (null otherwise).
+    """
 
     status_code = status.HTTP_409_CONFLICT
     default_detail = gettext_lazy("The request conflicts with the current state of the ledger.")
     default_code = "conflict"
+
+    def __init__(self, detail=None, code: str | None = None, *, current_version: int | None = None, **extra):
+        super().__init__(detail, code)
+        self.conflict_code = code or self.default_code
+        self.current_version = current_version
+        self.extra = extra
+
+    def body(self) -> dict:
+        return {
+            "code": self.conflict_code,
+            "detail": str(self.detail),
+            "current_version": self.current_version,
+            **self.extra,
+        }
+
+
+# The clashes a 409 names in its `code`.
+CONFLICT_CODES = {
+    "edited_meanwhile": "The record was saved by someone else since the version sent; read it again.",
+    "possible_duplicate": "The new project looks like one already in the ledger; confirm it is another.",
+    "still_in_use": "Other records still use what was to be deleted.",
+    "not_committable": "The import cannot be committed in its present state.",
+    "not_rerunnable": "Only an import that failed can be run again.",
+    "audit_trail_broken": "The audit trail does not hold; a checkpoint cannot be issued.",
+}
+
+
+def edited_meanwhile(current_version: int, detail=None) -> Conflict:
+    """The 409 of an edit whose version is no longer the one on file."""
+    return Conflict(
+        detail
+        or _(
+            "Someone else saved this record meanwhile (now version %(version)s). Read it again and re-apply your change."
+        )
+        % {"version": current_version},
+        "edited_meanwhile",
+        current_version=current_version,
+    )
+
+
+class ConflictSerializer(serializers.Serializer):
+    """What every HTTP 409 of the API answers."""
+
+    code = serializers.ChoiceField(
+        choices=sorted(CONFLICT_CODES),
+        help_text="Which clash: " + "; ".join(f"`{k}`: {v}" for k, v in CONFLICT_CODES.items()),
+    )
+    detail = serializers.CharField(help_text="The clash, said for people.")
+    current_version = serializers.IntegerField(
+        allow_null=True, help_text="The record's version on file, for `edited_meanwhile`; null otherwise."
+    )
 
 
 class ScopedPermission(permissions.BasePermission):
@@ -165,7 +222,8 @@ class AuditedWriteMixin:
             used_by = getattr(exc, "protected_objects", None) or getattr(exc, "restricted_objects", None) or ()
             raise Conflict(
                 _("%(object)s is still used by %(count)d other records and cannot be deleted.")
-                % {"object": instance, "count": len(used_by)}
+                % {"object": instance, "count": len(used_by)},
+                "still_in_use",
             ) from exc
 
 

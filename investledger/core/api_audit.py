@@ -11,11 +11,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import permissions, serializers, status, viewsets
+from rest_framework import permissions, serializers, viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from investledger.core import access, checkpoints
+from investledger.core.api import Conflict, ConflictSerializer
 
 
 class CheckpointSerializer(serializers.Serializer):
@@ -49,7 +50,9 @@ class AuditCheckpointViewSet(viewsets.ViewSet):
         responses={
             200: CheckpointSerializer,
             403: OpenApiResponse(description="Not a city-wide administrator."),
-            409: OpenApiResponse(description="The last entry of the trail does not hold; run audit verify."),
+            409: OpenApiResponse(
+                ConflictSerializer, description="The last entry of the trail does not hold; run audit verify."
+            ),
         }
     )
     def list(self, request):
@@ -58,7 +61,7 @@ class AuditCheckpointViewSet(viewsets.ViewSet):
         try:
             checkpoint = checkpoints.issue()
         except checkpoints.CheckpointError as exc:
-            return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+            raise Conflict(str(exc), "audit_trail_broken") from exc
         data = CheckpointSerializer(
             {"format": checkpoints.FORMAT, **checkpoint.__dict__, "line": checkpoint.as_line()}
         ).data

@@ -8,6 +8,9 @@ check in the test suite) also need the errors the API base classes give everywhe
 - 404 for an object outside the user's scope or absent, and for a page past the last one;
 - 409 when deleting reference data that other records still use (`AuditedWriteMixin`).
 
+Every 409, here and where an operation documents its own, has one shape (`ConflictSerializer`):
+`code`, `detail` and `current_version` (null unless an edit clashed with a newer version).
+
 An operation that documents one of these codes itself (`@extend_schema(responses={409: ...})`) keeps
 its own description; this only fills in the codes it left out.
 """
@@ -18,7 +21,7 @@ from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from drf_spectacular.plumbing import ResolvedComponent
 from rest_framework import permissions, serializers
 
-from investledger.core.api import AuditedWriteMixin
+from investledger.core.api import AuditedWriteMixin, ConflictSerializer
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -64,9 +67,8 @@ class AutoSchema(SpectacularAutoSchema):
         responses = operation.setdefault("responses", {})
         for code in self._error_codes(operation):
             if code not in responses:
-                responses[code] = self._get_response_for_code(
-                    ErrorSerializer if code != "400" else self._validation_error_component(), code
-                )
+                body = {"400": self._validation_error_component(), "409": ConflictSerializer}.get(code, ErrorSerializer)
+                responses[code] = self._get_response_for_code(body, code)
                 responses[code]["description"] = DESCRIPTIONS[code]
         return operation
 

@@ -5,6 +5,7 @@ from django.http import JsonResponse
 from django.views import defaults
 from rest_framework import pagination
 from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 
@@ -14,7 +15,12 @@ class StandardPagination(pagination.PageNumberPagination):
 
 
 def exception_handler(exc, context):
-    """Turn model validation errors raised by services into field-level HTTP 400 answers."""
+    """Turn model validation errors raised by services into field-level HTTP 400 answers, and give
+    every HTTP 409 its one shape (core.api.Conflict)."""
+    from investledger.core.api import Conflict
+
+    if isinstance(exc, Conflict):
+        return Response(exc.body(), status=exc.status_code)
     if isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         exc = ValidationError(detail)

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
-from rest_framework import mixins, serializers, status, viewsets
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
 from investledger.core.access import Action, area_q
+from investledger.core.api import Conflict, ConflictSerializer, edited_meanwhile
 from investledger.core.related import ScopedRelatedFieldsMixin
 from investledger.escalation import notifications, permissions, services
 from investledger.escalation.filtersets import (
@@ -77,25 +79,21 @@ class CloseSerializer(serializers.Serializer):
     version = serializers.IntegerField(required=False)
 
 
-VersionConflict = inline_serializer(
-    "IssueVersionConflict", {"version": serializers.ListField(child=serializers.CharField())}
-)
-
-
 def _step_schema(body):
     return extend_schema(
         request=body,
         responses={
             200: IssueSerializer,
-            409: OpenApiResponse(VersionConflict, description="the issue changed since the version sent"),
+            409: OpenApiResponse(ConflictSerializer, description="the issue changed since the version sent"),
         },
     )
 
 
-def _conflict(exc: services.EditConflict) -> Response:
-    return Response(
-        {"version": [f"The issue changed since you read it (now version {exc.current_version}); read it again."]},
-        status=status.HTTP_409_CONFLICT,
+def _conflict(exc: services.EditConflict) -> Conflict:
+    return edited_meanwhile(
+        exc.current_version,
+        _("The issue changed since you read it (now version %(version)s); read it again.")
+        % {"version": exc.current_version},
     )
 
 
@@ -140,7 +138,7 @@ class IssueViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
                     issue=issue, by=request.user, resolution=body.validated_data["resolution"], expected_version=version
                 )
         except services.EditConflict as exc:
-            return _conflict(exc)
+            raise _conflict(exc) from exc
         return Response(IssueSerializer(self.get_queryset().get(pk=issue.pk), context={"request": request}).data)
 
     @_step_schema(StepSerializer)

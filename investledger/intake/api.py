@@ -12,7 +12,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from investledger.core import access
-from investledger.core.api_schema import ErrorSerializer
+from investledger.core.api import Conflict, ConflictSerializer
 from investledger.core.audit import audit_context
 from investledger.core.related import ScopedRelatedFieldsMixin
 from investledger.events.models import SigningEvent
@@ -151,7 +151,7 @@ class ImportBatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         request=CommitSerializer,
         responses={
             200: ImportBatchSerializer,
-            409: OpenApiResponse(ErrorSerializer, description="the batch cannot be committed (rows with errors)"),
+            409: OpenApiResponse(ConflictSerializer, description="the batch cannot be committed (rows with errors)"),
         },
     )
     @action(detail=True, methods=["post"], parser_classes=[JSONParser, MultiPartParser, FormParser])
@@ -171,14 +171,14 @@ class ImportBatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
             with audit_context(actor=request.user, source=f"import:{batch.pk}"):
                 batch = services.batch_start_commit(batch=batch, user=request.user)
         except services.ImportRefused as exc:
-            return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+            raise Conflict(str(exc), "not_committable") from exc
         return Response(ImportBatchSerializer(batch).data)
 
     @extend_schema(
         request=None,
         responses={
             200: ImportBatchSerializer,
-            409: OpenApiResponse(ErrorSerializer, description="the batch did not fail, so it cannot be run again"),
+            409: OpenApiResponse(ConflictSerializer, description="the batch did not fail, so it cannot be run again"),
         },
     )
     @action(detail=True, methods=["post"])
@@ -188,7 +188,7 @@ class ImportBatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         try:
             batch = stale.batch_rerun(batch=batch, user=request.user)
         except services.ImportRefused as exc:
-            return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+            raise Conflict(str(exc), "not_rerunnable") from exc
         return Response(ImportBatchSerializer(batch).data)
 
 

@@ -29,7 +29,6 @@ from drf_spectacular.utils import (
     OpenApiResponse,
     extend_schema,
     extend_schema_view,
-    inline_serializer,
 )
 from rest_framework import serializers, status
 from rest_framework.decorators import action
@@ -37,7 +36,13 @@ from rest_framework.response import Response
 
 from investledger.core import access, clock
 from investledger.core.access import Action
-from investledger.core.api import ScopedModelViewSet, validation_error_from
+from investledger.core.api import (
+    Conflict,
+    ConflictSerializer,
+    ScopedModelViewSet,
+    edited_meanwhile,
+    validation_error_from,
+)
 from investledger.core.related import ScopedRelatedFieldsMixin
 from investledger.events.models import SigningEvent
 from investledger.investors.models import Investor
@@ -219,17 +224,11 @@ class DuplicateSerializer(serializers.Serializer):
     reasons = serializers.ListField(child=serializers.CharField())
 
 
-DuplicateAnswer = inline_serializer(
-    "DuplicateSuspected",
-    {
-        "detail": serializers.CharField(),
-        "possible_duplicates": DuplicateSerializer(many=True),
-        "hidden_duplicates": serializers.IntegerField(),
-    },
-)
-ConflictAnswer = inline_serializer(
-    "EditConflict", {"detail": serializers.CharField(), "current_version": serializers.IntegerField()}
-)
+class DuplicateAnswer(ConflictSerializer):
+    """The 409 of a likely duplicate (`code` "possible_duplicate"): the conflict and its candidates."""
+
+    possible_duplicates = DuplicateSerializer(many=True)
+    hidden_duplicates = serializers.IntegerField()
 
 
 class SideStateSerializer(serializers.Serializer):
@@ -290,7 +289,7 @@ class SigningSerializer(ScopedRelatedFieldsMixin, serializers.ModelSerializer):
 # --- Views -------------------------------------------------------------------------------------
 
 
-def _duplicate_answer(exc: services.DuplicateSuspected, user) -> dict:
+def _duplicate_answer(exc: services.DuplicateSuspected, user) -> Conflict:
     """The candidates the user may see in full; the others only counted (their ids stay hidden)."""
     ids = [c.project.pk for c in exc.candidates]
     visible = set(Project.objects.visible_to(user).filter(pk__in=ids).values_list("pk", flat=True))
@@ -309,14 +308,15 @@ def _duplicate_answer(exc: services.DuplicateSuspected, user) -> dict:
         for c in exc.candidates
         if c.project.pk in visible
     ]
-    return {
-        "detail": _(
+    return Conflict(
+        _(
             "This project looks like one already in the ledger. Check the possible duplicates; if it is "
             'a different project, send it again with "confirm_not_duplicate": true.'
         ),
-        "possible_duplicates": shown,
-        "hidden_duplicates": len(exc.candidates) - len(shown),
-    }
+        "possible_duplicate",
+        possible_duplicates=shown,
+        hidden_duplicates=len(exc.candidates) - len(shown),
+    )
 
 
 def _split_m2m(data: dict) -> tuple[dict, dict]:
@@ -346,11 +346,11 @@ def _split_m2m(data: dict) -> tuple[dict, dict]:
     ),
     update=extend_schema(
         request=ProjectUpdateSerializer,
-        responses={200: ProjectSerializer, 409: OpenApiResponse(ConflictAnswer, description="edited meanwhile")},
+        responses={200: ProjectSerializer, 409: OpenApiResponse(ConflictSerializer, description="edited meanwhile")},
     ),
     partial_update=extend_schema(
         request=ProjectUpdateSerializer,
-        responses={200: ProjectSerializer, 409: OpenApiResponse(ConflictAnswer, description="edited meanwhile")},
+        responses={200: ProjectSerializer, 409: OpenApiResponse(ConflictSerializer, description="edited meanwhile")},
     ),
     destroy=extend_schema(request=DeleteSerializer, parameters=[OpenApiParameter("reason", OpenApiTypes.STR)]),
 )
@@ -410,7 +410,7 @@ class ProjectViewSet(ScopedModelViewSet):
                 fields=fields, m2m=m2m, event=event, signed_on=signed_on, confirm_not_duplicate=confirm
             )
         except services.DuplicateSuspected as exc:
-            return Response(_duplicate_answer(exc, request.user), status=status.HTTP_409_CONFLICT)
+            raise _duplicate_answer(exc, request.user) from exc
         except DjangoValidationError as exc:
             raise validation_error_from(exc) from exc
         return Response(
@@ -434,13 +434,10 @@ class ProjectViewSet(ScopedModelViewSet):
         try:
             project = services.project_update(project=project, fields=fields, m2m=m2m, expected_version=version)
         except services.EditConflict as exc:
-            return Response(
-                {
-                    "detail": _("Someone else saved this project meanwhile. Read it again and re-apply your change."),
-                    "current_version": exc.current_version,
-                },
-                status=status.HTTP_409_CONFLICT,
-            )
+            raise edited_meanwhile(
+                exc.current_version,
+                _("Someone else saved this project meanwhile. Read it again and re-apply your change."),
+            ) from exc
         except DjangoValidationError as exc:
             raise validation_error_from(exc) from exc
         return Response(self._read(project))
@@ -453,7 +450,7 @@ class ProjectViewSet(ScopedModelViewSet):
         services.project_delete(project=project, reason=serializer.validated_data["reason"])
         return Response(status=status.HTTP_204_NO_CONTENT)
 
-    @extend_schema(request=SideStateSerializer, responses={200: ProjectSerializer, 409: ConflictAnswer})
+    @extend_schema(request=SideStateSerializer, responses={200: ProjectSerializer, 409: ConflictSerializer})
     @action(detail=True, methods=["post"], url_path="side-state", access=permissions.SET_SIDE_STATE)
     def side_state(self, request, pk=None):
         """Mark the project stalled, suspended or terminated (with a reason), or clear that state."""
@@ -470,10 +467,7 @@ class ProjectViewSet(ScopedModelViewSet):
                 expected_version=data.get("version"),
             )
         except services.EditConflict as exc:
-            return Response(
-                {"detail": _("Someone else saved this project meanwhile."), "current_version": exc.current_version},
-                status=status.HTTP_409_CONFLICT,
-            )
+            raise edited_meanwhile(exc.current_version, _("Someone else saved this project meanwhile.")) from exc
         except DjangoValidationError as exc:
             raise validation_error_from(exc) from exc
         return Response(self._read(project))

@@ -14,13 +14,13 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from investledger.core.access import Action
-from investledger.core.api import Conflict, ScopedReadOnlyViewSet, validation_error_from
+from investledger.core.api import ConflictSerializer, ScopedReadOnlyViewSet, edited_meanwhile, validation_error_from
 from investledger.core.related import ScopedRelatedFieldsMixin
 from investledger.projects.models import MONEY, Project
 from investledger.supervision import rules, services
@@ -72,10 +72,6 @@ class MilestoneRecordSerializer(serializers.Serializer):
     version = serializers.IntegerField(required=False)
 
 
-# What `Conflict({"current_version": n})` answers when the record changed since the version sent.
-VersionConflict = inline_serializer("CurrentVersionConflict", {"current_version": serializers.CharField()})
-
-
 class MilestoneViewSet(ScopedReadOnlyViewSet):
     queryset = Milestone.objects.select_related("project").prefetch_related("files")
     serializer_class = MilestoneSerializer
@@ -84,7 +80,7 @@ class MilestoneViewSet(ScopedReadOnlyViewSet):
 
     @extend_schema(
         request=MilestoneRecordSerializer,
-        responses={200: MilestoneSerializer, 409: OpenApiResponse(VersionConflict, description="changed meanwhile")},
+        responses={200: MilestoneSerializer, 409: OpenApiResponse(ConflictSerializer, description="changed meanwhile")},
     )
     @action(detail=True, methods=["post"], access=Action.REPORT, serializer_class=MilestoneRecordSerializer)
     def record(self, request, pk=None):
@@ -101,7 +97,7 @@ class MilestoneViewSet(ScopedReadOnlyViewSet):
                 by=request.user,
             )
         except services.EditConflict as exc:
-            raise Conflict({"current_version": exc.current_version}) from exc
+            raise edited_meanwhile(exc.current_version) from exc
         except DjangoValidationError as exc:
             raise validation_error_from(exc) from exc
         milestone.refresh_from_db()
@@ -148,6 +144,13 @@ class ProgressReportViewSet(ScopedReadOnlyViewSet):
     access_actions = {**ScopedReadOnlyViewSet.access_actions, "create": Action.REPORT}
     http_method_names = ["get", "post", "head", "options"]
 
+    @extend_schema(
+        request=ProgressReportSerializer,
+        responses={
+            201: ProgressReportSerializer,
+            409: OpenApiResponse(ConflictSerializer, description="the period's report changed meanwhile"),
+        },
+    )
     def create(self, request):
         body = ProgressReportSerializer(data=request.data, context=self.get_serializer_context())
         body.is_valid(raise_exception=True)
@@ -169,7 +172,7 @@ class ProgressReportViewSet(ScopedReadOnlyViewSet):
                 by=request.user,
             )
         except services.EditConflict as exc:
-            raise Conflict({"current_version": exc.current_version}) from exc
+            raise edited_meanwhile(exc.current_version) from exc
         except DjangoValidationError as exc:
             raise validation_error_from(exc) from exc
         return Response(ProgressReportSerializer(report).data, status=status.HTTP_201_CREATED)
