@@ -1,4 +1,6 @@
 import pytest
+from django.test import Client
+from django.urls import reverse
 
 from investledger.core.audit import audit_context
 from investledger.core.models import AuditEntry
@@ -35,6 +37,10 @@ def test_a_row_without_an_amount_creates_the_project_with_its_amount_undisclosed
         {"column": "签约额（亿元）", "message": "no amount given: the project is saved with its amount undisclosed"}
     ]
     assert row.values["value_undisclosed"] is True
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(personas.officer_north)
+    preview = client.get(reverse("intake:batch_detail", args=[batch.pk])).content.decode()
+    assert '<td class="text-end"><span class="text-muted">undisclosed</span></td>' in preview
     with audit_context(actor=personas.officer_north, source="test"):
         batch = services.batch_start_commit(batch=batch, user=personas.officer_north)
     batch.refresh_from_db()
