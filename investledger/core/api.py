@@ -20,7 +20,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -29,6 +29,7 @@ from rest_framework import exceptions, permissions, serializers, status, viewset
 from investledger.core import access, audit
 from investledger.core.access import Action
 from investledger.core.models import AuditEntry
+from investledger.core.money import MONEY_FIELD, AmountValidator, RateValidator
 
 
 class Conflict(exceptions.APIException):
@@ -164,6 +165,43 @@ class ScopedViewSetMixin(_ViewSet):
         # Objects are looked up in the *view* scope (404 outside it); the action's own scope is
         # checked on the object (403), see ScopedPermission.has_object_permission.
         return self.scoped_queryset(Action.VIEW)
+
+
+class BoundedDecimalField(serializers.DecimalField):
+    """A decimal checked against the ledger's bound (`core.money`) before the field's digit count.
+
+    DRF's own check would answer "no more than 20 digits" for 10^26; the bound's validator says
+    what the largest accepted amount (or rate) is, and that a figure finer than the field keeps is
+    refused. Infinity and NaN are refused as "a valid number is required", as DRF does.
+    """
+
+    def validate_precision(self, value):
+        for validator in self.validators:
+            if isinstance(validator, (AmountValidator, RateValidator)):
+                try:
+                    validator(value)
+                except DjangoValidationError as exc:
+                    raise serializers.ValidationError(exc.messages, code=exc.error_list[0].code) from None
+        return super().validate_precision(value)
+
+
+class BoundedDecimalsMixin:
+    """A ModelSerializer whose decimal fields (amounts, rates) answer with the bound's messages."""
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.DecimalField: BoundedDecimalField,
+    }
+
+
+def amount_field(**kwargs) -> BoundedDecimalField:
+    """A declared amount field of a plain Serializer: yuan, to the cent, within the ledger's bound."""
+    return BoundedDecimalField(
+        max_digits=MONEY_FIELD["max_digits"],
+        decimal_places=MONEY_FIELD["decimal_places"],
+        validators=[AmountValidator()],
+        **kwargs,
+    )
 
 
 def validation_error_from(exc: DjangoValidationError) -> serializers.ValidationError:

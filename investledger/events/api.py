@@ -19,7 +19,7 @@ from rest_framework import filters, serializers
 from rest_framework.response import Response
 
 from investledger.core.access import project_q
-from investledger.core.api import ReferenceViewSet
+from investledger.core.api import BoundedDecimalsMixin, ReferenceViewSet
 from investledger.core.money import quantize
 from investledger.core.related import ScopedRelatedFieldsMixin
 from investledger.events.models import SigningEvent
@@ -92,7 +92,7 @@ class SectorLineSerializer(serializers.Serializer):
     value_cny = serializers.DecimalField(**MONEY)
 
 
-class SigningEventSerializer(ScopedRelatedFieldsMixin, serializers.ModelSerializer):
+class SigningEventSerializer(BoundedDecimalsMixin, ScopedRelatedFieldsMixin, serializers.ModelSerializer):
     label = serializers.CharField(read_only=True)
     project_count = serializers.IntegerField(read_only=True)
     signed_value_cny = serializers.DecimalField(read_only=True, **MONEY)

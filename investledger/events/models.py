@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from investledger.core.models import BaseModel, BilingualNameMixin
+from investledger.core.money import MONEY_FIELD, AmountValidator
 
 
 class SigningEvent(BilingualNameMixin, BaseModel):
@@ -35,7 +36,7 @@ class SigningEvent(BilingualNameMixin, BaseModel):
     )
     announced_count = models.PositiveIntegerField(_("projects announced"), null=True, blank=True)
     announced_value_cny = models.DecimalField(
-        _("value announced (CNY)"), max_digits=20, decimal_places=2, null=True, blank=True
+        _("value announced (CNY)"), null=True, blank=True, validators=[AmountValidator()], **MONEY_FIELD
     )
     source_url = models.URLField(_("source"), blank=True)
     notes = models.TextField(_("notes"), blank=True)

@@ -11,6 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from investledger.core.models import BaseModel, ScopedQuerySet
+from investledger.core.money import RATE_FIELD, RateValidator
 from investledger.intake.fields import Kind
 
 
@@ -23,7 +24,7 @@ class ExchangeRate(BaseModel):
 
     currency = models.CharField(_("currency"), max_length=3)
     rate = models.DecimalField(
-        _("CNY per unit"), max_digits=14, decimal_places=6, validators=[MinValueValidator(Decimal("0.000001"))]
+        _("CNY per unit"), validators=[MinValueValidator(Decimal("0.000001")), RateValidator()], **RATE_FIELD
     )
     date = models.DateField(_("date"))
     source = models.CharField(_("source"), max_length=200, blank=True, help_text=_("e.g. PBOC central parity"))

@@ -37,6 +37,7 @@ from rest_framework.response import Response
 from investledger.core import access, clock
 from investledger.core.access import Action
 from investledger.core.api import (
+    BoundedDecimalsMixin,
     Conflict,
     ConflictSerializer,
     ScopedModelViewSet,
@@ -139,7 +140,7 @@ class ProjectSerializer(ProjectListSerializer):
 WRITABLE_FIELDS = list(services.EDITABLE_FIELDS)
 
 
-class ProjectWriteSerializer(ScopedRelatedFieldsMixin, serializers.ModelSerializer):
+class ProjectWriteSerializer(BoundedDecimalsMixin, ScopedRelatedFieldsMixin, serializers.ModelSerializer):
     """What a client may send to create or change a project.
 
     Stage, side state, first event and signing date are not written here: stages follow milestones,
@@ -255,7 +256,7 @@ class DeleteSerializer(serializers.Serializer):
     )
 
 
-class SigningSerializer(ScopedRelatedFieldsMixin, serializers.ModelSerializer):
+class SigningSerializer(BoundedDecimalsMixin, ScopedRelatedFieldsMixin, serializers.ModelSerializer):
     event = serializers.PrimaryKeyRelatedField(queryset=SigningEvent.objects.all())
     event_name = serializers.CharField(source="event.label", read_only=True)
     kind = serializers.ChoiceField(choices=SigningKind.choices, default=SigningKind.RESIGNING)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from investledger.core import access
 from investledger.core.access import Role
 from investledger.core.forms import BootstrapFormMixin
-from investledger.core.money import BILLION, CENT, YI
+from investledger.core.money import AMOUNT_MAX, BILLION, CENT, RATE_FIELD, YI, grouped, rate_problem
 from investledger.core.related import scope_choices
 from investledger.events.models import SigningEvent
 from investledger.investors.models import Investor
@@ -54,7 +54,7 @@ class AmountField(forms.DecimalField):
     default_error_messages = {
         "invalid": _("Enter the amount as a number in %(unit)s, such as 15 or 2.5."),
         "min_value": _("An amount cannot be negative."),
-        "too_large": _("%(value)s %(unit)s is more than any amount the ledger holds."),
+        "too_large": _("%(value)s %(unit)s is more than the largest amount the ledger holds, %(limit)s %(unit)s."),
         "too_fine": _("Give the amount to the cent at most: %(value)s %(unit)s has too many decimal places."),
     }
 
@@ -91,16 +91,38 @@ class AmountField(forms.DecimalField):
             raise forms.ValidationError(
                 self.error_messages["invalid"], code="invalid", params={"unit": self.unit_label}
             )
-        amount = number * reader_multiplier()
-        if amount.adjusted() >= 18:  # more than the 20 digits (2 after the point) an amount holds
+        if number < 0:
+            raise forms.ValidationError(self.error_messages["min_value"], code="min_value")
+        multiplier = reader_multiplier()
+        if number > AMOUNT_MAX / multiplier:  # the one bound of money (core.money), in the reader's unit
             raise forms.ValidationError(
-                self.error_messages["too_large"], code="too_large", params={"value": text, "unit": self.unit_label}
+                self.error_messages["too_large"],
+                code="too_large",
+                params={"value": text, "unit": self.unit_label, "limit": grouped(AMOUNT_MAX / multiplier)},
             )
+        amount = number * multiplier
         if amount != amount.quantize(CENT):
             raise forms.ValidationError(
                 self.error_messages["too_fine"], code="too_fine", params={"value": text, "unit": self.unit_label}
             )
         return amount.quantize(CENT)
+
+
+class RateField(forms.DecimalField):
+    """An exchange rate (CNY per unit of a currency): 0 to `RATE_MAX`, at most six decimals (`core.money`)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_digits", RATE_FIELD["max_digits"])
+        kwargs.setdefault("decimal_places", RATE_FIELD["decimal_places"])
+        kwargs.setdefault("min_value", Decimal("0"))
+        super().__init__(**kwargs)
+
+    def validate(self, value):
+        super().validate(value)
+        if value not in self.empty_values:
+            problem = rate_problem(value)
+            if problem is not None:  # one message naming the bound, before the digit counts
+                raise problem.error()
 
 
 class DateInput(forms.DateInput):
@@ -132,12 +154,9 @@ class ProjectForm(BootstrapFormMixin, forms.ModelForm):
     )
     outside_value_cny = AmountField(label=_("Outside money"), required=False)
     fixed_asset_value_cny = AmountField(label=_("Fixed-asset investment"), required=False)
-    fx_rate = forms.DecimalField(
+    fx_rate = RateField(
         label=_("Exchange rate to CNY"),
         required=False,
-        max_digits=14,
-        decimal_places=6,
-        min_value=Decimal("0"),
         help_text=_("CNY per unit of the currency; leave empty for CNY."),
         error_messages={"invalid": _("Enter the rate as a number, such as 7.1234.")},
     )
@@ -193,6 +212,13 @@ class ProjectForm(BootstrapFormMixin, forms.ModelForm):
             if not data.get("fx_date") and "fx_date" not in self.errors:
                 self.add_error("fx_date", _("Give the date of the exchange rate."))
         return data
+
+    def _update_errors(self, errors):
+        # A field the form refused keeps its own message: the model's about the same field (a rate
+        # "not given" because the typed one was refused) would only contradict it.
+        if hasattr(errors, "error_dict"):
+            errors = forms.ValidationError({k: v for k, v in errors.error_dict.items() if k not in self.errors})
+        super()._update_errors(errors)
 
     def _post_clean(self):
         # The model's own clean() compares amounts and dates; give it a rate it can use for CNY.

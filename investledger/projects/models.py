@@ -4,15 +4,24 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from investledger.core.models import BaseModel, ScopedQuerySet
+from investledger.core.money import (
+    AMOUNT_MAX,
+    MONEY_FIELD,
+    RATE_FIELD,
+    AmountValidator,
+    RateValidator,
+    amount_problem,
+    grouped,
+    rate_problem,
+)
 from investledger.projects.choices import AgreementType, Currency, Light, SideState, SigningKind, Stage, stages_from
 
-MONEY = {"max_digits": 20, "decimal_places": 2}
-NON_NEGATIVE = [MinValueValidator(Decimal("0"))]
+MONEY = MONEY_FIELD  # in yuan; `core.money` holds the bound every amount is checked against
+AMOUNT = [AmountValidator()]
 
 
 def in_area_q(area, prefix: str = "") -> models.Q:
@@ -81,17 +90,15 @@ class Project(BaseModel):
         _("agreement type"), max_length=16, choices=AgreementType.choices, default=AgreementType.CONTRACT
     )
     currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices, default=Currency.CNY)
-    contract_value = models.DecimalField(_("contract investment"), validators=NON_NEGATIVE, **MONEY)
+    contract_value = models.DecimalField(_("contract investment"), validators=AMOUNT, **MONEY)
     fx_rate = models.DecimalField(
-        _("exchange rate to CNY"), max_digits=14, decimal_places=6, default=Decimal("1"), validators=NON_NEGATIVE
+        _("exchange rate to CNY"), default=Decimal("1"), validators=[RateValidator()], **RATE_FIELD
     )
     fx_date = models.DateField(_("rate date"), null=True, blank=True)
-    contract_value_cny = models.DecimalField(_("contract investment (CNY)"), editable=False, **MONEY)
-    outside_value_cny = models.DecimalField(
-        _("outside money (CNY)"), null=True, blank=True, validators=NON_NEGATIVE, **MONEY
-    )
+    contract_value_cny = models.DecimalField(_("contract investment (CNY)"), editable=False, validators=AMOUNT, **MONEY)
+    outside_value_cny = models.DecimalField(_("outside money (CNY)"), null=True, blank=True, validators=AMOUNT, **MONEY)
     fixed_asset_value_cny = models.DecimalField(
-        _("fixed-asset investment (CNY)"), null=True, blank=True, validators=NON_NEGATIVE, **MONEY
+        _("fixed-asset investment (CNY)"), null=True, blank=True, validators=AMOUNT, **MONEY
     )
     value_approximate = models.BooleanField(_("amount is approximate"), default=False)
     value_estimated = models.BooleanField(_("amount is estimated"), default=False)
@@ -198,12 +205,24 @@ class Project(BaseModel):
             errors["side_state_reason"] = _("A stalled, suspended or terminated project needs a reason.")
         if self.side_state and not self.side_state_date:
             errors["side_state_date"] = _("Give the date since when the project is in this state.")
-        if (
-            self.outside_value_cny is not None
-            and self.contract_value is not None
-            and self.fx_rate
-            and self.outside_value_cny > self.contract_value * self.fx_rate
-        ):
+        # The amounts are compared only once each is a valid one (the field validators name the others).
+        value, rate, outside = self.contract_value, self.fx_rate, self.outside_value_cny
+        value_ok = value is not None and amount_problem(value) is None
+        rate_ok = bool(rate) and rate_problem(rate) is None
+        if value_ok and rate_ok and value * rate > AMOUNT_MAX and "contract_value" not in errors:
+            errors["contract_value"] = ValidationError(
+                _(
+                    "At %(rate)s CNY per unit, %(value)s is %(cny)s yuan: more than the largest amount the ledger holds, %(limit)s yuan."
+                ),
+                code="amount_too_large",
+                params={
+                    "rate": f"{rate.normalize():f}",
+                    "value": grouped(value),
+                    "cny": grouped(value * rate),
+                    "limit": grouped(AMOUNT_MAX),
+                },
+            )
+        if outside is not None and value_ok and rate_ok and amount_problem(outside) is None and outside > value * rate:
             errors["outside_value_cny"] = _("Outside money cannot exceed the contract investment.")
         if errors:
             raise ValidationError(errors)
@@ -235,12 +254,14 @@ class Signing(BaseModel):
     kind = models.CharField(_("kind"), max_length=16, choices=SigningKind.choices, default=SigningKind.NEW)
     stated_value_cny = models.DecimalField(
         _("amount stated (CNY)"),
-        validators=NON_NEGATIVE,
+        validators=AMOUNT,
         help_text=_("For a capital increase, the increment."),
         **MONEY,
     )
     counted_project = models.BooleanField(_("counts as a project"), default=True, editable=False)
-    counted_value_cny = models.DecimalField(_("amount counted (CNY)"), default=0, editable=False, **MONEY)
+    counted_value_cny = models.DecimalField(
+        _("amount counted (CNY)"), default=0, editable=False, validators=AMOUNT, **MONEY
+    )
     notes = models.CharField(_("notes"), max_length=300, blank=True)
 
     access_via = ("project", "project")

@@ -19,7 +19,7 @@ from rapidfuzz.utils import default_process
 
 from investledger.core import audit, clock, references
 from investledger.core.models import AuditEntry
-from investledger.core.money import convert_to_cny, quantize
+from investledger.core.money import AMOUNT_MAX, convert_to_cny, grouped, quantize
 from investledger.core.templatetags.ledger import money as money_text
 from investledger.core.versions import EditConflict as EditConflict
 from investledger.core.versions import lock
@@ -402,6 +402,19 @@ def _raise_amount(project: Project, increment_cny: Decimal, *, audit_message: st
     else:
         locked.contract_value += quantize(increment_cny / locked.fx_rate)
     _apply_money(locked)
+    if locked.contract_value_cny > AMOUNT_MAX:
+        # Said on the increment: the project's own amount would pass the one bound of money.
+        raise ValidationError(
+            {
+                "stated_value_cny": ValidationError(
+                    _(
+                        "With this increment the project's amount would be %(total)s yuan: more than the largest amount the ledger holds, %(limit)s yuan."
+                    ),
+                    code="amount_too_large",
+                    params={"total": grouped(locked.contract_value_cny), "limit": grouped(AMOUNT_MAX)},
+                )
+            }
+        )
     locked.full_clean(exclude=["reference", "contract_value_cny"])
     locked.version += 1
     locked.save()

@@ -20,9 +20,16 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from investledger.core.access import Action
-from investledger.core.api import ConflictSerializer, ScopedReadOnlyViewSet, edited_meanwhile, validation_error_from
+from investledger.core.api import (
+    BoundedDecimalsMixin,
+    ConflictSerializer,
+    ScopedReadOnlyViewSet,
+    amount_field,
+    edited_meanwhile,
+    validation_error_from,
+)
 from investledger.core.related import ScopedRelatedFieldsMixin
-from investledger.projects.models import MONEY, Project
+from investledger.projects.models import Project
 from investledger.supervision import rules, services
 from investledger.supervision.models import EvidenceFile, LightAssessment, Milestone, ProgressReport
 
@@ -104,12 +111,12 @@ class MilestoneViewSet(ScopedReadOnlyViewSet):
         return Response(MilestoneSerializer(milestone).data)
 
 
-class ProgressReportSerializer(ScopedRelatedFieldsMixin, serializers.ModelSerializer):
+class ProgressReportSerializer(BoundedDecimalsMixin, ScopedRelatedFieldsMixin, serializers.ModelSerializer):
     project = serializers.PrimaryKeyRelatedField(queryset=Project.objects.all())
     is_late = serializers.BooleanField(read_only=True)
     confirm_funds_excess = serializers.BooleanField(write_only=True, required=False, default=False)
-    funds_in_place_cny = serializers.DecimalField(min_value=0, **MONEY)
-    investment_completed_cny = serializers.DecimalField(min_value=0, **MONEY)
+    funds_in_place_cny = amount_field()
+    investment_completed_cny = amount_field()
     version = serializers.IntegerField(required=False)
 
     class Meta:

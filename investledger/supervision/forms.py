@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from investledger.core.forms import BootstrapFormMixin
+from investledger.core.money import AMOUNT_MAX, grouped
 from investledger.supervision.choices import InspectionStatus
 
 WAN = Decimal("10000")  # amounts are typed in 万元 (ten thousand yuan), as officers report them
@@ -99,6 +100,7 @@ class WanField(forms.DecimalField):
             widget=forms.TextInput(attrs={"class": "form-control form-control-sm num", "inputmode": "decimal"}),
             error_messages={
                 "max_decimal_places": _("Type at most 2 decimals (the amount is in 10k CNY, 万元)."),
+                "min_value": _("An amount cannot be negative."),
                 "invalid": _("Type a number, in 10k CNY (万元), such as 1250.5."),
             },
             **kwargs,
@@ -108,6 +110,16 @@ class WanField(forms.DecimalField):
         if isinstance(value, str):
             value = value.replace(",", "").replace("，", "").strip()
         return super().to_python(value)
+
+    def validate(self, value):
+        super().validate(value)  # a number, not Infinity or NaN
+        if value not in self.empty_values and value > AMOUNT_MAX / WAN:
+            # The one bound of money (core.money), in 万元; said before the digit count would be.
+            raise forms.ValidationError(
+                _("%(value)s 万元 is more than the largest amount the ledger holds, %(limit)s 万元."),
+                code="too_large",
+                params={"value": value, "limit": grouped(AMOUNT_MAX / WAN)},
+            )
 
 
 def to_wan(cny: Decimal | None) -> Decimal | None:

@@ -7,17 +7,18 @@ seen, so every colour can be explained later.
 
 from __future__ import annotations
 
+import math
 import uuid
-from decimal import Decimal
 
 import jsonschema
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from investledger.core.models import BaseModel, ScopedQuerySet
+from investledger.core.money import MONEY_FIELD, AmountValidator
 from investledger.projects.choices import AgreementType
 from investledger.supervision.choices import (
     MILESTONE_ORDER,
@@ -27,8 +28,8 @@ from investledger.supervision.choices import (
     MilestoneKind,
 )
 
-MONEY = {"max_digits": 20, "decimal_places": 2}
-NON_NEGATIVE = [MinValueValidator(Decimal("0"))]
+MONEY = MONEY_FIELD
+AMOUNT = [AmountValidator()]
 
 
 # --- Milestone plans -----------------------------------------------------------------------------
@@ -260,9 +261,9 @@ class ProgressReport(BaseModel):
         "projects.Project", verbose_name=_("project"), on_delete=models.CASCADE, related_name="progress_reports"
     )
     period = models.DateField(_("period"), help_text=_("First day of the reporting period."))
-    funds_in_place_cny = models.DecimalField(_("funds in place (CNY, cumulative)"), validators=NON_NEGATIVE, **MONEY)
+    funds_in_place_cny = models.DecimalField(_("funds in place (CNY, cumulative)"), validators=AMOUNT, **MONEY)
     investment_completed_cny = models.DecimalField(
-        _("investment completed (CNY, cumulative)"), validators=NON_NEGATIVE, **MONEY
+        _("investment completed (CNY, cumulative)"), validators=AMOUNT, **MONEY
     )
     jobs_created = models.PositiveIntegerField(_("jobs created"), default=0)
     narrative = models.TextField(_("progress"), blank=True)
@@ -368,6 +369,12 @@ class RuleSet(BaseModel):
         return _("Rule set v%(version)s") % {"version": self.version}
 
     def clean(self):
+        # JSON as Python reads it takes NaN and Infinity (1e400 too): numbers no comparison in the
+        # schema or the rules can use, and that no database stores as JSON.
+        if isinstance(self.parameters, dict):
+            for name, value in self.parameters.items():
+                if isinstance(value, float) and not math.isfinite(value):
+                    raise ValidationError({"parameters": f"{name}: " + _("not a finite number")})
         try:
             jsonschema.validate(self.parameters, RULE_PARAMETERS_SCHEMA)
         except jsonschema.ValidationError as exc:

@@ -37,3 +37,14 @@ def test_it_refuses_rules_that_contradict_themselves(bureau):
     assert response.status_code == 200
     assert "yellow_progress_gap cannot be above red_progress_gap" in response.content.decode()
     assert RuleSet.objects.count() == 1
+
+
+@pytest.mark.parametrize("text", ["NaN", "Infinity", "-Infinity", "1e400"])
+def test_it_refuses_a_percentage_that_is_not_a_finite_number_naming_it(bureau, text):
+    body = json.dumps(DEFAULT_RULE_PARAMETERS).replace(
+        '"funds_tolerance_percent": 5', f'"funds_tolerance_percent": {text}'
+    )
+    response = bureau.post("/admin/supervision/ruleset/add/", {"parameters": body, "note": "x"})
+    assert response.status_code == 200
+    assert "funds_tolerance_percent: not a finite number" in response.content.decode()
+    assert RuleSet.objects.count() == 1
