@@ -884,6 +884,7 @@ def batch_validate(batch: ImportBatch, *, report: Callable[[dict], None] | None 
         status=ImportBatch.Status.VALIDATING, rows_read=0, rows_validated=0, message=""
     )
     batch.refresh_from_db()
+    number = batch.header_row
     try:
         path = Path(settings.MEDIA_ROOT) / str(batch.file.name)  # a batch is made with its file
         limits = read_limits()
@@ -979,6 +980,18 @@ def batch_validate(batch: ImportBatch, *, report: Callable[[dict], None] | None 
         )
     except Abandoned:
         logger.warning("import %s stopped being checked: it is no longer running", batch.pk)
+    except Exception as exc:
+        # A value no check foresaw must not leave the batch "validating": it ends FAILED with the
+        # row reached, and the traceback goes to the log.
+        logger.exception("import %s failed while checking row %s", batch.pk, number)
+        batch.rows.all().delete()
+        batch.chunks.all().delete()
+        ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.VALIDATING).update(
+            status=ImportBatch.Status.FAILED,
+            message=_("Checking stopped at row %(row)s (%(error)s); nothing was imported.")
+            % {"row": number, "error": (str(exc) or type(exc).__name__)[:200]},
+        )
+        progress.clear(batch.pk)
     logger.info("import %s validated in %.1fs", batch.pk, time.monotonic() - started)
     batch.refresh_from_db()
     return batch

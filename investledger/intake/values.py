@@ -12,11 +12,11 @@ import functools
 import re
 import unicodedata
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
-from investledger.core.money import BILLION, MILLION, WAN, YI
+from investledger.core.money import AMOUNT_MAX, BILLION, MILLION, WAN, YI, amount_limits
 from investledger.core.validators import describe, find_control
 
 
@@ -93,7 +93,9 @@ APPROXIMATE_WORDS = (
     "~",
 )
 
-_NUMBER = re.compile(r"[-+]?\d[\d,，]*(?:\.\d+)?|[-+]?\.\d+")
+# A number as sheets write it: 1,250.5, .5, and the exponent form spreadsheets use for large or
+# small numbers (1E+26, 1.5e-3).
+_NUMBER = re.compile(r"(?:[-+]?\d[\d,，]*(?:\.\d+)?|[-+]?\.\d+)(?:e[-+]?\d+)?")
 
 
 @dataclass(frozen=True)
@@ -153,17 +155,31 @@ _ONE = Decimal("1")
 _CENT = Decimal("0.01")
 
 
+EXCEL_DIGITS = 15  # significant digits a spreadsheet number holds
+
+
 def decimal_from_cell(value) -> Decimal:
+    """A cell's number as Decimal; Infinity and NaN are not numbers.
+
+    A number cell (float) is read through its shortest repr, and to the 15 significant digits a
+    spreadsheet keeps: 0.1 + 0.2 computed in Excel (0.30000000000000004) is 0.3, as Excel shows it.
+    """
     if isinstance(value, bool):
         raise CellError(_("not a number"))
     if isinstance(value, float):
-        return Decimal(repr(value))
-    if isinstance(value, int):
-        return Decimal(value)
-    try:
-        return Decimal(str(value).replace(",", "").replace("，", "").strip())
-    except (InvalidOperation, ValueError):
-        raise CellError(_("not a number")) from None
+        number = Decimal(repr(value))
+        if number.is_finite() and len(number.as_tuple().digits) > EXCEL_DIGITS:
+            number = number.quantize(Decimal(1).scaleb(number.adjusted() - EXCEL_DIGITS + 1), ROUND_HALF_UP)
+    elif isinstance(value, int):
+        number = Decimal(value)
+    else:
+        try:
+            number = Decimal(str(value).replace(",", "").replace("，", "").strip())
+        except (InvalidOperation, ValueError):
+            raise CellError(_("not a number")) from None
+    if not number.is_finite():
+        raise CellError(_("not a number"))
+    return number
 
 
 def parse_amount(value, unit: Unit, default_currency: str = "CNY") -> Amount | None:
@@ -172,10 +188,7 @@ def parse_amount(value, unit: Unit, default_currency: str = "CNY") -> Amount | N
         return None
     currency = unit.currency or default_currency
     multiplier = unit.multiplier or _ONE
-    if value.__class__ is float:
-        number = Decimal(repr(value))
-        approximate = False
-    elif isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
         number = decimal_from_cell(value)
         approximate = False
     else:
@@ -206,9 +219,33 @@ def parse_amount(value, unit: Unit, default_currency: str = "CNY") -> Amount | N
         leftover = re.sub(r"[\s.:：()（）]+", "", leftover)
         if leftover:
             raise CellError(_("cannot read %(text)s as an amount") % {"text": value})
+    return Amount(checked_amount(number, multiplier), currency, approximate)
+
+
+def checked_amount(number: Decimal, multiplier: Decimal) -> Decimal:
+    """`number` in a unit of `multiplier` yuan, as an amount in yuan within the one bound of money.
+
+    Negative, past `AMOUNT_MAX` or finer than a cent are refused (`core.money`), with the figure
+    as written in the sheet's unit.
+    """
     if number < 0:
         raise CellError(_("an amount cannot be negative"))
-    return Amount((number * multiplier).quantize(_CENT), currency, approximate)
+    if number > AMOUNT_MAX / multiplier:
+        raise CellError(
+            _("%(value)s is more than the largest amount the ledger holds, %(limit)s yuan (%(limit_yi)s 亿元)")
+            % {"value": _shown(number), **amount_limits()}
+        )
+    amount = number * multiplier
+    if amount != amount.quantize(_CENT):
+        raise CellError(
+            _("%(value)s is finer than a cent: give the amount to the cent at most") % {"value": _shown(number)}
+        )
+    return amount.quantize(_CENT)
+
+
+def _shown(number: Decimal) -> str:
+    """A number as the sheet wrote it, without a float's exponent where plain digits read better."""
+    return f"{number:f}" if -20 < number.adjusted() < 20 else str(number)
 
 
 def parse_currency(value) -> str | None:
