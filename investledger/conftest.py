@@ -5,7 +5,7 @@ import shutil
 
 import pytest
 
-from investledger.core.testing import Personas, build_reference_data
+from investledger.testing import Personas, build_reference_data
 
 
 @pytest.fixture(autouse=True)

@@ -73,9 +73,9 @@ def run_child(path: Path) -> dict:
     from django.contrib.auth import get_user_model
 
     from investledger.core.audit import audit_context
-    from investledger.core.testing import build_reference_data
     from investledger.intake import services
     from investledger.intake.models import ImportBatch
+    from investledger.testing import build_reference_data
 
     ref = build_reference_data()
     user = get_user_model().objects.create(username="bench", is_superuser=True, is_staff=True)

@@ -62,10 +62,8 @@ class MeViewSet(viewsets.ViewSet):
 
 
 from investledger.core.api_audit import AuditCheckpointViewSet  # noqa: E402  (registered with the accounts routes)
-from investledger.core.api_history import HistoryViewSet  # noqa: E402  (registered with the accounts routes)
 
 ROUTES = [
     ("me", MeViewSet, "me"),
-    ("history", HistoryViewSet, "history"),
     ("audit/checkpoint", AuditCheckpointViewSet, "audit-checkpoint"),
 ]

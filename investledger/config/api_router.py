@@ -16,6 +16,7 @@ for app in (
     "reporting",
     "intake",
     "accounts",
+    "history",
 ):
     try:
         module = import_module(f"investledger.{app}.api")

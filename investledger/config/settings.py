@@ -66,6 +66,8 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 # Our apps come first: where two catalogues translate the same text, the first app listed wins.
 INSTALLED_APPS = [
     "investledger.core",
+    # Right after core, whose catalogue once held its messages, so that its wording keeps winning.
+    "investledger.history",
     "investledger.accounts",
     "investledger.reference",
     "investledger.investors",
@@ -75,6 +77,7 @@ INSTALLED_APPS = [
     "investledger.escalation",
     "investledger.reporting",
     "investledger.intake",
+    "investledger.demo",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -1,4 +1,4 @@
-"""The ledger as it stood at a past moment, rebuilt from the audit trail.
+"""Past states rebuilt from the audit trail: the machinery under the ledger as of a date.
 
 Every change to a project or a signing leaves an entry whose `snapshot` is the object's whole stored
 state after the change (to-many relations as id lists). The state of an object at moment T is the
@@ -12,14 +12,17 @@ object that `access.project_q()` builds for the reader is evaluated against the 
 (`state_matches`), so a change to the one access rule applies here too (an unknown lookup raises).
 
 A date given as "as of 2023-05-01" means the end of that day in the server's time zone.
+
+The figures built on these states live with what they describe: the ledger and a project as of a date
+in `history/asof.py`, an event's totals as of a date in `events/selectors.py`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from typing import Any, cast
 
+from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Max, Q
 from django.utils import timezone
@@ -82,7 +85,7 @@ def build(model, state: dict):
     return obj
 
 
-def _attach(objs, field_name: str) -> None:
+def attach(objs, field_name: str) -> None:
     """Fill a foreign key's cache from one query, keeping a placeholder for records since deleted."""
     if not objs:
         return
@@ -106,9 +109,10 @@ def _attach(objs, field_name: str) -> None:
 
 
 def _area_paths(ids) -> dict[int, str]:
-    from investledger.reference.models import Area
-
-    return dict(Area.objects.filter(pk__in=ids).values_list("pk", "path"))
+    # The access rule reaches areas by their `path` (`host_area__path__startswith`); like `access.user_q`,
+    # core names the model by its label and imports no app.
+    area = apps.get_model("reference", "Area")
+    return dict(area.objects.filter(pk__in=ids).values_list("pk", "path"))
 
 
 def state_matches(q: Q, state: dict, paths: dict[Any, str]) -> bool:
@@ -143,85 +147,13 @@ def user_may_see_state(user, project_state: dict) -> bool:
     return bool(visible_states(user, {"x": project_state}))
 
 
-# --- Public helpers ------------------------------------------------------------------------------
-
-
-def projects_as_of(user, when: dt.datetime) -> list:
-    """The projects `user` may see as they stood at `when`, newest signing first."""
-    from investledger.projects.models import Project
-
-    states = visible_states(user, latest_states(Project, when))
-    projects = [build(Project, s) for s in states.values()]
-    for name in ("investor", "host_area", "sector", "first_event", "lead_unit"):
-        _attach(projects, name)
-    projects.sort(key=lambda p: (p.signed_on or dt.date.min, p.pk), reverse=True)
-    return projects
-
-
-def project_as_of(pk, when: dt.datetime):
-    """The project with `pk` as it stood at `when`, or None if it did not exist then. No access check."""
-    from investledger.projects.models import Project
-
-    state = latest_states(Project, when, [pk]).get(str(pk))
-    if state is None:
-        return None
-    project = build(Project, state)
-    for name in ("investor", "host_area", "sector", "first_event", "lead_unit"):
-        _attach([project], name)
-    return project
-
-
-def event_totals_as_of(event, user, when: dt.datetime):
-    """`events.selectors.event_totals` as the ledger stood at `when` (the counting-once rule's results then)."""
-    from investledger.events.selectors import LARGE, EventTotals, SectorLine
-    from investledger.projects.models import Project, Signing
-    from investledger.reference.models import Sector
-
-    signings = [s for s in latest_states(Signing, when).values() if s.get("event_id") == event.pk]
-    project_states = visible_states(user, latest_states(Project, when, {s["project_id"] for s in signings}))
-    count = large = 0
-    value = strategic = Decimal("0")
-    lines: dict[int | None, list] = {}
-    sectors = Sector.objects.in_bulk({p.get("sector_id") for p in project_states.values()})
-    for signing in signings:
-        project = project_states.get(str(signing["project_id"]))
-        if project is None:
-            continue
-        counted_value = Decimal(signing.get("counted_value_cny") or "0")
-        counted = bool(signing.get("counted_project"))
-        sector_id = project.get("sector_id")
-        line = lines.setdefault(sector_id, [0, Decimal("0")])
-        value += counted_value
-        line[1] += counted_value
-        if counted:
-            count += 1
-            line[0] += 1
-            if counted_value >= LARGE:
-                large += 1
-        sector = sectors.get(sector_id)
-        if sector is not None and sector.strategic_emerging:
-            strategic += counted_value
-    by_sector = [
-        SectorLine(sid, sectors.get(sid), c, v) for sid, (c, v) in sorted(lines.items(), key=lambda kv: -kv[1][1])
-    ]
-    return EventTotals(
-        count=count, value_cny=value, large_count=large, strategic_value_cny=strategic, by_sector=by_sector
-    )
-
-
-def project_ids_as_of(user, when: dt.datetime) -> list[int]:
-    """Ids of the projects the user may see as of `when` (for pages that list through the ORM)."""
-    from investledger.projects.models import Project
-
-    return [int(oid) for oid in visible_states(user, latest_states(Project, when))]
-
-
 __all__ = [
     "AsOfError",
     "parse_as_of",
-    "projects_as_of",
-    "project_as_of",
-    "event_totals_as_of",
-    "project_ids_as_of",
+    "latest_states",
+    "build",
+    "attach",
     "state_matches",
+    "visible_states",
+    "user_may_see_state",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -11,9 +12,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from investledger.core import access
+from investledger.core.asof import latest_states, visible_states
 from investledger.core.templatetags.ledger import money
 from investledger.projects.choices import SigningKind
-from investledger.projects.models import Signing
+from investledger.projects.models import Project, Signing
+from investledger.reference.models import Sector
 
 LARGE = Decimal("1000000000")
 
@@ -127,8 +130,6 @@ class Breakdown:
 
 def counted_signings_of(event_ids, user):
     """Signings at these events, limited to projects the user may see (all of them city-wide)."""
-    from investledger.projects.models import Project
-
     qs = Signing.objects.filter(event_id__in=event_ids)
     if access.is_city_wide(user):
         return qs
@@ -168,8 +169,6 @@ def figures_by_event(event_ids, user) -> dict[int, dict]:
 
 
 def event_totals(event, user) -> EventTotals:
-    from investledger.reference.models import Sector
-
     qs = counted_signings(event, user)
     later = ~Q(project__first_event_id=F("event_id"))  # not the project's first signing
     agg = qs.aggregate(
@@ -210,4 +209,38 @@ def event_totals(event, user) -> EventTotals:
             resignings=agg["resignings"],
             undisclosed=agg["undisclosed"],
         ),
+    )
+
+
+def event_totals_as_of(event, user, when: dt.datetime):
+    """`event_totals` as the ledger stood at `when` (the counting-once rule's results then)."""
+    signings = [s for s in latest_states(Signing, when).values() if s.get("event_id") == event.pk]
+    project_states = visible_states(user, latest_states(Project, when, {s["project_id"] for s in signings}))
+    count = large = 0
+    value = strategic = Decimal("0")
+    lines: dict[int | None, list] = {}
+    sectors = Sector.objects.in_bulk({p.get("sector_id") for p in project_states.values()})
+    for signing in signings:
+        project = project_states.get(str(signing["project_id"]))
+        if project is None:
+            continue
+        counted_value = Decimal(signing.get("counted_value_cny") or "0")
+        counted = bool(signing.get("counted_project"))
+        sector_id = project.get("sector_id")
+        line = lines.setdefault(sector_id, [0, Decimal("0")])
+        value += counted_value
+        line[1] += counted_value
+        if counted:
+            count += 1
+            line[0] += 1
+            if counted_value >= LARGE:
+                large += 1
+        sector = sectors.get(sector_id)
+        if sector is not None and sector.strategic_emerging:
+            strategic += counted_value
+    by_sector = [
+        SectorLine(sid, sectors.get(sid), c, v) for sid, (c, v) in sorted(lines.items(), key=lambda kv: -kv[1][1])
+    ]
+    return EventTotals(
+        count=count, value_cny=value, large_count=large, strategic_value_cny=strategic, by_sector=by_sector
     )

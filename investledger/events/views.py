@@ -19,7 +19,7 @@ from investledger.core.access import Action
 from investledger.core.views import ObjectListView, allowed, get_visible_or_404, require, save_audited, submit
 from investledger.events.forms import SigningEventForm
 from investledger.events.models import SigningEvent
-from investledger.events.selectors import event_totals, figures_by_event
+from investledger.events.selectors import event_totals, event_totals_as_of, figures_by_event
 from investledger.projects.filtersets import SigningEventFilterSet
 from investledger.projects.models import Project
 
@@ -64,7 +64,7 @@ def event_detail(request, pk: int):
     except asof.AsOfError as exc:
         as_of, as_of_error = None, str(exc)
     # ?as_of= shows the event's figures as the ledger stood then, rebuilt from the audit trail.
-    totals = asof.event_totals_as_of(event, user, as_of) if as_of else event_totals(event, user)
+    totals = event_totals_as_of(event, user, as_of) if as_of else event_totals(event, user)
     sectors = [
         {
             "sector": line.sector,

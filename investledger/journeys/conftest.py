@@ -10,9 +10,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from investledger.core import clock
 from investledger.core.audit import audit_context
-from investledger.core.testing import make_project
 from investledger.events.models import SigningEvent
 from investledger.supervision import services as supervision
+from investledger.testing import make_project
 
 BN = Decimal("1000000000")
 

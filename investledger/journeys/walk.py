@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from investledger.core.testing import PASSWORD
+from investledger.testing import PASSWORD
 
 SHOTS = Path(os.environ.get("INVESTLEDGER_SCREENSHOTS", "/tmp/investledger-journeys"))
 

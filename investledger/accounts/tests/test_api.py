@@ -6,7 +6,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from investledger.core.models import AuditEntry
-from investledger.core.testing import PASSWORD, make_project
+from investledger.testing import PASSWORD, make_project
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from investledger.accounts.models import RoleAssignment, User
 from investledger.core.access import Role
 from investledger.core.audit import verify_chain
 from investledger.core.models import AuditEntry
-from investledger.core.testing import PASSWORD
+from investledger.testing import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

@@ -28,7 +28,7 @@ from rest_framework.test import APIClient
 from investledger.core import access
 from investledger.core.access import Action
 from investledger.core.audit import audit_context
-from investledger.core.testing import make_project
+from investledger.testing import make_project
 
 pytestmark = pytest.mark.django_db
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 import pytest
 from drf_spectacular.generators import SchemaGenerator
 
-from investledger.core.testing import make_investor, make_project
 from investledger.core.tests.openapi import load_schema, token_header
 from investledger.escalation.tests.helpers import raise_issue
 from investledger.intake.tests.helpers import CHINESE_HEADER, import_file, signing_rows, write_xlsx
+from investledger.testing import make_investor, make_project
 
 pytestmark = pytest.mark.django_db
 

@@ -26,8 +26,8 @@ from django.db import transaction
 from django.test import override_settings
 from django.urls import resolve
 
-from investledger import demo
 from investledger.core.tests.openapi import load_schema, token_header
+from investledger.demo import loader as demo
 from investledger.events.models import SigningEvent
 from investledger.intake.tests.helpers import CHINESE_HEADER, import_file, signing_rows, write_xlsx
 from investledger.projects.models import Project

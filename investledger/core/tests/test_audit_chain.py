@@ -17,8 +17,8 @@ from investledger.core import audit, clock
 from investledger.core.audit import GENESIS_HASH, audit_context, verify_chain
 from investledger.core.models import AuditEntry
 from investledger.core.models_chain import AuditChainHead
-from investledger.core.testing import make_project
 from investledger.projects import services
+from investledger.testing import make_project
 
 pytestmark = pytest.mark.django_db
 

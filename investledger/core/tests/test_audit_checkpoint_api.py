@@ -10,7 +10,7 @@ from investledger.accounts.models import RoleAssignment
 from investledger.core import checkpoints
 from investledger.core.access import Role
 from investledger.core.models import AuditEntry
-from investledger.core.testing import make_project
+from investledger.testing import make_project
 
 pytestmark = pytest.mark.django_db
 

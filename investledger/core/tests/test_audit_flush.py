@@ -5,7 +5,7 @@ from django.core.management import call_command
 from django.db import DatabaseError, transaction
 
 from investledger.core.models import AuditEntry
-from investledger.core.testing import make_project
+from investledger.testing import make_project
 
 
 @pytest.mark.django_db(transaction=True)
@@ -15,7 +15,7 @@ def test_flush_empties_the_trail_and_puts_the_refusal_back(reference_data):
     call_command("flush", interactive=False, verbosity=0)
     assert not AuditEntry.objects.exists()
 
-    from investledger.core.testing import build_reference_data
+    from investledger.testing import build_reference_data
 
     ref = build_reference_data()
     make_project(area=ref.south, sector=ref.food)

@@ -12,8 +12,8 @@ from django.db.migrations.loader import MigrationLoader
 from investledger.core import audit, audit_keys, checkpoints
 from investledger.core.models import AuditEntry
 from investledger.core.models_chain import AuditChainHead
-from investledger.core.testing import make_project
 from investledger.core.tests.test_audit_tampering import move_head, rechain
+from investledger.testing import make_project
 
 pytestmark = pytest.mark.django_db
 

@@ -15,8 +15,8 @@ from django.core.management import call_command
 from investledger.core import audit, checkpoints
 from investledger.core.audit import audit_context
 from investledger.core.models import AuditEntry
-from investledger.core.testing import make_project
 from investledger.projects import services
+from investledger.testing import make_project
 
 pytestmark = pytest.mark.django_db
 

@@ -14,11 +14,11 @@ from investledger.core import clock
 from investledger.core.api import CONFLICT_CODES
 from investledger.core.audit import audit_context, plain_hash
 from investledger.core.models import AuditEntry
-from investledger.core.testing import make_investor, make_project
 from investledger.core.tests.test_api_schema import call
 from investledger.escalation.tests.helpers import raise_issue
 from investledger.intake.tests.helpers import CHINESE_HEADER, import_file, write_xlsx
 from investledger.supervision.models import Milestone
+from investledger.testing import make_investor, make_project
 
 pytestmark = pytest.mark.django_db
 

@@ -7,9 +7,9 @@ from django.core.management import call_command
 
 from investledger.core import clock
 from investledger.core.models import AuditEntry
-from investledger.core.testing import make_project
 from investledger.escalation.models import Notification
 from investledger.supervision.models import LightAssessment
+from investledger.testing import make_project
 
 pytestmark = pytest.mark.django_db
 

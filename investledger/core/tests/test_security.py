@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from investledger.core.testing import PASSWORD, make_project
+from investledger.testing import PASSWORD, make_project
 
 MANAGE = Path(settings.PROJECT_DIR) / "manage.py"
 

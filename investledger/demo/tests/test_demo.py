@@ -16,14 +16,16 @@ from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.test import override_settings
 
-from investledger import demo as demo_package
+from investledger.core import asof
 from investledger.core.access import Role
 from investledger.core.audit import current_context, verify_chain
 from investledger.core.models import AuditEntry
+from investledger.demo import loader as demo_package
 from investledger.demo import projects as projects_tables
 from investledger.demo.users import DEMO_PASSWORD, USERS
 from investledger.events.models import SigningEvent
-from investledger.events.selectors import event_totals
+from investledger.events.selectors import event_totals, event_totals_as_of
+from investledger.history.asof import projects_as_of
 from investledger.investors.models import Investor
 from investledger.projects.choices import Currency, SigningKind
 from investledger.projects.models import Project, Signing
@@ -390,20 +392,16 @@ class TestTheLedgerAsItStood:
     """The demo's trail carries the signing days, so past views give what was known then."""
 
     def test_the_expo_had_no_projects_the_day_before_and_70_after(self, demo):
-        from investledger.core import asof
-
-        before = asof.event_totals_as_of(sce(), admin(), asof.parse_as_of("2022-08-21"))
-        after = asof.event_totals_as_of(sce(), admin(), asof.parse_as_of("2022-12-31"))
+        before = event_totals_as_of(sce(), admin(), asof.parse_as_of("2022-08-21"))
+        after = event_totals_as_of(sce(), admin(), asof.parse_as_of("2022-12-31"))
         assert (before.count, before.value_cny) == (0, 0)
         assert (after.count, after.value_cny) == (70, Decimal("212100000000.00"))
 
     def test_the_ledger_at_the_end_of_2020_holds_only_the_2020_signings(self, demo):
-        from investledger.core import asof
-
-        then = asof.projects_as_of(admin(), asof.parse_as_of("2020-12-31"))
+        then = projects_as_of(admin(), asof.parse_as_of("2020-12-31"))
         assert then and all(p.signed_on.year == 2020 for p in then)
         assert len(then) == Project.objects.filter(signed_on__year=2020).count()
-        later = asof.projects_as_of(admin(), asof.parse_as_of("2022-12-31"))
+        later = projects_as_of(admin(), asof.parse_as_of("2022-12-31"))
         assert len(later) == Project.objects.filter(signed_on__lte=dt.date(2022, 12, 31)).count() > len(then)
 
     def test_the_trail_never_runs_backwards(self, demo):

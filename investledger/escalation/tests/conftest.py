@@ -1,6 +1,6 @@
 import pytest
 
-from investledger.core.testing import make_project
+from investledger.testing import make_project
 
 
 @pytest.fixture

@@ -4,8 +4,8 @@ import pytest
 
 from investledger.core import clock
 from investledger.core.audit import audit_context
-from investledger.core.testing import PASSWORD
 from investledger.escalation import services
+from investledger.testing import PASSWORD
 
 from .helpers import FRI, MON, THU, raise_issue, scan
 

@@ -6,10 +6,10 @@ import pytest
 
 from investledger.core import clock
 from investledger.core.models import AuditEntry
-from investledger.core.testing import make_project
 from investledger.escalation import demo
 from investledger.escalation.choices import IssueStatus, Level
 from investledger.escalation.models import Inspection, Issue, Notice
+from investledger.testing import make_project
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,8 @@ import pytest
 from django.db import connection
 
 from investledger.core.models import ReferenceSequence
-from investledger.core.testing import make_project
 from investledger.escalation.models import Issue
+from investledger.testing import make_project
 
 from .helpers import raise_issue
 

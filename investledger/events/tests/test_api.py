@@ -10,11 +10,11 @@ from rest_framework.test import APIClient
 
 from investledger.core.audit import audit_context
 from investledger.core.models import AuditEntry
-from investledger.core.testing import make_project
 from investledger.events.models import SigningEvent
 from investledger.events.selectors import event_totals
 from investledger.projects import services
 from investledger.projects.choices import SigningKind
+from investledger.testing import make_project
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from investledger.core import clock
 from investledger.core.audit import audit_context
-from investledger.core.testing import make_project
 from investledger.projects import services
+from investledger.testing import make_project
 
 pytestmark = pytest.mark.django_db
 BN = Decimal("1000000000")

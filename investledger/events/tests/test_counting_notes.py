@@ -7,11 +7,11 @@ import pytest
 from django.urls import reverse
 
 from investledger.core.audit import audit_context
-from investledger.core.testing import make_project
 from investledger.events.models import SigningEvent
 from investledger.events.selectors import event_totals
 from investledger.projects import services
 from investledger.projects.choices import SigningKind
+from investledger.testing import make_project
 
 pytestmark = pytest.mark.django_db
 

@@ -8,10 +8,10 @@ from django.urls import reverse
 
 from investledger.core.audit import audit_context
 from investledger.core.models import AuditEntry
-from investledger.core.testing import make_project
 from investledger.events.models import SigningEvent
 from investledger.projects import services
 from investledger.projects.choices import SigningKind
+from investledger.testing import make_project
 
 pytestmark = pytest.mark.django_db
 

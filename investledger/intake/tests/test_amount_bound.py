@@ -16,13 +16,13 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from investledger.core import clock
-from investledger.core.testing import make_project
 from investledger.intake import services
 from investledger.intake.models import ImportBatch
 from investledger.intake.tests.helpers import CHINESE_HEADER, import_file, write_csv, write_xlsx
 from investledger.intake.values import CellError, Unit, decimal_from_cell, parse_amount
 from investledger.projects.models import Project
 from investledger.supervision.models import ProgressReport
+from investledger.testing import make_project
 
 pytestmark = pytest.mark.django_db
 

@@ -5,8 +5,8 @@ Screenshots are saved under /tmp (intake-mapping.png, intake-preview.png, intake
 
 import pytest
 
-from investledger.core.testing import PASSWORD, make_investor, make_project
 from investledger.intake.tests.helpers import write_xlsx
+from investledger.testing import PASSWORD, make_investor, make_project
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

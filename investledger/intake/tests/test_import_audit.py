@@ -51,7 +51,7 @@ def test_every_row_has_its_entry_with_the_row_number(tmp_path, personas, referen
 
 
 def test_the_audit_chain_still_verifies_after_an_import_between_other_writes(tmp_path, personas, reference_data):
-    from investledger.core.testing import make_project
+    from investledger.testing import make_project
 
     with audit.audit_context(actor=personas.admin, source="test"):
         make_project(area=reference_data.south, sector=reference_data.food, name="写在导入之前")

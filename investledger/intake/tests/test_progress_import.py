@@ -10,7 +10,6 @@ from django.urls import reverse
 from investledger.core import clock
 from investledger.core.audit import audit_context
 from investledger.core.models import AuditEntry
-from investledger.core.testing import make_project
 from investledger.intake import services
 from investledger.intake.excel import progress_workbook
 from investledger.intake.fields import Kind
@@ -18,6 +17,7 @@ from investledger.intake.models import ImportBatch, ImportRow
 from investledger.intake.tests.helpers import upload, write_xlsx
 from investledger.supervision import services as supervision
 from investledger.supervision.models import ProgressReport
+from investledger.testing import make_project
 
 pytestmark = pytest.mark.django_db
 

@@ -4,8 +4,8 @@ import pytest
 from rest_framework.test import APIClient
 
 from investledger.core.models import AuditEntry
-from investledger.core.testing import make_investor, make_project
 from investledger.investors.models import Investor
+from investledger.testing import make_investor, make_project
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from investledger.core.testing import make_investor, make_project
+from investledger.testing import make_investor, make_project
 
 pytestmark = pytest.mark.django_db
 

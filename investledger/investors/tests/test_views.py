@@ -7,9 +7,9 @@ from django.urls import reverse
 
 from investledger.core.audit import audit_context
 from investledger.core.models import AuditEntry
-from investledger.core.testing import make_investor, make_project
 from investledger.investors.models import Investor
 from investledger.projects import services
+from investledger.testing import make_investor, make_project
 
 pytestmark = pytest.mark.django_db
 

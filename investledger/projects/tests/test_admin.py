@@ -7,9 +7,9 @@ from django.forms.models import model_to_dict
 from django.urls import reverse
 
 from investledger.core.models import AuditEntry
-from investledger.core.testing import make_project
 from investledger.projects import services
 from investledger.projects.models import Project, Signing
+from investledger.testing import make_project
 
 pytestmark = pytest.mark.django_db
 

@@ -13,13 +13,13 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from investledger.core.money import AMOUNT_MAX
-from investledger.core.testing import make_investor, make_project
 from investledger.events.models import SigningEvent
 from investledger.projects.choices import SigningKind
 from investledger.projects.models import Project, Signing
 from investledger.projects.tests.test_api import new_project_body
 from investledger.projects.tests.test_ceremony import grid, row
 from investledger.projects.tests.test_views import form_data
+from investledger.testing import make_investor, make_project
 
 pytestmark = pytest.mark.django_db
 

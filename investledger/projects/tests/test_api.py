@@ -9,9 +9,9 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from investledger.core.models import AuditEntry
-from investledger.core.testing import make_investor, make_project
 from investledger.events.models import SigningEvent
 from investledger.projects.models import Project
+from investledger.testing import make_investor, make_project
 
 pytestmark = pytest.mark.django_db
 

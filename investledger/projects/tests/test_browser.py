@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from investledger.core.testing import PASSWORD, make_project
+from investledger.testing import PASSWORD, make_project
 
 SHOTS = Path("/tmp/shots")
 BN = Decimal("1000000000")

@@ -9,12 +9,12 @@ from django.urls import reverse
 
 from investledger.core.audit import audit_context
 from investledger.core.models import AuditEntry
-from investledger.core.testing import make_project
 from investledger.events.models import SigningEvent
 from investledger.events.selectors import event_totals
 from investledger.projects import services
 from investledger.projects.choices import SigningKind
 from investledger.projects.models import Project, Signing
+from investledger.testing import make_project
 
 pytestmark = pytest.mark.django_db
 

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from investledger.core.testing import PASSWORD, make_investor, make_project
 from investledger.events.models import SigningEvent
 from investledger.investors.models import Investor
 from investledger.projects.choices import SigningKind
 from investledger.projects.models import Project, Signing
+from investledger.testing import PASSWORD, make_investor, make_project
 
 SHOTS = Path("/tmp/shots")
 BN = Decimal("1000000000")

@@ -6,12 +6,12 @@ from decimal import Decimal
 import pytest
 
 from investledger.core.audit import audit_context
-from investledger.core.testing import make_investor, make_project
 from investledger.events.models import SigningEvent
 from investledger.events.selectors import event_totals
 from investledger.projects import services
 from investledger.projects.choices import SigningKind
 from investledger.projects.services import DuplicateSuspected
+from investledger.testing import make_investor, make_project
 
 pytestmark = pytest.mark.django_db
 

@@ -2,11 +2,11 @@
 
 import pytest
 
-from investledger.core.testing import make_project
 from investledger.core.versions import EditConflict
 from investledger.escalation.choices import IssueCategory
 from investledger.escalation.services import issue_raise
 from investledger.projects import services
+from investledger.testing import make_project
 
 pytestmark = pytest.mark.django_db
 

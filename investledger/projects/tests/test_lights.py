@@ -4,9 +4,9 @@ import pytest
 from django.urls import reverse
 
 from investledger.core import clock
-from investledger.core.testing import make_project
 from investledger.projects.services import project_set_light
 from investledger.supervision.models import LightAssessment, RuleSet
+from investledger.testing import make_project
 
 pytestmark = pytest.mark.django_db
 

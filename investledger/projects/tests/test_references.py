@@ -8,10 +8,10 @@ from django.db import connection, transaction
 
 from investledger.core import clock
 from investledger.core.models import ReferenceSequence
-from investledger.core.testing import make_project
 from investledger.projects import services
 from investledger.projects.choices import SideState
 from investledger.projects.models import Project
+from investledger.testing import make_project
 
 
 @pytest.mark.django_db

@@ -10,10 +10,10 @@ from django.urls import reverse
 
 from investledger.core.audit import audit_context
 from investledger.core.models import AuditEntry
-from investledger.core.testing import make_investor, make_project
 from investledger.projects import services
 from investledger.projects.choices import SideState, SigningKind
 from investledger.projects.models import Project, Signing
+from investledger.testing import make_investor, make_project
 
 pytestmark = pytest.mark.django_db
 

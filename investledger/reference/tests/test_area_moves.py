@@ -6,10 +6,10 @@ from rest_framework.test import APIClient
 
 from investledger.core.audit import audit_context
 from investledger.core.models import AuditEntry
-from investledger.core.testing import make_project
 from investledger.projects.models import Project
 from investledger.reference import services
 from investledger.reference.models import Area
+from investledger.testing import make_project
 
 pytestmark = pytest.mark.django_db
 

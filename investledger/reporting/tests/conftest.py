@@ -20,10 +20,10 @@ import pytest
 
 from investledger.core import clock
 from investledger.core.audit import audit_context
-from investledger.core.testing import make_project
 from investledger.events.models import SigningEvent
 from investledger.projects.choices import SideState, Stage
 from investledger.projects.services import project_set_side_state, project_set_stage
+from investledger.testing import make_project
 
 TODAY = dt.date(2024, 6, 30)
 BN = Decimal("1000000000")

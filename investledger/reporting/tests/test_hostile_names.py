@@ -19,11 +19,11 @@ from PIL import Image
 
 from investledger.core import clock
 from investledger.core.audit import audit_context
-from investledger.core.testing import make_investor, make_project
 from investledger.investors.models import Investor
 from investledger.projects.models import Project
 from investledger.reference.models import Area
 from investledger.supervision.services import light_assess, report_submit
+from investledger.testing import make_investor, make_project
 
 pytestmark = pytest.mark.django_db
 

@@ -7,12 +7,12 @@ from decimal import Decimal
 import pytest
 
 from investledger.core import clock
-from investledger.core.testing import make_project
 from investledger.projects.models import Project
 from investledger.reference.models import Area
 from investledger.reporting import selectors
 from investledger.reporting.cohort import Cohort
 from investledger.reporting.metrics import compute_all
+from investledger.testing import make_project
 
 pytestmark = pytest.mark.django_db
 

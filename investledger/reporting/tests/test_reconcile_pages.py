@@ -28,7 +28,6 @@ from investledger.accounts.models import RoleAssignment
 from investledger.core import clock
 from investledger.core.access import Role
 from investledger.core.money import YI
-from investledger.core.testing import make_project
 from investledger.escalation.tests.helpers import raise_issue
 from investledger.events.models import SigningEvent
 from investledger.projects.choices import SigningKind, Stage
@@ -37,6 +36,7 @@ from investledger.reference.models import Area
 from investledger.reporting.cohort import Cohort
 from investledger.reporting.metrics import compute_all
 from investledger.reporting.tests import pages
+from investledger.testing import make_project
 
 pytestmark = pytest.mark.django_db
 

@@ -9,12 +9,12 @@ from django.urls import reverse
 
 from investledger.core import clock
 from investledger.core.audit import audit_context
-from investledger.core.testing import make_project
 from investledger.projects.choices import Stage
 from investledger.projects.services import project_set_stage
 from investledger.reporting import summary
 from investledger.reporting.cohort import Cohort
 from investledger.reporting.tests.conftest import TODAY
+from investledger.testing import make_project
 
 pytestmark = pytest.mark.django_db
 

@@ -23,12 +23,12 @@ from rest_framework.test import APIClient
 
 from investledger.core import clock
 from investledger.core.audit import audit_context
-from investledger.core.testing import make_project
 from investledger.projects.services import project_update
 from investledger.reporting.cohort import Cohort
 from investledger.reporting.metrics import compute_all
 from investledger.reporting.tests.conftest import BN, TODAY
 from investledger.reporting.tests.pages import kpis
+from investledger.testing import make_project
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ def media_root(settings, tmp_path):
 
 @pytest.fixture
 def login(client):
-    from investledger.core.testing import PASSWORD
+    from investledger.testing import PASSWORD
 
     def as_user(user):
         client.logout()

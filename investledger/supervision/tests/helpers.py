@@ -5,9 +5,9 @@ from decimal import Decimal
 
 from investledger.core import clock
 from investledger.core.audit import audit_context
-from investledger.core.testing import make_project
 from investledger.events.models import SigningEvent
 from investledger.supervision import periods, services
+from investledger.testing import make_project
 
 SIGNED = dt.date(2024, 1, 15)
 

@@ -2,8 +2,8 @@
 
 import pytest
 
-from investledger.core.testing import PASSWORD, make_project
 from investledger.supervision import demo
+from investledger.testing import PASSWORD, make_project
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

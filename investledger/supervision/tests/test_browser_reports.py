@@ -9,11 +9,11 @@ from django.utils import timezone
 
 from investledger.core import clock
 from investledger.core.audit import audit_context
-from investledger.core.testing import PASSWORD
 from investledger.escalation.models import Issue
 from investledger.supervision import periods, selectors, services
 from investledger.supervision.models import ProgressReport
 from investledger.supervision.tests.helpers import signed_project
+from investledger.testing import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

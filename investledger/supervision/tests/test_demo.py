@@ -6,9 +6,9 @@ import pytest
 
 from investledger.core import clock
 from investledger.core.models import AuditEntry
-from investledger.core.testing import make_project
 from investledger.supervision import demo
 from investledger.supervision.models import LightAssessment, ProgressReport
+from investledger.testing import make_project
 
 pytestmark = pytest.mark.django_db
 

@@ -7,10 +7,10 @@ import pytest
 
 from investledger.core import clock
 from investledger.core.audit import audit_context
-from investledger.core.testing import make_project
 from investledger.projects import services as project_services
 from investledger.supervision import services
 from investledger.supervision.models import LightAssessment
+from investledger.testing import make_project
 
 pytestmark = pytest.mark.django_db
 

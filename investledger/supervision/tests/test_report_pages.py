@@ -152,7 +152,7 @@ def test_a_saved_row_leaves_a_not_yet_reported_list_and_the_filters_stay(project
 def test_two_officers_saving_the_same_report_never_silently_overwrite_each_other(projects, personas, reference_data):
     from django.test import Client
 
-    from investledger.core.testing import PASSWORD
+    from investledger.testing import PASSWORD
 
     first, second = Client(), Client()
     first.login(username="officer_north", password=PASSWORD)
@@ -234,8 +234,8 @@ def test_the_report_pages_state_the_unit_in_chinese(projects, personas, login):
 
 def test_the_demo_officers_report_page_saves_as_it_is_shown(reference_data, personas, login):
     """The demo files reports to the yuan, some with more decimals in 万元 than the form keeps."""
-    from investledger.core.testing import make_project
     from investledger.supervision import demo
+    from investledger.testing import make_project
 
     today = dt.date(2026, 11, 20)
     projects = [

@@ -12,13 +12,13 @@ from rest_framework.test import APIClient
 from investledger.core import audit, clock
 from investledger.core.audit import audit_context
 from investledger.core.models import DailyRun
-from investledger.core.testing import make_investor, make_project
 from investledger.intake.tests.helpers import CHINESE_HEADER, import_file, write_xlsx
 from investledger.projects.models import Project
 from investledger.supervision import services
 from investledger.supervision.choices import Light, MilestoneKind
 from investledger.supervision.models import LightAssessment, Milestone
 from investledger.supervision.tests.helpers import file_reports, signed_project
+from investledger.testing import make_investor, make_project
 
 pytestmark = pytest.mark.django_db
 

@@ -8,12 +8,12 @@ from django.core.management import call_command
 from investledger.core import clock
 from investledger.core.audit import audit_context
 from investledger.core.models import AuditEntry
-from investledger.core.testing import make_project
 from investledger.projects.models import Project
 from investledger.supervision import services
 from investledger.supervision.choices import Light, MilestoneKind
 from investledger.supervision.models import InspectionSample, LightAssessment, Milestone
 from investledger.supervision.tests.helpers import record, signed_project
+from investledger.testing import make_project
 
 pytestmark = pytest.mark.django_db
 

@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.test.utils import override_settings
 
 from investledger.core.access import Role
-from investledger.demo import DEMO_PASSWORD, load
+from investledger.demo.loader import DEMO_PASSWORD, load
 from investledger.events.selectors import event_totals
 
 

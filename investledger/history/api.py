@@ -16,8 +16,10 @@ from rest_framework import permissions, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 
-from investledger.core import access, history
+from investledger.core import access
 from investledger.core.drf import StandardPagination
+from investledger.history import readable
+from investledger.history.views import check_project, object_entries_for
 
 
 class ChangeSerializer(serializers.Serializer):
@@ -60,7 +62,7 @@ class HistoryViewSet(viewsets.ViewSet):
     def _answer(self, request, entries):
         paginator = self.pagination_class()
         page: list | None = paginator.paginate_queryset(entries.order_by("-id"), request, view=self)
-        data = HistoryItemSerializer(history.describe(page), many=True).data
+        data = HistoryItemSerializer(readable.describe(page), many=True).data
         return paginator.get_paginated_response(data)
 
     @extend_schema(
@@ -68,8 +70,6 @@ class HistoryViewSet(viewsets.ViewSet):
         responses=HistoryItemSerializer(many=True),
     )
     def list(self, request):
-        from investledger.core.views_history import object_entries_for
-
         target = request.query_params.get("object", "")
         label, sep, pk = target.rpartition(":")
         if not sep or not label or not pk:
@@ -87,11 +87,12 @@ class HistoryViewSet(viewsets.ViewSet):
         return self._project(request, project_id)
 
     def _project(self, request, pk):
-        from investledger.core.views_history import _check_project
-
         if not str(pk).isdigit():
             raise Http404
         if not access.can(request.user, access.Action.VIEW):
             raise Http404
-        _check_project(request.user, int(pk))
-        return self._answer(request, history.project_entries(int(pk)))
+        check_project(request.user, int(pk))
+        return self._answer(request, readable.project_entries(int(pk)))
+
+
+ROUTES = [("history", HistoryViewSet, "history")]

@@ -9,10 +9,11 @@ from django.urls import reverse
 
 from investledger.core import asof, clock
 from investledger.core.audit import audit_context
-from investledger.core.testing import make_project
-from investledger.events.selectors import event_totals
+from investledger.events.selectors import event_totals, event_totals_as_of
+from investledger.history.asof import project_as_of, projects_as_of
 from investledger.projects import services
 from investledger.projects.choices import Stage
+from investledger.testing import make_project
 
 pytestmark = pytest.mark.django_db
 
@@ -46,57 +47,57 @@ def names(projects):
 
 def test_it_rebuilds_the_ledger_at_two_past_dates(ledger, personas):
     p1, p2, p3 = ledger
-    feb = asof.projects_as_of(personas.admin, end_of("2023-02-01"))
+    feb = projects_as_of(personas.admin, end_of("2023-02-01"))
     assert names(feb) == ["Battery plant", "Cold chain"]
     assert {p.name: p.contract_value_cny for p in feb} == {"Battery plant": 2 * BN, "Cold chain": BN}
-    may = asof.projects_as_of(personas.admin, end_of("2023-05-01"))
+    may = projects_as_of(personas.admin, end_of("2023-05-01"))
     assert names(may) == ["Battery plant", "Cold chain", "Vaccine line"]
     assert {p.name: p.contract_value_cny for p in may}["Battery plant"] == 3 * BN
     assert {p.name: p.stage for p in may}["Battery plant"] == Stage.SIGNED
-    july = asof.projects_as_of(personas.admin, end_of("2023-07-01"))
+    july = projects_as_of(personas.admin, end_of("2023-07-01"))
     assert names(july) == ["Battery plant", "Vaccine line"]
     assert {p.name: p.stage for p in july}["Battery plant"] == Stage.STARTED
 
 
 def test_before_anything_was_signed_the_ledger_is_empty(ledger, personas):
-    assert asof.projects_as_of(personas.admin, end_of("2022-12-31")) == []
+    assert projects_as_of(personas.admin, end_of("2022-12-31")) == []
 
 
 def test_each_district_sees_its_past_ledger_by_where_projects_were_then(ledger, personas):
     # "Cold chain" was in South until March, then in North Park.
-    assert names(asof.projects_as_of(personas.officer_south, end_of("2023-02-01"))) == ["Cold chain"]
-    assert names(asof.projects_as_of(personas.officer_south, end_of("2023-05-01"))) == ["Vaccine line"]
-    assert names(asof.projects_as_of(personas.officer_park, end_of("2023-02-01"))) == []
-    assert names(asof.projects_as_of(personas.officer_park, end_of("2023-05-01"))) == ["Cold chain"]
-    assert names(asof.projects_as_of(personas.officer_north, end_of("2023-05-01"))) == ["Battery plant", "Cold chain"]
-    assert asof.projects_as_of(personas.stranger, end_of("2023-05-01")) == []
+    assert names(projects_as_of(personas.officer_south, end_of("2023-02-01"))) == ["Cold chain"]
+    assert names(projects_as_of(personas.officer_south, end_of("2023-05-01"))) == ["Vaccine line"]
+    assert names(projects_as_of(personas.officer_park, end_of("2023-02-01"))) == []
+    assert names(projects_as_of(personas.officer_park, end_of("2023-05-01"))) == ["Cold chain"]
+    assert names(projects_as_of(personas.officer_north, end_of("2023-05-01"))) == ["Battery plant", "Cold chain"]
+    assert projects_as_of(personas.stranger, end_of("2023-05-01")) == []
 
 
 def test_a_project_is_rebuilt_with_its_related_records(ledger, reference_data):
     p1, p2, _p3 = ledger
-    then = asof.project_as_of(p2.pk, end_of("2023-02-01"))
+    then = project_as_of(p2.pk, end_of("2023-02-01"))
     assert then.host_area == reference_data.south
     assert then.sector == reference_data.food
     assert then.first_event == reference_data.event
-    assert asof.project_as_of(p2.pk, end_of("2023-07-01")) is None
+    assert project_as_of(p2.pk, end_of("2023-07-01")) is None
     with pytest.raises(TypeError):
         then.save()
 
 
 def test_event_totals_as_of_follow_the_counting_rule_then(ledger, personas, reference_data):
-    feb = asof.event_totals_as_of(reference_data.event, personas.admin, end_of("2023-02-01"))
+    feb = event_totals_as_of(reference_data.event, personas.admin, end_of("2023-02-01"))
     assert (feb.count, feb.value_cny, feb.large_count) == (2, 3 * BN, 2)
     assert feb.strategic_value_cny == 2 * BN
-    may = asof.event_totals_as_of(reference_data.event, personas.admin, end_of("2023-05-01"))
+    may = event_totals_as_of(reference_data.event, personas.admin, end_of("2023-05-01"))
     assert (may.count, may.value_cny) == (2, 4 * BN)
-    south_feb = asof.event_totals_as_of(reference_data.event, personas.officer_south, end_of("2023-02-01"))
+    south_feb = event_totals_as_of(reference_data.event, personas.officer_south, end_of("2023-02-01"))
     assert (south_feb.count, south_feb.value_cny) == (1, BN)
 
 
 def test_as_of_now_agrees_with_the_live_figures(ledger, personas, reference_data):
     for user in (personas.admin, personas.officer_north, personas.officer_south, personas.leader):
         live = event_totals(reference_data.event, user)
-        rebuilt = asof.event_totals_as_of(reference_data.event, user, clock.now())
+        rebuilt = event_totals_as_of(reference_data.event, user, clock.now())
         assert (rebuilt.count, rebuilt.value_cny, rebuilt.large_count) == (live.count, live.value_cny, live.large_count)
 
 

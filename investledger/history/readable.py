@@ -19,8 +19,13 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext as _
 
+from investledger.core.access import Role
 from investledger.core.audit import changes_of
 from investledger.core.models import AuditEntry
+from investledger.core.templatetags.ledger import money
+from investledger.events.models import SigningEvent
+from investledger.projects.models import Project, Signing
+from investledger.reference.models import Area, Unit
 
 HIDDEN_FIELDS = {"id", "version", "created", "updated", "password"}
 EMPTY = "—"
@@ -67,8 +72,6 @@ def door_of(source: str) -> str:
 
 def project_entries(project_pk):
     """Entries of the project and of every signing it had (including signings since deleted)."""
-    from investledger.projects.models import Project, Signing
-
     cts = ContentType.objects.get_for_models(Project, Signing)
     pk = int(project_pk)
     return AuditEntry.objects.filter(
@@ -130,9 +133,6 @@ class _Names:
 
 
 def _roles_display(values, names: _Names) -> str:
-    from investledger.core.access import Role
-    from investledger.reference.models import Area, Unit
-
     parts = []
     for value in values or []:
         role, area_id, unit_id = (str(value).split(":") + ["", ""])[:3]
@@ -170,8 +170,6 @@ def display(model, name: str, value, names: _Names, state: dict | None = None) -
             return str(value)
         currency = (state or {}).get("currency") or "CNY"
         if f.name.endswith("_cny") or (_is_amount(f) and currency == "CNY"):
-            from investledger.core.templatetags.ledger import money
-
             return money(amount)
         if _is_amount(f):
             number = formats.number_format(amount, decimal_pos=2, use_l10n=True, force_grouping=True)
@@ -194,11 +192,7 @@ def _label(model, name: str) -> str:
 
 
 def _subject(entry: AuditEntry, model, names: _Names) -> str:
-    from investledger.projects.models import Signing
-
     if model is Signing:
-        from investledger.events.models import SigningEvent
-
         state = entry.snapshot or {k: v[0] for k, v in entry.changes.items()}
         return _("Signing at %(event)s") % {"event": names.name(SigningEvent, state.get("event_id"))}
     return capfirst(str(model._meta.verbose_name)) if model else entry.object_repr
@@ -219,8 +213,6 @@ def describe(entries) -> list[HistoryItem]:
         for name in set(values) | {"event_id"}:
             f = _field(model, name)
             if name == "roles":
-                from investledger.reference.models import Area, Unit
-
                 for pair in values.get(name, []):
                     for role in pair or []:
                         _r, a, u = (str(role).split(":") + ["", ""])[:3]

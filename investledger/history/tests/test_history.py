@@ -9,11 +9,12 @@ from django.urls import reverse
 from django.utils import translation
 from rest_framework.test import APIClient
 
-from investledger.core import clock, history
+from investledger.core import clock
 from investledger.core.audit import audit_context
-from investledger.core.testing import make_project
+from investledger.history import readable as history
 from investledger.projects import services
 from investledger.projects.choices import SideState, SigningKind
+from investledger.testing import make_project
 
 pytestmark = pytest.mark.django_db
 
@@ -87,7 +88,7 @@ def test_the_fragment_is_served_to_htmx_and_the_page_to_browsers(project, person
     url = reverse("core:project_history", args=[project.pk])
     fragment = client.get(url, HTTP_HX_REQUEST="true")
     assert fragment.status_code == 200
-    assert [t.name for t in fragment.templates][0] == "core/_history.html"
+    assert [t.name for t in fragment.templates][0] == "history/_history.html"
     assert "<html" not in fragment.content.decode()
     assert "Land not yet handed over" in fragment.content.decode()
     page = client.get(url)

@@ -15,8 +15,11 @@ from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
-from investledger.core import access, asof, history
+from investledger.core import access, asof
 from investledger.core.views import page_size_from, paginate
+from investledger.history import readable
+from investledger.history.asof import project_as_of, projects_as_of
+from investledger.projects.models import Project
 
 HISTORY_PAGE = 50
 
@@ -30,16 +33,14 @@ def _as_of(request):
         return None, _("“%(value)s” is not a date: write it as YYYY-MM-DD.") % {"value": raw}
 
 
-def _check_project(user, pk) -> tuple[object | None, dict | None]:
+def check_project(user, pk) -> tuple[object | None, dict | None]:
     """The current project if visible; its last state if deleted and was in the reader's scope; else 404."""
-    from investledger.projects.models import Project
-
     project = Project.objects.visible_to(user).filter(pk=pk).first()
     if project is not None:
         return project, None
     if Project.objects.filter(pk=pk).exists():
         raise Http404
-    state = history.last_state(Project, pk)
+    state = readable.last_state(Project, pk)
     if state is None or not asof.user_may_see_state(user, state):
         raise Http404
     return None, state
@@ -52,12 +53,12 @@ def _render_history(request, *, entries, title, obj_label, context_extra=None):
     context = {
         "title": title,
         "object_label": obj_label,
-        "items": history.describe(page.object_list),
+        "items": readable.describe(page.object_list),
         "page_obj": page,
         **(context_extra or {}),
     }
     htmx = getattr(request, "htmx", None)
-    template = "core/_history.html" if htmx and not htmx.history_restore_request else "core/history_page.html"
+    template = "history/_history.html" if htmx and not htmx.history_restore_request else "history/history_page.html"
     response = render(request, template, context)
     patch_vary_headers(response, ("HX-Request",))
     return response
@@ -65,20 +66,18 @@ def _render_history(request, *, entries, title, obj_label, context_extra=None):
 
 @login_required
 def project_history(request, pk: int):
-    from investledger.projects.models import Project
-
-    project, deleted_state = _check_project(request.user, pk)
+    project, deleted_state = check_project(request.user, pk)
     when, error = _as_of(request)
-    state_then = asof.project_as_of(pk, when) if when else None
+    state_then = project_as_of(pk, when) if when else None
     gone = deleted_state or {}
     label = str(project) if project else f"{gone.get('reference', '')} {gone.get('name', '')}"
     state_rows = []
     if state_then is not None:
-        snapshot = history.last_state_at(Project, pk, when)
-        state_rows = history.state_rows(Project, snapshot)
+        snapshot = readable.last_state_at(Project, pk, when)
+        state_rows = readable.state_rows(Project, snapshot)
     return _render_history(
         request,
-        entries=history.project_entries(pk),
+        entries=readable.project_entries(pk),
         title=_("History of %(object)s") % {"object": label},
         obj_label=label,
         context_extra={
@@ -104,8 +103,8 @@ def object_entries_for(user, label: str, pk: str):
     if not str(pk).isdigit():
         raise Http404
     if model._meta.label_lower == "projects.project":
-        _check_project(user, int(pk))
-        return history.project_entries(int(pk))
+        check_project(user, int(pk))
+        return readable.project_entries(int(pk))
     if model._meta.label_lower == "accounts.user":
         if not access.is_city_wide(user, access.Action.MANAGE):
             raise Http404
@@ -114,20 +113,19 @@ def object_entries_for(user, label: str, pk: str):
             if not model.objects.visible_to(user).filter(pk=pk).exists():
                 raise Http404
         else:
-            state = history.last_state(model, pk)
+            state = readable.last_state(model, pk)
             if state is None:
                 raise Http404
             kind, path = getattr(model, "access_via", ("reference", None))
             if kind == "project" and path == "project":
-                project_model = apps.get_model("projects.project")
-                project_state = history.last_state(project_model, state.get("project_id"))
+                project_state = readable.last_state(Project, state.get("project_id"))
                 if project_state is None or not asof.user_may_see_state(user, project_state):
                     raise Http404
             elif not access.is_city_wide(user):
                 raise Http404
     else:
         raise Http404
-    entries = history.object_entries(model, pk)
+    entries = readable.object_entries(model, pk)
     if not entries.exists():
         raise Http404
     return entries
@@ -155,15 +153,13 @@ def ledger_as_of(request):
     if not access.can(request.user, access.Action.VIEW):
         raise PermissionDenied
     when, error = _as_of(request)
-    projects = asof.projects_as_of(request.user, when) if when else []
+    projects = projects_as_of(request.user, when) if when else []
     total = sum((p.contract_value_cny or 0 for p in projects), start=0)
     page = paginate(request, projects, page_size_from(request))
-    from investledger.projects.models import Project
-
     current = Project.objects.visible_to(request.user).aggregate(value=Sum("contract_value_cny"))
     return render(
         request,
-        "core/ledger_as_of.html",
+        "history/ledger_as_of.html",
         {
             "as_of": when,
             "as_of_raw": request.GET.get("as_of", ""),
