@@ -22,7 +22,7 @@ from django.db import models, transaction
 from django.db.models.fields.files import FieldFile
 
 from investledger.core import audit_keys, clock
-from investledger.core.models import AuditEntry
+from investledger.core.models import AuditChainHead, AuditEntry
 
 GENESIS_HASH = "0" * 64
 
@@ -156,15 +156,23 @@ def plain_hash(entry: AuditEntry, content_type_key: str | None = None) -> str:
     return audit_keys.plain_hash(_canonical(entry, content_type_key or _content_type_key(entry)))
 
 
-def _lock_chain_tail():
-    """Serialise writers of the chain and return the hash of its last entry."""
-    from investledger.core.models_chain import AuditChainHead
+def lock_chain() -> AuditChainHead:
+    """Lock the chain's tail until the transaction ends and return its row (the last entry's id and hash).
 
+    The one lock every writer of audit entries takes (`record_many`, the bulk writer `core.bulk.AuditWriter`,
+    an import's commit before it numbers project references), so entries chain in commit order.
+    """
     # get_or_create survives two first writers racing to create the row (the loser's INSERT waits,
     # fails on the primary key and reads the winner's row); select_for_update then makes every
     # writer wait for the one before it to commit, so each reads the hash its predecessor wrote.
     AuditChainHead.objects.get_or_create(pk=1, defaults={"last_hash": GENESIS_HASH, "last_id": 0})
     return AuditChainHead.objects.select_for_update().get(pk=1)
+
+
+def chain_tail_id() -> int:
+    """The id of the chain's last entry (0 before any), read without the lock: it changes with every
+    recorded change, so caches of ledger figures are keyed on it."""
+    return AuditChainHead.objects.filter(pk=1).values_list("last_id", flat=True).first() or 0
 
 
 def _build(obj, kind, before, after, message, ctx: AuditContext) -> AuditEntry:
@@ -216,7 +224,7 @@ def record_many(items: Iterable[tuple]) -> list[AuditEntry]:
         return []
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit.record must run inside the transaction that made the change")
-    head = _lock_chain_tail()
+    head = lock_chain()
     prev = head.last_hash
     # Stamped under the lock, so time never runs backwards along the chain (as-of reads rely on it).
     stamped = clock.now()
@@ -265,8 +273,6 @@ def verify_chain(batch_size: int = 2000) -> VerifyResult:
     keys may only get newer (a rotation); an entry signed with a retired key after a newer one is not
     accepted.
     """
-    from investledger.core.models_chain import AuditChainHead
-
     head = AuditChainHead.objects.filter(pk=1).first()
     recorded_id, recorded_hash = (head.last_id, head.last_hash) if head else (0, GENESIS_HASH)
     plain_until = head.plain_until if head else 0
@@ -353,7 +359,7 @@ def anchor_plain_entries(*, entry_model=AuditEntry, head_model=None, content_typ
     Run once, by migration core 0007; the models may be a migration's historical ones.
     """
     if head_model is None:
-        from investledger.core.models_chain import AuditChainHead as head_model
+        head_model = AuditChainHead
     head = head_model.objects.select_for_update().filter(pk=1).first()
     if head is None or head.last_id == 0 or head.plain_until:
         return None

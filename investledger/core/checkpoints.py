@@ -25,7 +25,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from investledger.core import audit, audit_keys, clock
-from investledger.core.models import AuditEntry
+from investledger.core.models import AuditChainHead, AuditEntry
 
 FORMAT = "investledger-audit-checkpoint-1"
 LINE_PREFIX = "IL-AUDIT-CHECKPOINT-1"
@@ -103,8 +103,6 @@ def report_line():
 
 
 def _entry_is_forged(entry: AuditEntry) -> bool:
-    from investledger.core.models_chain import AuditChainHead
-
     head = AuditChainHead.objects.filter(pk=1).first()
     if head is not None and entry.pk <= head.plain_until:
         return audit.plain_hash(entry) != entry.hash

@@ -40,11 +40,11 @@ from django.utils.translation import gettext_lazy, override
 from rapidfuzz import fuzz, process
 from rapidfuzz.utils import default_process
 
-from investledger.core import access, audit, clock
+from investledger.core import access, audit, bulk, clock
 from investledger.core.access import Action
 from investledger.core.money import convert_to_cny
 from investledger.events.models import SigningEvent
-from investledger.intake import bulk, preview, progress, progress_import
+from investledger.intake import preview, progress, progress_import
 from investledger.intake.fields import Kind, columns_for
 from investledger.intake.mapping import auto_mapping, find_header, missing_required
 from investledger.intake.models import ColumnMapping, ExchangeRate, ImportBatch, ImportRow
@@ -1334,11 +1334,8 @@ class _Investors:
 
 def _write(batch: ImportBatch, user, report) -> tuple[int, int, int]:
     """Write a checked signing list, chunk by chunk, in the caller's transaction."""
-    from investledger.core.models_chain import AuditChainHead
-
     # Serialise with every other audited write: project references are numbered from here on.
-    AuditChainHead.objects.get_or_create(pk=1, defaults={"last_hash": audit.GENESIS_HASH, "last_id": 0})
-    AuditChainHead.objects.select_for_update().get(pk=1)
+    audit.lock_chain()
     allowed = set(Area.objects.filter(access.area_q(user, Action.CREATE)).values_list("pk", flat=True))
     events = {e.pk: e for e in SigningEvent.objects.all()}
     audit_writer = bulk.AuditWriter()

@@ -18,7 +18,9 @@ from django.http import Http404
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from investledger.core import audit
 from investledger.core.money import YI
+from investledger.core.templatetags.ledger import money, percent
 from investledger.reporting import metrics, selectors
 from investledger.reporting.cohort import Cohort
 
@@ -94,14 +96,10 @@ def _yi(value: Decimal) -> float:
 
 
 def _money(value) -> str:
-    from investledger.core.templatetags.ledger import money
-
     return money(value)
 
 
 def _pct(value) -> str:
-    from investledger.core.templatetags.ledger import percent
-
     return percent(value)
 
 
@@ -129,9 +127,7 @@ def build(user, cohort: Cohort, as_of: dt.date) -> Dashboard:
 
 def _cache_key(user, cohort: Cohort, as_of: dt.date) -> str:
     """Keyed on the audit chain's tail: any recorded change to the ledger makes a new key."""
-    from investledger.core.models_chain import AuditChainHead
-
-    head = AuditChainHead.objects.filter(pk=1).values_list("last_id", flat=True).first() or 0
+    head = audit.chain_tail_id()
     raw = f"{user.pk}|{sorted(cohort.ledger_params().items())}|{as_of}|{get_language()}|{head}"
     return "reporting:dashboard:" + hashlib.sha256(raw.encode()).hexdigest()
 

@@ -7,10 +7,11 @@ import pytest
 from django.test import override_settings
 from django.utils import translation
 
+from investledger.core import bulk
 from investledger.core.audit import audit_context
 from investledger.core.models import AuditEntry
 from investledger.events.models import SigningEvent
-from investledger.intake import bulk, services, tasks
+from investledger.intake import services, tasks
 from investledger.intake.models import ExchangeRate, ImportBatch, ImportRow
 from investledger.intake.tests.helpers import CHINESE_HEADER, import_file, signing_rows, upload, write_xlsx
 from investledger.projects.choices import SigningKind

@@ -3,7 +3,7 @@
 import pytest
 from django.db import transaction
 
-from investledger.intake import bulk
+from investledger.core import bulk
 from investledger.investors.models import Investor
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ plain tuples: ids are reserved first (so projects, signings and audit entries ca
 other), then the rows go in with COPY on PostgreSQL and one `executemany` on SQLite.
 
 Audit entries written here are the same entries `core.audit.record_many` writes: same fields, the
-same keyed hash (`audit.compute_hash`, HMAC-SHA256 with the audit key), chained after the chain's tail under its lock, and the tail moved
+same keyed hash (`audit.compute_hash`, HMAC-SHA256 with the audit key), chained after the chain's tail under its lock (`audit.lock_chain`), and the tail moved
 on at the end. `audit verify` checks them like any other.
 """
 
@@ -19,6 +19,7 @@ import itertools
 import json
 import operator
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any
 
 import orjson
 from django.contrib.contenttypes.models import ContentType
@@ -29,7 +30,6 @@ from psycopg.copy import QueuedLibpqWriter
 
 from investledger.core import audit, audit_keys, clock
 from investledger.core.models import AuditEntry
-from investledger.core.models_chain import AuditChainHead
 
 COPY_ROWS = 5000
 
@@ -67,6 +67,13 @@ def reserve_ids(model: type[models.Model], count: int) -> list[int]:
         return ids
 
 
+def _column(model: type[models.Model], name: str) -> str:
+    """The database column of a concrete field."""
+    column = model._meta.get_field(name).column  # type: ignore[union-attr]  # a concrete field, not a relation's reverse
+    assert column is not None
+    return column
+
+
 def ids_by(model: type[models.Model], field: str, values: Iterable[str]) -> dict[str, int]:
     """{value: primary key} of the rows of `model` whose text `field` is one of `values` (exact match).
 
@@ -77,16 +84,17 @@ def ids_by(model: type[models.Model], field: str, values: Iterable[str]) -> dict
     if not values:
         return {}
     if not is_postgres():
-        found = {}
+        found: dict[str, int] = {}
         for start in range(0, len(values), 10_000):  # within SQLite's limit of bound parameters
             part = values[start : start + 10_000]
             found.update(model._default_manager.filter(**{f"{field}__in": part}).values_list(field, "pk"))
         return found
     qn = connection.ops.quote_name
-    column = qn(model._meta.get_field(field).column)
+    column = qn(_column(model, field))
+    pk_column = _column(model, model._meta.pk.name) if model._meta.pk is not None else "id"
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT {column}, {qn(model._meta.pk.column)} FROM {qn(model._meta.db_table)} WHERE {column} = ANY(%s)",
+            f"SELECT {column}, {qn(pk_column)} FROM {qn(str(model._meta.db_table))} WHERE {column} = ANY(%s)",
             [values],
         )
         return dict(cursor.fetchall())
@@ -202,11 +210,11 @@ def _binary_types(model: type[models.Model], columns: Sequence[str]) -> list[str
     key = (model, tuple(columns))
     if key not in _binary_types_cache:
         by_column = {f.column: f for f in model._meta.concrete_fields}
-        types = []
+        types: list[str | None] = []
         for column in columns:
             db_type = (by_column[column].db_type(connection) or "").split("(")[0].strip()
             types.append(_BINARY_TYPES.get(db_type))
-        _binary_types_cache[key] = None if None in types else types
+        _binary_types_cache[key] = None if None in types else [t for t in types if t is not None]
     return _binary_types_cache[key]
 
 
@@ -219,8 +227,8 @@ class Table:
         self.fields = [f for f in model._meta.concrete_fields if with_pk or not f.primary_key]
         self.columns: list[str] = [f.column for f in self.fields]  # type: ignore[misc]  # a concrete field has a column
         self.names = [f.attname for f in self.fields]
-        self.defaults = {}
-        self.per_row = {}
+        self.defaults: dict[str, Any] = {}
+        self.per_row: dict[str, Callable[[], Any]] = {}
         now = timezone.now()  # real time: what auto_now and auto_now_add would write
         for f in self.fields:
             if f.primary_key:
@@ -403,8 +411,7 @@ class AuditWriter:
             return 0
         if not connection.in_atomic_block:
             raise RuntimeError("audit entries must be written inside the transaction that made the change")
-        AuditChainHead.objects.get_or_create(pk=1, defaults={"last_hash": audit.GENESIS_HASH, "last_id": 0})
-        head_row = AuditChainHead.objects.select_for_update().get(pk=1)
+        head_row = audit.lock_chain()
         stamped = clock.now()
         # `audit.compute_hash` is HMAC-SHA256, keyed with the audit key, over json.dumps(payload,
         # sort_keys=True, ensure_ascii=False, separators=(",", ":")). The payload's keys in sorted order are fixed, so the text is put
@@ -423,7 +430,7 @@ class AuditWriter:
         ct_parts: dict[str, bytes] = {}
         hash_entry = audit_keys.entry_hasher()
         last = [head_row.last_hash]
-        columns = [AuditEntry._meta.get_field(name).column for name in _ENTRY_COLUMNS]
+        columns = [_column(AuditEntry, name) for name in _ENTRY_COLUMNS]
         assert {"id", *columns} == set(self.table.columns), "AuditEntry has columns this writer does not fill"
         # On PostgreSQL the table numbers the entries as they arrive (no `nextval` per entry first):
         # nobody else writes entries while the chain's tail is locked, so their ids follow the chain.
