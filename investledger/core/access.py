@@ -154,6 +154,31 @@ def project_q(user, action: str = Action.VIEW, prefix: str = "") -> Q:
     return q
 
 
+def area_subtrees_q(user, action: str = Action.VIEW) -> Q | None:
+    """The projects `user` may `action` as a filter on their host area alone (`host_area__path`), or None
+    when the scope is not a union of area subtrees: `project_q` read for tables that keep only a project's
+    host area (the dashboard's summary cells). City-wide roles see everything; an area assignment its
+    area's subtree; a unit or contact assignment reaches projects by other links, which such tables do
+    not hold.
+    """
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    if getattr(user, "is_superuser", False):
+        return EVERYTHING
+    q = None
+    for a in assignments(user):
+        if action not in ROLE_ACTIONS[a.role]:
+            continue
+        if a.role == Role.PROJECT_CONTACT or (a.role == Role.RESPONSIBLE_UNIT and a.unit_id):
+            return None
+        if a.area_id is not None:
+            here = Q(host_area__path__startswith=a.area.path)
+            q = here if q is None else q | here
+        elif a.role in CITY_WIDE_WITHOUT_AREA:
+            return EVERYTHING
+    return q
+
+
 def area_q(user, action: str = Action.VIEW, prefix: str = "") -> Q:
     """Filter on areas (through `prefix`) that `user` may `action`: their assigned areas and sub-areas."""
     if getattr(user, "is_superuser", False) and user.is_active:
@@ -193,18 +218,53 @@ def user_q(user, action: str = Action.VIEW) -> Q:
     return q
 
 
+def investor_q(user, action: str = Action.VIEW) -> Q:
+    """Filter on investors that `user` may `action`.
+
+    Investors are seen through the projects a user may see (as their investor or a co-investor); the
+    whole list by city-wide roles. Whoever may enter projects also sees the investors no project names
+    yet, to choose from, and may create one. Changing an investor otherwise is for administrators, as
+    for reference data.
+    """
+    if action == Action.CREATE:
+        return EVERYTHING if can(user, Action.CREATE) else NOTHING
+    if is_city_wide(user, action):
+        return EVERYTHING
+    if action != Action.VIEW:
+        return EVERYTHING if can(user, Action.MANAGE) else NOTHING
+    project = apps.get_model("projects", "Project")
+    visible_projects = project.objects.filter(project_q(user, action))
+    q = Q(pk__in=visible_projects.values("investor_id")) | Q(pk__in=visible_projects.values("co_investors"))
+    if can(user, Action.CREATE):
+        # Investors that no project names yet (one a district just added) are the pool a project
+        # is entered from; an investor already on another district's projects stays hidden.
+        q |= ~Q(pk__in=project.objects.values("investor_id")) & ~Q(
+            pk__in=project.co_investors.through.objects.values("investor_id")
+        )
+    return q
+
+
+def acts_for_unit(user, unit_id) -> bool:
+    """Whether `user` holds the responsible-unit role for the unit `unit_id` (answers its issues)."""
+    return unit_id is not None and any(
+        a.role == Role.RESPONSIBLE_UNIT and a.unit_id == unit_id for a in assignments(user)
+    )
+
+
 def scope_q(model, user, action: str = Action.VIEW) -> Q:
     """The access filter for any model that declares how it reaches a project or an area.
 
     A model sets `access_via = ("project", "<path to project>")` or `("area", "<path to area>")`,
-    or `("reference", None)` for reference data every signed-in user may read and only
-    administrators may change.
+    `("investor", None)` for investors (`investor_q`), or `("reference", None)` for reference data every
+    signed-in user may read and only administrators may change.
     """
     kind, path = getattr(model, "access_via", ("reference", None))
     if kind == "project":
         return project_q(user, action, prefix=path or "")
     if kind == "area":
         return area_q(user, action, prefix=path or "")
+    if kind == "investor":
+        return investor_q(user, action)
     if kind == "reference":
         if action == Action.VIEW:
             return EVERYTHING if assignments(user) or getattr(user, "is_superuser", False) else NOTHING

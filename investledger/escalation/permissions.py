@@ -41,9 +41,7 @@ def _district_officer_of(user, issue: Issue) -> bool:
 
 
 def _unit_of(user, issue: Issue) -> bool:
-    return any(
-        a.role == Role.RESPONSIBLE_UNIT and a.unit_id == issue.responsible_unit_id for a in access.assignments(user)
-    )
+    return access.acts_for_unit(user, issue.responsible_unit_id)
 
 
 def may_answer(user, issue: Issue) -> bool:

@@ -23,7 +23,6 @@ from django.utils.translation import ngettext
 from PIL import Image, UnidentifiedImageError
 
 from investledger.core import access, audit, clock, references
-from investledger.core.access import Role
 from investledger.core.models import AuditEntry
 from investledger.core.versions import EditConflict as EditConflict
 from investledger.core.versions import lock
@@ -102,10 +101,7 @@ def issue_raise(*, project: Project, fields: dict, by) -> Issue:
 
 
 def _unit_of(user, issue: Issue):
-    for a in access.assignments(user):
-        if a.role == Role.RESPONSIBLE_UNIT and a.unit_id == issue.responsible_unit_id:
-            return issue.responsible_unit
-    return None
+    return issue.responsible_unit if access.acts_for_unit(user, issue.responsible_unit_id) else None
 
 
 def _require_step(by, issue: Issue, step: str) -> None:

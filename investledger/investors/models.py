@@ -3,37 +3,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from investledger.core.access import project_q
-from investledger.core.models import BaseModel, ScopedQuerySet
-
-
-class InvestorQuerySet(ScopedQuerySet):
-    def visible_to(self, user, action="view"):
-        """Investors are seen through the projects a user may see; the whole list by city-wide roles.
-
-        Whoever may enter projects also sees the investors no project names yet, to choose from.
-        """
-        from investledger.core import access
-        from investledger.projects.models import Project
-
-        if action == access.Action.CREATE:
-            # Entering a project may need a new investor: whoever may create projects may create one.
-            return self.all() if access.can(user, access.Action.CREATE) else self.none()
-        if access.is_city_wide(user, action):
-            return self.all()
-        if action != access.Action.VIEW:
-            return self.filter(access.scope_q(self.model, user, action))
-        visible_projects = Project.objects.filter(project_q(user, action))
-        seen = models.Q(pk__in=visible_projects.values("investor_id")) | models.Q(
-            pk__in=visible_projects.values("co_investors")
-        )
-        if access.can(user, access.Action.CREATE):
-            # Investors that no project names yet (one a district just added) are the pool a project
-            # is entered from; an investor already on another district's projects stays hidden.
-            seen |= ~models.Q(pk__in=Project.objects.values("investor_id")) & ~models.Q(
-                pk__in=Project.co_investors.through.objects.values("investor_id")
-            )
-        return self.filter(seen)
+from investledger.core.models import BaseModel
 
 
 class Investor(BaseModel):
@@ -73,8 +43,8 @@ class Investor(BaseModel):
     notes = models.TextField(_("notes"), blank=True)
     is_demo = models.BooleanField(_("demo data"), default=False)
 
-    objects = InvestorQuerySet.as_manager()
-    access_via = ("reference", None)
+    # Seen through the projects a reader may see: the rule is `core.access.investor_q`.
+    access_via = ("investor", None)
 
     class Meta:
         ordering = ["name"]

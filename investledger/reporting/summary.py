@@ -29,7 +29,7 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from investledger.core import access, clock
+from investledger.core import access, audit, clock
 from investledger.core.money import quantize
 from investledger.projects.models import Project
 from investledger.reporting import metrics, sources
@@ -227,27 +227,9 @@ class SummaryFigures(Figures):
 
 
 def cell_scope(user) -> Q | None:
-    """The reader's scope as a filter on cells, or None when it is not a union of area subtrees.
-
-    Mirrors core.access.project_q: city-wide roles see every cell; an area assignment sees its area's
-    subtree; a unit or contact assignment reaches projects by other links, which cells do not hold.
-    """
-    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
-        return None
-    if getattr(user, "is_superuser", False):
-        return Q()
-    q = None
-    for a in access.assignments(user):
-        if access.Action.VIEW not in access.ROLE_ACTIONS[a.role]:
-            continue
-        if a.role == access.Role.PROJECT_CONTACT or (a.role == access.Role.RESPONSIBLE_UNIT and a.unit_id):
-            return None
-        if a.area_id is not None:
-            here = Q(host_area__path__startswith=a.area.path)
-            q = here if q is None else q | here
-        elif a.role in access.CITY_WIDE_WITHOUT_AREA:
-            return Q()
-    return q
+    """The reader's scope as a filter on cells (which hold host areas), or None when it is not a union
+    of area subtrees: `core.access.area_subtrees_q`."""
+    return access.area_subtrees_q(user)
 
 
 def _whole_months(cohort: Cohort) -> bool:
@@ -260,9 +242,7 @@ def _whole_months(cohort: Cohort) -> bool:
 
 
 def chain_tail() -> int:
-    from investledger.core.models_chain import AuditChainHead
-
-    return AuditChainHead.objects.filter(pk=1).values_list("last_id", flat=True).first() or 0
+    return audit.chain_tail_id()
 
 
 def current_stamp():
