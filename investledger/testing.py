@@ -15,8 +15,13 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 
+from investledger.accounts.models import RoleAssignment
 from investledger.core.access import Role
 from investledger.core.audit import audit_context
+from investledger.events.models import SigningEvent
+from investledger.investors.models import Investor
+from investledger.projects.services import project_create
+from investledger.reference.models import Area, Sector, Unit
 
 PASSWORD = "correct-horse-battery-staple"
 _counter = itertools.count(1)
@@ -37,9 +42,6 @@ class ReferenceData:
 
 
 def build_reference_data() -> ReferenceData:
-    from investledger.events.models import SigningEvent
-    from investledger.reference.models import Area, Sector, Unit
-
     city = Area.objects.create(code="testcity", name="测试市", name_en="Testcity", kind=Area.Kind.CITY)
     north = Area.objects.create(code="north", name="北区", name_en="North District", kind="district", parent=city)
     park = Area.objects.create(code="north-park", name="北区园区", name_en="North Park", kind="park", parent=north)
@@ -71,8 +73,6 @@ class Personas:
 
     @classmethod
     def create(cls, ref: ReferenceData) -> Personas:
-        from investledger.accounts.models import RoleAssignment
-
         User = get_user_model()
 
         def user(name, *assignments):
@@ -98,8 +98,6 @@ class Personas:
 
 
 def make_investor(name: str | None = None, **fields):
-    from investledger.investors.models import Investor
-
     return Investor.objects.create(name=name or f"Investor {next(_counter)}", **fields)
 
 
@@ -115,8 +113,6 @@ def make_project(
     **fields,
 ):
     """A project created through the service (so it is audited and counted like any other)."""
-    from investledger.projects.services import project_create
-
     with audit_context(actor=None, source="test"):
         return project_create(
             fields={

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from investledger.accounts.models import User
 from investledger.core.access import Role
 from investledger.core.forms import BootstrapFormMixin
+from investledger.reference.models import Area, Unit
 
 
 class UserForm(BootstrapFormMixin, forms.ModelForm):
@@ -53,8 +54,6 @@ class RoleForm(BootstrapFormMixin, forms.Form):
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=None, required=False)
 
     def __init__(self, *args, **kwargs):
-        from investledger.reference.models import Area, Unit
-
         super().__init__(*args, **kwargs)
         self.fields["area"].queryset = Area.objects.order_by("path")
         self.fields["unit"].queryset = Unit.objects.order_by("code")

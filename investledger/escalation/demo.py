@@ -11,7 +11,9 @@ import datetime as dt
 
 from django.db import transaction
 
+from investledger.accounts.models import RoleAssignment
 from investledger.core import clock
+from investledger.core.access import Role
 from investledger.core.audit import audit_context
 from investledger.escalation import services
 from investledger.escalation.choices import InspectionKind, InspectionOutcome, IssueCategory, NoticeColour
@@ -63,9 +65,6 @@ def _unit_for(project: Project, kind: str) -> Unit:
 def _pick_projects(limit: int) -> list[Project]:
     """Demo projects spread over as many host areas as possible, those of areas that have a
     district officer first (so the demo officers have issues to answer), by name for stable picks."""
-    from investledger.accounts.models import RoleAssignment
-    from investledger.core.access import Role
-
     covered = list(
         RoleAssignment.objects.filter(role=Role.DISTRICT_OFFICER, area__isnull=False).values_list(
             "area__path", flat=True

@@ -27,6 +27,7 @@ from investledger.intake.models import ImportBatch, ImportRow
 from investledger.intake.parsing import SheetError
 from investledger.projects.filtersets import ProjectFilterSet
 from investledger.projects.models import Project
+from investledger.supervision.models import ProgressReport
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -87,8 +88,6 @@ def template_download(request, kind: str):
 @require_GET
 def export_progress(request):
     """Progress reports the user may see, as .xlsx in the progress template's layout (optionally one period)."""
-    from investledger.supervision.models import ProgressReport
-
     require(request.user, Action.VIEW)
     reports = (
         ProgressReport.objects.visible_to(request.user)

@@ -124,16 +124,19 @@ def project_list(request, *args, **kwargs):
     return _project_list(request, *args, **kwargs)
 
 
-def follow_up_of(user, project) -> dict:
-    from investledger.escalation.selectors import project_follow_up
+# What apps above projects add to the project page, registered from their AppConfig.ready() (as
+# services.AFTER_PROJECT_CHANGE), so that projects imports neither: supervision explains the light's
+# reasons ("explain_light": fired rules → lines), escalation gives the follow-up ("follow_up":
+# user, project → dict).
+PROJECT_PAGE: dict = {}
 
-    return project_follow_up(user, project)
+
+def follow_up_of(user, project) -> dict:
+    return PROJECT_PAGE["follow_up"](user, project)
 
 
 def explain_light(fired):
-    from investledger.supervision.rules import explain
-
-    return explain(fired)
+    return PROJECT_PAGE["explain_light"](fired)
 
 
 @login_required

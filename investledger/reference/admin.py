@@ -4,7 +4,6 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from investledger.core.admin import AuditedAdmin
-from investledger.projects.models import Project
 from investledger.reference import services
 from investledger.reference.models import Area, Sector, Unit
 
@@ -68,7 +67,7 @@ class AreaAdmin(AuditedAdmin):
     def hosted_projects(self, obj):
         if obj is None or obj.pk is None:
             return "-"
-        return Project.objects.filter(host_area__path__startswith=obj.path).count()
+        return obj.hosted_project_count()
 
     def save_model(self, request, obj, form, change):
         fields = {name: form.cleaned_data[name] for name in services.EDITABLE_FIELDS if name in form.cleaned_data}

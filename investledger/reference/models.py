@@ -81,6 +81,11 @@ class Area(BilingualNameMixin, BaseModel):
     def subtree(self):
         return Area.objects.filter(path__startswith=self.path)
 
+    def hosted_project_count(self) -> int:
+        """Projects hosted by the area or any area under it, counted through their `host_area`
+        (the relation's reverse name, `projects`), so reference imports no app above it."""
+        return self.subtree().aggregate(count=models.Count("projects"))["count"]
+
     def ancestors(self):
         ids = [int(x) for x in self.path.strip("/").split("/") if x]
         return Area.objects.filter(pk__in=ids).order_by("depth")

@@ -25,7 +25,6 @@ from django.utils.translation import ngettext
 from investledger.core import access, audit
 from investledger.core.access import Action
 from investledger.core.models import AuditEntry
-from investledger.projects.models import Project
 from investledger.reference.models import Area
 
 # Fields a client or an administrator may set on an area; path and depth follow from the parent.
@@ -111,7 +110,7 @@ def area_move_preview(*, area: Area, new_parent: Area | None, by) -> MovePreview
         old_parent=stored.parent,
         new_parent=new_parent,
         areas=Area.objects.filter(path__startswith=stored.path).count(),
-        projects=Project.objects.filter(host_area__path__startswith=stored.path).count(),
+        projects=stored.hosted_project_count(),
     )
 
 

@@ -17,6 +17,9 @@ from django.db.models import Count, DecimalField, F, OuterRef, Subquery, Sum
 
 from investledger.core import clock
 from investledger.core.money import quantize
+from investledger.escalation.selectors import issue_resolution_rate
+from investledger.projects.models import in_area_q
+from investledger.supervision.rules import explain as explain_rules
 
 
 def _model(label: str):
@@ -129,10 +132,8 @@ def flagged_projects(projects, as_of: dt.date, lights=("red", "yellow")):
 
 def explain(assessment) -> list[str]:
     try:
-        from investledger.supervision.rules import explain as explain_rules
-
         return [str(line) for line in explain_rules(assessment.fired)]
-    except (ImportError, KeyError, TypeError, ValueError):
+    except (KeyError, TypeError, ValueError):
         return [str(item.get("rule", item)) for item in assessment.fired]
 
 
@@ -152,8 +153,6 @@ def issue_resolution(projects, as_of: dt.date) -> tuple[int, int] | None:
     issues = issues_of(projects)
     if issues is None:
         return None
-    from investledger.escalation.selectors import issue_resolution_rate
-
     rate = issue_resolution_rate(issues, as_of)
     return rate.closed_in_time, rate.due
 
@@ -167,8 +166,6 @@ def issue_resolution_by_area(projects, as_of: dt.date, areas) -> dict[int, tuple
     issues = issues_of(projects)
     if issues is None:
         return None
-    from investledger.escalation.selectors import issue_resolution_rate
-
     hosts = set(issues.filter(resolve_by__lte=as_of).values_list("project__host_area__path", flat=True).distinct())
     out = {}
     for area in areas:
@@ -186,8 +183,6 @@ def issues_in_cohort(user, cohort, base=None):
     model = available("escalation.Issue")
     if model is None:
         return None
-    from investledger.projects.models import in_area_q
-
     qs = model.objects.visible_to(user) if base is None else model.objects.filter(project__in=base.values("pk"))
     if cohort.area is not None:
         qs = qs.filter(in_area_q(cohort.area, "project__"))

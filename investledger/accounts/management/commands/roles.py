@@ -11,6 +11,7 @@ from investledger.accounts import services
 from investledger.accounts.models import User
 from investledger.core.access import Role
 from investledger.core.audit import audit_context
+from investledger.reference.models import Area, Unit
 
 
 class Command(BaseCommand):
@@ -26,8 +27,6 @@ class Command(BaseCommand):
         parser.add_argument("--activate", action="store_true")
 
     def handle(self, *args, username, grant, revoke, area, unit, deactivate, activate, **options):
-        from investledger.reference.models import Area, Unit
-
         try:
             user = User.objects.get(username=username)
         except User.DoesNotExist as exc:
