@@ -1,3 +1,4 @@
+import io
 import logging
 import threading
 
@@ -22,12 +23,11 @@ def _check_daily() -> None:
 
 
 def _sweep_imports() -> None:
-    """Fail imports stuck in the background (`intake.stale.sweep`): their task failed or vanished, or
-    their worker died. A running import of this worker makes progress, so it is left alone."""
-    from investledger.intake import stale
-
+    """Fail imports stuck in the background (`investledger sweep_imports`, intake's command, named as
+    `daily` names the day's scans: core imports no app): their task failed or vanished, or their worker
+    died. A running import of this worker makes progress, so it is left alone."""
     try:
-        stale.sweep()
+        call_command("sweep_imports", stdout=io.StringIO())
     except Exception:  # as above: the next check tries again
         log.exception("could not sweep stuck imports")
 
