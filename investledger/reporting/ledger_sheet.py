@@ -32,6 +32,7 @@ from reportlab.platypus import Spacer
 from investledger.core import clock
 from investledger.core.money import BILLION, YI
 from investledger.core.spreadsheets import xlsx_cell, xlsx_row
+from investledger.core.templatetags.ledger import money
 from investledger.reporting import metrics, pdf, sources
 from investledger.reporting.cohort import Cohort, frame
 
@@ -198,12 +199,10 @@ def subtitle(sheet: LedgerSheet) -> str:
 
 
 def total_line(sheet: LedgerSheet) -> str:
-    chinese = (translation.get_language() or "en").startswith("zh")
-    value = _in_unit(sheet.signed_value.value or Decimal(0))
-    return _("Signed: %(count)s projects, %(value)s %(unit)s (the registry's signed count and signed value).") % {
+    """The listed projects' count and signed value, the value written as the ledger page writes it."""
+    return _("Signed: %(count)s projects, %(value)s (the registry's signed count and signed value).") % {
         "count": sheet.signed_count.value,
-        "value": number_format(value, decimal_pos=2, use_l10n=True, force_grouping=True),
-        "unit": _("100 million CNY") if chinese else _("RMB bn"),
+        "value": money(sheet.signed_value.value or Decimal(0)),
     }
 
 

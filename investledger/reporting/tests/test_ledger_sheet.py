@@ -146,7 +146,7 @@ def test_figures_come_from_their_owning_selectors(client, personas, ledger):
     assert by_name["北区食品在谈"][9] == "not assessed"
     total = metrics.compute_all(personas.officer_north, Cohort(), TODAY, keys=["signed_value", "signed_count"])
     assert total["signed_count"].value == 2
-    assert rows[2][0].startswith("Signed: 2 projects, 3.50 RMB bn")
+    assert rows[2][0].startswith("Signed: 2 projects, RMB 3.50 bn (")  # as the ledger page writes it
     assert sum(line[3] or 0 for line in lines) == total["signed_value"].value / BN
 
 
@@ -155,6 +155,7 @@ def test_headers_and_values_are_translated(client, personas, ledger):
     rows = sheet_rows(content)
     header, lines = body(rows)
     assert rows[0][0] == "签约项目推进台账"
+    assert rows[2][0].startswith("已签约：2 个项目，35.00亿元（")  # as the ledger page writes it
     assert header[:4] == ["序号", "项目", "投资方", "签约额（亿元）"]
     plant = next(line for line in lines if line[1].startswith("北区电池工厂"))
     assert plant[3] == 30  # 亿元
