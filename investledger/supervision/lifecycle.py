@@ -72,4 +72,4 @@ class FirstPlans:
         return milestones, assessment
 
     def message(self, light: str) -> str:
-        return f"{light} (rule set v{self.version})"
+        return rules.assessment_note(light, self.version)

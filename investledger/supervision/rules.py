@@ -184,3 +184,8 @@ def explain_one(item: dict) -> str:
 
 def explain(fired: list[dict]) -> list[str]:
     return [explain_one(item) for item in fired]
+
+
+def assessment_note(light: str, version: int) -> str:
+    """The note a light's change leaves in the history, in the active language: "Yellow (rule set v2)"."""
+    return _("%(light)s (rule set v%(version)s)") % {"light": Light(light).label, "version": version}

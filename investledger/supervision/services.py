@@ -564,7 +564,7 @@ def light_assess(*, project: Project, as_of=None, rule_set: RuleSet | None = Non
         is_current=latest,
     )
     assessment.save()
-    message = f"{outcome.light} (rule set v{rule_set.version})"
+    message = rules.assessment_note(outcome.light, rule_set.version)
     audit.record(assessment, AuditEntry.Kind.CREATE, message=message)
     if latest:
         project_set_light(project=project, light=outcome.light, assessed_on=as_of, reason=message)
