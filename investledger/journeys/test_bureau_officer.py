@@ -279,7 +279,7 @@ def test_the_bureau_officer_records_a_ceremony_and_follows_a_project_through_the
     signed_value = signed_value.locator("td").nth(1).inner_text()
     city_total = ledger_before + total
     assert signed_value == say(f"RMB {city_total / 10**9:.2f} bn", f"{city_total / 10**8:.2f}亿元")
-    flagged = page.locator("main section", has_text=say("Red and yellow projects", "红灯、黄灯项目")).inner_text()
+    flagged = page.locator("main section", has_text=say("Red and yellow projects", "红黄灯项目")).inner_text()
     assert rows[1]["name"] in flagged and rows[2]["name"] in flagged and plant.reference not in flagged
     name, data = download(page, page.get_by_role("link", name=say("PDF English", "PDF 中文"), exact=True))
     assert name.endswith(".pdf")
