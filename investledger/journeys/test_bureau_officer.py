@@ -19,7 +19,7 @@ import pytest
 from pypdf import PdfReader
 
 from investledger.core import clock
-from investledger.core.testing import make_investor
+from investledger.testing import make_investor
 from investledger.escalation.models import Issue
 from investledger.journeys.conftest import PIXEL_PNG
 from investledger.journeys.walk import Walk
