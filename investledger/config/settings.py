@@ -250,8 +250,9 @@ INTAKE_MAX_RATIO = int(os.environ.get("INTAKE_MAX_RATIO", 100))  # inflated / co
 INTAKE_MAX_ROWS = int(os.environ.get("INTAKE_MAX_ROWS", 200_000))
 INTAKE_MAX_COLUMNS = int(os.environ.get("INTAKE_MAX_COLUMNS", 200))
 INTAKE_MAX_CELL_CHARS = int(os.environ.get("INTAKE_MAX_CELL_CHARS", 32_767))  # Excel's own limit
-INTAKE_READ_SECONDS = int(os.environ.get("INTAKE_READ_SECONDS", 900))  # reading and checking one file
-INTAKE_BACKGROUND_ROWS = int(os.environ.get("INTAKE_BACKGROUND_ROWS", 2000))  # larger files go to the worker
+INTAKE_READ_SECONDS = int(os.environ.get("INTAKE_READ_SECONDS", 900))  # reading and checking one file (in the worker)
+# Every upload is read and checked by the worker; batches of more rows than this are also committed there.
+INTAKE_BACKGROUND_ROWS = int(os.environ.get("INTAKE_BACKGROUND_ROWS", 2000))
 # An import being checked or written with no progress for this long (its task failed, vanished from
 # the queue, or its worker died) is failed by the sweep (`investledger sweep_imports`, run by
 # `investledger daily` and every few minutes by the worker). Longer than a chunk of rows ever takes.

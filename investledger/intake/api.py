@@ -1,5 +1,6 @@
-"""API: POST /api/imports/ uploads and checks a file; /api/imports/{id}/commit/ writes it;
-/api/imports/{id}/rerun/ runs a failed one again."""
+"""API: POST /api/imports/ uploads a file, which the worker reads and checks (GET /api/imports/{id}/
+to follow its status); /api/imports/{id}/commit/ writes it; /api/imports/{id}/rerun/ runs a failed
+one again."""
 
 from __future__ import annotations
 
@@ -101,6 +102,11 @@ class ImportBatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
 
     @extend_schema(request=UploadSerializer, responses={201: ImportBatchSerializer})
     def create(self, request):
+        """Store a file (refused at once past the size limit or when it is no .xlsx or .csv); the
+        worker then reads it, confirms the mapping (the one given, else the guessed one) and checks
+        every row: the batch goes from "reading" and "validating" to "validated", or to "failed" with
+        the reason in `message` (a file that cannot be read, a required field no column maps to, past
+        INTAKE_READ_SECONDS)."""
         if not access.can(request.user, services.upload_action(request.data.get("kind") or Kind.SIGNINGS)):
             raise PermissionDenied
         upload = UploadSerializer(data=request.data, context=self.get_serializer_context())
@@ -108,7 +114,7 @@ class ImportBatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         data = upload.validated_data
         with audit_context(actor=request.user, source="api:import"):
             try:
-                batch = services.batch_create(
+                batch = services.batch_store(
                     user=request.user,
                     uploaded=data["file"],
                     file_name=data["file"].name,
@@ -116,20 +122,10 @@ class ImportBatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
                     source=data.get("source", ""),
                     event=data.get("event"),
                 )
-                services.batch_confirm_mapping(
-                    batch=batch,
-                    mapping=data.get("mapping") or batch.mapping,
-                    user=request.user,
-                    remember=bool(data.get("mapping")),
-                )
             except SheetError as exc:
                 return Response({"file": [str(exc)]}, status=status.HTTP_400_BAD_REQUEST)
-            except services.ImportRefused as exc:
-                return Response(
-                    {"mapping": [str(exc)], "headers": batch.headers, "suggested": batch.mapping},
-                    status=status.HTTP_400_BAD_REQUEST,
-                )
-            batch = services.batch_start_validation(batch)
+            # The worker reads the file, confirms the mapping and checks every row; GET the batch to follow.
+            batch = services.batch_start_reading(batch, mapping=data.get("mapping") or None, check=True)
         return Response(ImportBatchSerializer(batch).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(

@@ -83,6 +83,7 @@ class ImportBatch(BaseModel):
     """
 
     class Status(models.TextChoices):
+        READING = "reading", _("Reading the file")
         MAPPING = "mapping", _("Waiting for the column mapping")
         VALIDATING = "validating", _("Checking rows")
         VALIDATED = "validated", _("Ready to commit")
@@ -155,9 +156,12 @@ class ImportBatch(BaseModel):
     def __str__(self) -> str:
         return f"#{self.pk} {self.file_name}"
 
+    # The states in which a background task (or a request, or the import command) works on the batch.
+    RUNNING = (Status.READING, Status.VALIDATING, Status.COMMITTING)
+
     @property
     def is_running(self) -> bool:
-        return self.status in (self.Status.VALIDATING, self.Status.COMMITTING)
+        return self.status in self.RUNNING
 
     @property
     def can_commit(self) -> bool:

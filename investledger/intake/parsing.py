@@ -102,9 +102,10 @@ def refusal(exc: LimitExceeded, limits: Limits, headers: list[str] | None = None
     elif exc.what == "row_bytes":
         text = _("Row %(row)s: the row holds more than 16 MB.") % where
     else:  # time
-        text = _("Reading the file took more than %(seconds)s seconds; it is refused. Split it into several files.") % {
-            "seconds": f"{float(getattr(settings, 'INTAKE_READ_SECONDS', 900)):,.0f}"
-        }
+        text = _(
+            "Reading and checking the file took more than %(seconds)s seconds, the limit (INTAKE_READ_SECONDS); "
+            "it is refused. Split it into several files."
+        ) % {"seconds": f"{float(getattr(settings, 'INTAKE_READ_SECONDS', 900)):,.0f}"}
     return SheetError(text)
 
 

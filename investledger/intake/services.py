@@ -1,10 +1,11 @@
 """Imports: upload, map, check every row, let the user decide, then write all rows or none.
 
 The steps, each a function called by the page, the API and the `import` command alike:
-- `batch_create` stores the file, refuses what is not a usable sheet, finds the header and guesses
-  the mapping (a remembered one first);
+- `batch_store` stores the file (refusing at once only what costs no reading) and `batch_start_reading`
+  queues `batch_read` for the worker, which refuses what is not a usable sheet, finds the header and
+  guesses the mapping (a remembered one first); `batch_create` does both in-process for the command;
 - `batch_confirm_mapping` fixes the mapping and remembers it for the source;
-- `batch_validate` reads every row (as a stream), parses it, checks it against the reference data,
+- `batch_validate` (queued for the worker by `batch_start_validation`) reads every row (as a stream), parses it, checks it against the reference data,
   the user's scope and the ledger (likely duplicates, checked in bulk), and keeps each row with its
   errors and warnings (`ImportRow`): the preview;
 - `batch_resolve` records the user's decision on each likely duplicate (or, for a progress sheet, the
@@ -124,11 +125,11 @@ def _scope_area(user, action=Action.CREATE):
     return None
 
 
-def batch_create(*, user, uploaded, file_name: str, kind: str = Kind.SIGNINGS, source: str = "", event=None):
-    """Store an uploaded file as a new batch and guess its mapping. SheetError if it is not usable.
-
-    A refused file leaves no batch behind.
-    """
+def batch_store(*, user, uploaded, file_name: str, kind: str = Kind.SIGNINGS, source: str = "", event=None):
+    """Store an uploaded file as a new batch waiting to be read (status READING); nothing of the
+    sheet is read yet. Refuses here (SheetError, leaving no batch) only what costs no reading: an
+    unknown kind, a file past the size limit (while it is received), one that is no .xlsx or .csv
+    by its first bytes. Reading it is `batch_read`, queued for the worker by `batch_start_reading`."""
     if kind not in dict(Kind.choices):
         raise SheetError(_("Unknown kind of sheet: %(kind)s.") % {"kind": kind})
     if not access.can(user, upload_action(kind)):
@@ -142,21 +143,10 @@ def batch_create(*, user, uploaded, file_name: str, kind: str = Kind.SIGNINGS, s
     try:
         size = read_upload_to(path, uploaded)
         fmt = detect_format(path, file_name)
-        table = open_table(path, fmt)
-        header = find_header(table, kind)
-        table.headers = header.texts
     except SheetError:
         path.unlink(missing_ok=True)
         raise
-    mapping, scores = auto_mapping(header, kind)
-    samples = []
-    for _number, values in table.rows(header.row + 1):
-        if any(text_of(v) for v in values):
-            samples.append([text_of(v) for v in values])
-        if len(samples) >= 3:
-            break
-    remembered = ColumnMapping.objects.filter(source=source, kind=kind, signature=header.signature).first()
-    batch = ImportBatch.objects.create(
+    return ImportBatch.objects.create(
         kind=kind,
         source=source,
         file=str(path.relative_to(settings.MEDIA_ROOT)),
@@ -166,16 +156,75 @@ def batch_create(*, user, uploaded, file_name: str, kind: str = Kind.SIGNINGS, s
         uploaded_by=user,
         area=_scope_area(user, upload_action(kind)),
         event=event,
+        status=ImportBatch.Status.READING,
+    )
+
+
+def batch_read(batch: ImportBatch) -> ImportBatch:
+    """Read a stored file's header within the limits (`read_limits`, INTAKE_READ_SECONDS among them)
+    and guess its mapping (a remembered one first): the batch then waits for the mapping (MAPPING).
+    A file that cannot be used ends FAILED with the reason."""
+    ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.READING, message="", updated=clock.now())
+    try:
+        table = open_table(Path(settings.MEDIA_ROOT) / str(batch.file.name), batch.file_format)
+        header = find_header(table, batch.kind)
+        table.headers = header.texts
+        mapping, scores = auto_mapping(header, batch.kind)
+        samples = []
+        for _number, values in table.rows(header.row + 1):
+            if any(text_of(v) for v in values):
+                samples.append([text_of(v) for v in values])
+            if len(samples) >= 3:
+                break
+    except SheetError as exc:
+        ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.READING).update(
+            status=ImportBatch.Status.FAILED, message=str(exc), updated=clock.now()
+        )
+        batch.refresh_from_db()
+        return batch
+    remembered = ColumnMapping.objects.filter(source=batch.source, kind=batch.kind, signature=header.signature).first()
+    ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.READING).update(
+        status=ImportBatch.Status.MAPPING,
         sheet_name=table.sheet_name,
         header_row=header.row,
         headers=header.texts,
         signature=header.signature,
-        mapping=remembered.mapping if remembered and source else mapping,
+        mapping=remembered.mapping if remembered and batch.source else mapping,
         suggested={k: {"field": v, "score": round(scores[k])} for k, v in mapping.items()},
-        mapping_remembered=bool(remembered and source),
+        mapping_remembered=bool(remembered and batch.source),
         samples=samples,
         rows_total=max(table.total_rows - header.row, 0),
+        updated=clock.now(),
     )
+    batch.refresh_from_db()
+    return batch
+
+
+def batch_start_reading(batch: ImportBatch, *, mapping: dict | None = None, check: bool = False) -> ImportBatch:
+    """Queue the reading of a stored file for the worker (the page then polls the batch). With
+    `check`, the worker goes on to confirm `mapping` (the guessed one if None) and check every row,
+    as the API asks; a mapping it refuses fails the batch with the reason."""
+    from investledger.intake.tasks import read_batch
+
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        status=ImportBatch.Status.READING, message="", task_id="", updated=clock.now()
+    )
+    _remember_task(batch, read_batch.enqueue(batch.pk, translation.get_language() or "", mapping, check))
+    batch.refresh_from_db()
+    return batch
+
+
+def batch_create(*, user, uploaded, file_name: str, kind: str = Kind.SIGNINGS, source: str = "", event=None):
+    """Store a file and read its header in this process (`batch_store`, `batch_read`), as the `import`
+    command does, within the same limits. SheetError if it is not usable; a refused file leaves no
+    batch behind."""
+    batch = batch_read(
+        batch_store(user=user, uploaded=uploaded, file_name=file_name, kind=kind, source=source, event=event)
+    )
+    if batch.status == ImportBatch.Status.FAILED:
+        batch_delete_file(batch)
+        batch.delete()
+        raise SheetError(batch.message)
     return batch
 
 
@@ -1049,26 +1098,22 @@ def _first_numbers(years: dict[int, int]) -> dict[int, int]:
 
 
 def batch_start_validation(batch: ImportBatch) -> ImportBatch:
-    """Check the rows now, or in the background for a large file (the page then polls progress)."""
-    ImportBatch.objects.filter(pk=batch.pk).update(task_id="")
-    if batch.rows_total > background_threshold():
-        from investledger.intake.tasks import validate_batch
+    """Queue the check of every row for the worker, whatever the file's size (the page then polls
+    progress). The `import` command checks in its own process instead (`batch_validate`)."""
+    from investledger.intake.tasks import validate_batch
 
-        ImportBatch.objects.filter(pk=batch.pk).update(
-            status=ImportBatch.Status.VALIDATING, rows_read=0, message="", updated=clock.now()
-        )
-        progress.write(batch.pk, phase="validating", read=0, validated=0)
-        _remember_task(batch, validate_batch.enqueue(batch.pk, translation.get_language() or ""))
-        batch.refresh_from_db()
-        return batch
-    return batch_validate(batch)
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        status=ImportBatch.Status.VALIDATING, rows_read=0, rows_validated=0, message="", task_id="", updated=clock.now()
+    )
+    progress.write(batch.pk, phase="validating", read=0, validated=0)
+    _remember_task(batch, validate_batch.enqueue(batch.pk, translation.get_language() or ""))
+    batch.refresh_from_db()
+    return batch
 
 
 def _remember_task(batch: ImportBatch, result) -> None:
     """Keep the queued task's id on the batch while it runs, for the sweep of stuck imports."""
-    ImportBatch.objects.filter(
-        pk=batch.pk, status__in=(ImportBatch.Status.VALIDATING, ImportBatch.Status.COMMITTING)
-    ).update(task_id=str(result.id))
+    ImportBatch.objects.filter(pk=batch.pk, status__in=ImportBatch.RUNNING).update(task_id=str(result.id))
 
 
 def _commit_precheck(batch: ImportBatch) -> None:

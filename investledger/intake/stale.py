@@ -62,10 +62,9 @@ def _task_state(batch: ImportBatch) -> tuple[str, str]:
     or the queue cannot be asked (a backend that keeps no results)."""
     if not batch.task_id:
         return "unknown", ""
-    from investledger.intake.tasks import commit_batch, validate_batch
+    from investledger.intake.tasks import validate_batch
 
-    task = commit_batch if batch.status == ImportBatch.Status.COMMITTING else validate_batch
-    backend = task.get_backend()
+    backend = validate_batch.get_backend()  # the queue of every task of the batch
     try:
         result = backend.get_result(batch.task_id)
     except TaskResultDoesNotExist:
@@ -145,6 +144,8 @@ def fail(batch: ImportBatch, reason: str) -> bool:
         tail = _("Nothing was written to the ledger (checking writes nothing there). Run it again.")
     if was == ImportBatch.Status.COMMITTING:
         head = _("Writing this import to the ledger stopped.")
+    elif was == ImportBatch.Status.READING:
+        head = _("Reading this import's file stopped.")
     else:
         head = _("Checking this import stopped.")
     # Chinese runs its sentences together; the joining is the catalogue's.
@@ -166,7 +167,7 @@ def sweep(now: dt.datetime | None = None) -> list[ImportBatch]:
     """Fail every stuck batch (see `stuck_reason`); the batches failed, each with its message."""
     now = now or clock.now()
     swept = []
-    running = ImportBatch.objects.filter(status__in=(ImportBatch.Status.VALIDATING, ImportBatch.Status.COMMITTING))
+    running = ImportBatch.objects.filter(status__in=ImportBatch.RUNNING)
     for batch in running.select_related("uploaded_by").order_by("pk"):
         # In the language of whoever uploaded it, who reads the message (their setting, else the site's).
         with translation.override(getattr(batch.uploaded_by, "language", "") or settings.LANGUAGE_CODE):
@@ -179,19 +180,23 @@ def sweep(now: dt.datetime | None = None) -> list[ImportBatch]:
 
 
 def batch_rerun(*, batch: ImportBatch, user) -> ImportBatch:
-    """Run a failed batch again: its rows are checked anew with the mapping it has (in the worker for
-    a large file, as at first), and the user then decides and commits as usual. Audited, in the
-    caller's audit context. ImportRefused unless the batch failed."""
+    """Run a failed batch again in the worker: a file whose header was never read is read again (the
+    user then confirms the mapping), otherwise its rows are checked anew with the mapping it has; the
+    user then decides and commits as usual. Audited, in the caller's audit context. ImportRefused
+    unless the batch failed."""
     with transaction.atomic():
         locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
         if locked.status != ImportBatch.Status.FAILED:
             raise services.ImportRefused(_("Only an import that failed can be run again."))
         before = audit.snapshot(locked)
-        locked.status, locked.message, locked.task_id = ImportBatch.Status.VALIDATING, "", ""
+        again = ImportBatch.Status.VALIDATING if locked.headers else ImportBatch.Status.READING
+        locked.status, locked.message, locked.task_id = again, "", ""
         locked.rows_read = locked.rows_validated = locked.rows_written = 0
         locked.save(
             update_fields=["status", "message", "task_id", "rows_read", "rows_validated", "rows_written", "updated"]
         )
         audit.record(locked, AuditEntry.Kind.UPDATE, before=before, message=f"import run again by {user}")
     progress.clear(batch.pk)
+    if again == ImportBatch.Status.READING:
+        return services.batch_start_reading(locked)
     return services.batch_start_validation(locked)

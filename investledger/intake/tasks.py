@@ -1,4 +1,5 @@
-"""Background work for large imports (django-tasks; `investledger db_worker` runs the queue)."""
+"""Background work of imports: reading and checking every upload, writing large ones (django-tasks;
+`investledger worker` runs the queue)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ except ImportError:  # pragma: no cover - depends on the Django version
     from django_tasks import task
 
 from investledger.intake.models import ImportBatch
-from investledger.intake.services import ImportRefused, batch_commit, batch_validate
+from investledger.intake.services import ImportRefused, batch_commit, batch_confirm_mapping, batch_read, batch_validate
 
 logger = logging.getLogger(__name__)
 
@@ -33,6 +34,29 @@ def _still_queued(batch_id: int, status: str) -> ImportBatch | None:
         logger.info("import %s is no longer %s; its queued task does nothing", batch_id, status)
         return None
     return batch
+
+
+@task()
+def read_batch(batch_id: int, language: str = "", mapping: dict | None = None, check: bool = False) -> None:
+    """Read an uploaded file's header and guess its mapping; with `check` (the API), confirm `mapping`
+    (the guess if None) and check every row too."""
+    batch = _still_queued(batch_id, ImportBatch.Status.READING)
+    if batch is None:
+        return
+    with _in(language):
+        batch = batch_read(batch)
+        if not check or batch.status != ImportBatch.Status.MAPPING:
+            return
+        try:
+            batch_confirm_mapping(
+                batch=batch, mapping=mapping or batch.mapping, user=batch.uploaded_by, remember=bool(mapping)
+            )
+        except ImportRefused as exc:
+            ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.MAPPING).update(
+                status=ImportBatch.Status.FAILED, message=str(exc)
+            )
+            return
+        batch_validate(batch)
 
 
 @task()

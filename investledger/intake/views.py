@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -44,7 +45,7 @@ def index(request):
         if form.is_valid():
             upload = form.cleaned_data["file"]
             try:
-                batch = services.batch_create(
+                batch = services.batch_store(
                     user=request.user,
                     uploaded=upload,
                     file_name=upload.name,
@@ -55,7 +56,11 @@ def index(request):
             except SheetError as exc:
                 form.add_error("file", str(exc))
             else:
-                return redirect("intake:batch_mapping", pk=batch.pk)
+                # The file is read by the worker; its page shows progress until the mapping can be confirmed.
+                batch = services.batch_start_reading(batch)
+                if batch.status == ImportBatch.Status.MAPPING:
+                    return redirect("intake:batch_mapping", pk=batch.pk)
+                return redirect("intake:batch_detail", pk=batch.pk)
     batches = ImportBatch.objects.visible_to(request.user).select_related("uploaded_by", "event")
     sources = (
         ImportBatch.objects.visible_to(request.user).exclude(source="").values_list("source", flat=True).distinct()
@@ -128,6 +133,8 @@ def export_ledger(request):
 def batch_mapping(request, pk: int):
     """Confirm or fix which column holds which field; then the rows are checked."""
     batch = get_visible_or_404(ImportBatch.objects, request.user, pk)
+    if not batch.headers:  # the file is being read (or could not be): its page says how it goes
+        return redirect("intake:batch_detail", pk=batch.pk)
     editable = batch.status in (ImportBatch.Status.MAPPING, ImportBatch.Status.VALIDATED, ImportBatch.Status.FAILED)
     form = MappingForm(request.POST or None, batch=batch)
     if request.method == "POST":
@@ -179,12 +186,19 @@ def _batch_to_act_on(request, pk: int) -> ImportBatch:
 
 def _progress_context(batch: ImportBatch) -> dict:
     live = progress.read(batch.pk) if batch.is_running else {}
+    checked = live.get("validated", batch.rows_validated)
     if batch.status == ImportBatch.Status.COMMITTING:
         done, total = live.get("written", batch.rows_written), live.get("total") or batch.rows_validated
     else:
         done, total = live.get("read", batch.rows_read), batch.rows_total
     total = max(total or 0, 1)
-    return {"batch": batch, "done": min(done, total), "total": total, "percent": min(100, round(100 * done / total))}
+    return {
+        "batch": batch,
+        "done": min(done, total),
+        "total": total,
+        "checked": min(checked, total),
+        "percent": min(100, round(100 * done / total)),
+    }
 
 
 @login_required
@@ -231,7 +245,10 @@ def batch_progress(request, pk: int):
     batch = get_visible_or_404(ImportBatch.objects, request.user, pk)
     response = render(request, "intake/_progress.html", _progress_context(batch))
     if not batch.is_running and request.htmx:
-        response["HX-Refresh"] = "true"
+        if batch.status == ImportBatch.Status.MAPPING:  # the file is read: on to the mapping
+            response["HX-Redirect"] = reverse("intake:batch_mapping", args=[batch.pk])
+        else:
+            response["HX-Refresh"] = "true"
     return response
 
 

@@ -23,6 +23,13 @@ PIXEL_PNG = bytes.fromhex(
 )
 
 
+@pytest.fixture(autouse=True)
+def background_work_at_once(settings):
+    """The worker's part of a journey (reading and checking an uploaded sheet) runs as it is queued,
+    inside the live server, as if a worker took it at once (django-tasks' ImmediateBackend)."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
 @pytest.fixture(params=["en", "zh-hans"], ids=["english", "chinese"])
 def language(request):
     return request.param

@@ -8,6 +8,14 @@ def fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def tasks_run_at_once(settings):
+    """Every upload is read and checked by a background task; here the task runs as it is queued
+    (django-tasks' ImmediateBackend), so a request's work is done by the time its response is read.
+    Tests of the queue itself set the database backend back."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
 def progress_in_tmp(settings, tmp_path):
     """Progress files of test imports stay out of the real data directory."""
     settings.DATA_DIR = tmp_path / "data"

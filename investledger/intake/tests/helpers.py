@@ -7,6 +7,7 @@ from pathlib import Path
 
 import openpyxl
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
 
 from investledger.core.audit import audit_context
 from investledger.intake import services
@@ -41,9 +42,22 @@ def signing_rows(n: int = 3, *, area: str = "北区", sector: str = "生物医�
     return [[f"测试项目{i}", f"测试企业{i}", area, sector, 1 + i / 10, "2022-08-22"] for i in range(start, start + n)]
 
 
-def import_file(path: Path, user, *, event=None, source: str = "", commit: bool = True, decide: str | None = None):
-    """Upload, confirm the guessed mapping, check and (optionally) commit, as the command does."""
-    with audit_context(actor=user, source="test"):
+IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+def import_file(
+    path: Path,
+    user,
+    *,
+    event=None,
+    source: str = "",
+    commit: bool = True,
+    decide: str | None = None,
+    queued: bool = False,
+):
+    """Upload, confirm the guessed mapping, check and (optionally) commit, as the page does. The
+    worker's part runs at once (ImmediateBackend) unless `queued`: then it stays in the caller's queue."""
+    with override_settings(**({} if queued else {"TASKS": IMMEDIATE})), audit_context(actor=user, source="test"):
         batch = services.batch_create(user=user, uploaded=upload(path), file_name=path.name, event=event, source=source)
         services.batch_confirm_mapping(batch=batch, mapping=batch.mapping, user=user)
         batch = services.batch_start_validation(batch)

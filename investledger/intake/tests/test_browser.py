@@ -124,3 +124,47 @@ def test_an_officer_files_a_progress_sheet_and_confirms_a_figure(
     assert "2 new progress reports" in page.locator(".alert-success").inner_text()
     page.screenshot(path="/tmp/intake-progress-committed.png", full_page=True)
     assert ProgressReport.objects.filter(project=chips, funds_excess_confirmed=True).exists()
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_the_page_follows_the_worker_reading_and_checking_an_upload(
+    page, live_server, reference_data, personas, tmp_path, settings, language
+):
+    """With a real queue: the page polls while the worker reads the file, moves on to the mapping,
+    polls again while the rows are checked, then shows the preview. Screenshots:
+    /tmp/intake-reading-<language>.png, /tmp/intake-checking-<language>.png."""
+    from investledger.intake.models import ImportBatch
+    from investledger.intake.tests.helpers import CHINESE_HEADER, signing_rows
+    from investledger.intake.tests.test_worker_reading import run_queue
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    personas.officer_north.language = language
+    personas.officer_north.save()
+    page.set_extra_http_headers({"Accept-Language": language})
+    path = write_xlsx(tmp_path / "签约清单.xlsx", [CHINESE_HEADER, *signing_rows(30)])
+    login(page, live_server, "officer_north")
+    page.goto(f"{live_server.url}/intake/")
+    page.set_input_files("#id_file", str(path))
+    page.select_option("#id_event", str(reference_data.event.pk))
+    page.click("#upload-form button[type=submit]")
+
+    reading = {"en": "Reading the file…", "zh-hans": "正在读取文件…"}[language]
+    page.wait_for_selector(f"#progress:has-text('{reading}')")
+    page.screenshot(path=f"/tmp/intake-reading-{language}.png", full_page=True)
+    assert run_queue() == ["read_batch"]
+    page.wait_for_selector("#mapping-form")  # the poll moved the page on
+
+    page.click("#mapping-form button[type=submit]")
+    batch = ImportBatch.objects.get()
+    checking = {
+        "en": "Checking rows… 0 of 30 rows read, 0 checked",
+        "zh-hans": "正在检查各行…已读取 0 / 30 行，已检查 0 行",
+    }
+    page.wait_for_selector(f"#progress:has-text('{checking[language]}')")
+    page.screenshot(path=f"/tmp/intake-checking-{language}.png", full_page=True)
+    assert run_queue() == ["validate_batch"]
+    page.wait_for_selector("#commit-form button:not([disabled])")  # the poll reloaded the page: the preview
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.VALIDATED and batch.rows_validated == 30
+    page.screenshot(path=f"/tmp/intake-checked-{language}.png", full_page=True)

@@ -68,3 +68,13 @@ def test_a_column_mapping_can_be_fixed_on_the_command_line(tmp_path, personas, r
         "名称=name",
     )
     assert Project.objects.get().contract_value_cny == 200000000
+
+
+def test_it_reads_in_its_own_process_within_the_time_limit_of_the_worker(tmp_path, personas, reference_data, settings):
+    from investledger.intake.models import ImportBatch
+    from investledger.intake.tests import bombs
+
+    settings.INTAKE_READ_SECONDS = 0
+    with pytest.raises(CommandError, match=r"took more than 0 seconds, the limit \(INTAKE_READ_SECONDS\)"):
+        run(str(bombs.sheet_bomb(tmp_path / "slow.xlsx", inflated_mb=1)), "--user", "officer_north")
+    assert not ImportBatch.objects.exists()

@@ -206,7 +206,7 @@ def test_background_work_is_queued_with_the_language_of_whoever_started_it(tmp_p
     path = write_xlsx(tmp_path / "list.xlsx", [CHINESE_HEADER, *signing_rows(3)])
     user = personas.officer_north
     with translation.override("zh-hans"):
-        batch = import_file(path, user, event=reference_data.event, commit=False)
+        batch = import_file(path, user, event=reference_data.event, commit=False, queued=True)
     queued = tasks.validate_batch.get_backend().results
     assert [(r.task.name, r.args) for r in queued] == [("validate_batch", [batch.pk, "zh-hans"])]
     queued.clear()

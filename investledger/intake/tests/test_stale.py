@@ -30,7 +30,7 @@ def queued(tmp_path, personas, reference_data, settings):
     settings.TASKS = QUEUED
     settings.INTAKE_BACKGROUND_ROWS = 1
     path = write_xlsx(tmp_path / "queued.xlsx", [CHINESE_HEADER, *signing_rows(5)])
-    batch = import_file(path, personas.officer_north, event=reference_data.event, commit=False)
+    batch = import_file(path, personas.officer_north, event=reference_data.event, commit=False, queued=True)
     assert batch.status == ImportBatch.Status.VALIDATING and batch.task_id
     return batch
 
@@ -243,3 +243,24 @@ def test_the_sweep_writes_its_message_in_the_uploaders_language(queued, personas
     stale.sweep()
     queued.refresh_from_db()
     assert queued.message.startswith("此次导入的检查已中止。其后台任务已从队列中消失")
+
+
+def test_an_upload_whose_reading_vanished_is_swept_and_read_again_when_run_again(client, personas, tmp_path, settings):
+    settings.TASKS = QUEUED
+    path = write_xlsx(tmp_path / "unread.xlsx", [CHINESE_HEADER, *signing_rows(2)])
+    client.force_login(personas.officer_north)
+    with open(path, "rb") as fh:
+        client.post(reverse("intake:index"), {"file": fh, "kind": "signings"})
+    batch = ImportBatch.objects.get()
+    assert batch.status == ImportBatch.Status.READING
+    DBTaskResult.objects.filter(pk=batch.task_id).delete()
+    stale.sweep()
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.FAILED
+    assert batch.message.startswith("Reading this import's file stopped. Its background task disappeared")
+    client.post(reverse("intake:batch_rerun", args=[batch.pk]))
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.READING
+    _run_queued_task(batch)
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.MAPPING and batch.rows_total == 2

@@ -171,4 +171,6 @@ def test_a_csv_cell_longer_than_excel_allows_names_its_row_and_column(tmp_path, 
 @override_settings(INTAKE_READ_SECONDS=0)
 def test_reading_stops_at_the_time_limit(tmp_path, personas):
     path = bombs.sheet_bomb(tmp_path / "slow.xlsx", inflated_mb=1)
-    assert refusal_of(path, personas.officer_north).startswith("Reading the file took more than 0 seconds")
+    assert refusal_of(path, personas.officer_north).startswith(
+        "Reading and checking the file took more than 0 seconds, the limit (INTAKE_READ_SECONDS)"
+    )
