@@ -182,7 +182,7 @@ class ImportBatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         """Run a failed import again: its rows are checked anew; then commit it as usual."""
         batch = self._actionable(pk)
         try:
-            batch = stale.batch_rerun(batch=batch, user=request.user)
+            batch = stale.batch_rerun(batch=batch, user=request.user, check=True)
         except services.ImportRefused as exc:
             raise Conflict(str(exc), "not_rerunnable") from exc
         return Response(ImportBatchSerializer(batch).data)

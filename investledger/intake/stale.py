@@ -179,11 +179,12 @@ def sweep(now: dt.datetime | None = None) -> list[ImportBatch]:
     return swept
 
 
-def batch_rerun(*, batch: ImportBatch, user) -> ImportBatch:
+def batch_rerun(*, batch: ImportBatch, user, check: bool = False) -> ImportBatch:
     """Run a failed batch again in the worker: a file whose header was never read is read again (the
     user then confirms the mapping), otherwise its rows are checked anew with the mapping it has; the
-    user then decides and commits as usual. Audited, in the caller's audit context. ImportRefused
-    unless the batch failed."""
+    user then decides and commits as usual. With `check` (the API, which has no mapping step), a file
+    read again goes on to be checked with the guessed mapping, as at its upload. Audited, in the
+    caller's audit context. ImportRefused unless the batch failed."""
     with transaction.atomic():
         locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
         if locked.status != ImportBatch.Status.FAILED:
@@ -198,5 +199,5 @@ def batch_rerun(*, batch: ImportBatch, user) -> ImportBatch:
         audit.record(locked, AuditEntry.Kind.UPDATE, before=before, message=f"import run again by {user}")
     progress.clear(batch.pk)
     if again == ImportBatch.Status.READING:
-        return services.batch_start_reading(locked)
+        return services.batch_start_reading(locked, check=check)
     return services.batch_start_validation(locked)

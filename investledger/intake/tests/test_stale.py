@@ -264,3 +264,17 @@ def test_an_upload_whose_reading_vanished_is_swept_and_read_again_when_run_again
     _run_queued_task(batch)
     batch.refresh_from_db()
     assert batch.status == ImportBatch.Status.MAPPING and batch.rows_total == 2
+
+
+def test_the_api_runs_an_upload_failed_while_reading_again_through_to_the_check(personas, reference_data, tmp_path):
+    path = write_xlsx(tmp_path / "api.xlsx", [CHINESE_HEADER, *signing_rows(3)])
+    api = APIClient()
+    api.force_authenticate(personas.officer_north)
+    with override_settings(TASKS=QUEUED), open(path, "rb") as fh:
+        created = api.post("/api/imports/", {"file": fh, "event": reference_data.event.pk}, format="multipart").json()
+        batch = ImportBatch.objects.get(pk=created["id"])
+        DBTaskResult.objects.filter(pk=batch.task_id).delete()
+        assert stale.sweep() == [batch]
+    response = api.post(f"/api/imports/{batch.pk}/rerun/")  # the worker runs at once here
+    assert response.status_code == 200 and response.json()["status"] == "validated"
+    assert response.json()["rows_validated"] == 3
