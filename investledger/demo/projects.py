@@ -317,14 +317,14 @@ SMARTHK = (
 # --- InnoEX 2023: deals without a stated amount ---------------------------------------------------
 
 UNDISCLOSED = (
-    " No amount is stated in the source. The contract value is entered as 0 and flagged as estimated, so "
-    "that the project is counted while adding nothing to value totals; replace it when the amount is known."
+    " No amount is stated in the source. The amount is entered as undisclosed, so that the project is "
+    "counted while staying out of value totals and shares; replace it when the amount is known."
 )
 INNOEX_DATE = D(2023, 4, 12)
 INNOEX = (
     Row("国星宇航为亚洲卫星研制交付180颗通信及遥感卫星合同", "ADASpace contract to deliver 180 satellites to AsiaSat",
         "adaspace", "cd-hitech", "aerospace", "0", invented=False, signed_on=INNOEX_DATE,
-        fields={"value_estimated": True},
+        fields={"value_undisclosed": True},
         note="Contract signed on site at InnoEX 2023: ADASpace (Chengdu) is to design, develop and deliver 180 "
              "communications and remote sensing satellites to Asia Satellite Telecommunications Holdings (Hong Kong) "
              "and develop measurement, operation and control and data processing systems for Hong Kong ground "
@@ -333,18 +333,18 @@ INNOEX = (
     Row("碲化镉发电玻璃幕墙及屋顶分布式电站合作项目（昆明大渔城）",
         "CdTe power generation glass curtain wall and rooftop distributed power station (Dayu City, Kunming)",
         "yifu", "cd", "new-energy", "0", agreement=FRAMEWORK, invented=False, signed_on=INNOEX_DATE,
-        fields={"value_estimated": True}, co_investors=("cnbm-cd",),
+        fields={"value_undisclosed": True}, co_investors=("cnbm-cd",),
         note="Cooperation of Hong Kong Yi Fu Industrial (Group) with CNBM (Chengdu) Optoelectronic Materials. "
              "The installation is in Kunming; the project is credited to Chengdu (city level) through its "
              "Chengdu partner." + UNDISCLOSED),
     Row("成都东部新区与Hong Kong Air Cargo Carrier签约项目", "Chengdu Eastern New Area contract with Hong Kong Air Cargo Carrier",
         "hk-air-cargo", "cd-eastern", "modern-services", "0", invented=False, signed_on=INNOEX_DATE,
-        fields={"value_estimated": True},
+        fields={"value_undisclosed": True},
         note="Signed at the 2023 Chengdu-Hong Kong Investment Cooperation Promotion Conference (12 Apr 2023); "
              "the source names the parties only." + UNDISCLOSED),
     Row("成都东部新区与Outlet (International)签约项目", "Chengdu Eastern New Area contract with Outlet (International)",
         "outlet-intl", "cd-eastern", "modern-services", "0", invented=False, signed_on=INNOEX_DATE,
-        fields={"value_estimated": True},
+        fields={"value_undisclosed": True},
         note="Signed at the 2023 Chengdu-Hong Kong Investment Cooperation Promotion Conference (12 Apr 2023); "
              "the source names the parties only." + UNDISCLOSED),
 )  # fmt: skip

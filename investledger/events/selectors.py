@@ -27,6 +27,12 @@ class SectorLine:
     sector: object
     count: int
     value_cny: Decimal
+    undisclosed: int = 0  # counted projects of the sector whose amount was not made public
+
+    @property
+    def all_undisclosed(self) -> bool:
+        """No counted project of the sector has a public amount: its value is unknown, not zero."""
+        return self.count > 0 and self.undisclosed == self.count
 
 
 @dataclass
@@ -186,12 +192,22 @@ def event_totals(event, user) -> EventTotals:
     )
     rows = (
         qs.values("project__sector")
-        .annotate(count=Count("id", filter=Q(counted_project=True)), value=Sum("counted_value_cny"))
+        .annotate(
+            count=Count("id", filter=Q(counted_project=True)),
+            value=Sum("counted_value_cny"),
+            undisclosed=Count("id", filter=Q(counted_project=True, project__value_undisclosed=True)),
+        )
         .order_by("-value")
     )
     sectors = Sector.objects.in_bulk([r["project__sector"] for r in rows])
     lines = [
-        SectorLine(r["project__sector"], sectors.get(r["project__sector"]), r["count"], r["value"] or Decimal("0"))
+        SectorLine(
+            r["project__sector"],
+            sectors.get(r["project__sector"]),
+            r["count"],
+            r["value"] or Decimal("0"),
+            r["undisclosed"],
+        )
         for r in rows
     ]
     return EventTotals(
@@ -227,19 +243,21 @@ def event_totals_as_of(event, user, when: dt.datetime):
         counted_value = Decimal(signing.get("counted_value_cny") or "0")
         counted = bool(signing.get("counted_project"))
         sector_id = project.get("sector_id")
-        line = lines.setdefault(sector_id, [0, Decimal("0")])
+        line = lines.setdefault(sector_id, [0, Decimal("0"), 0])
         value += counted_value
         line[1] += counted_value
         if counted:
             count += 1
             line[0] += 1
+            if project.get("value_undisclosed"):
+                line[2] += 1
             if counted_value >= LARGE:
                 large += 1
         sector = sectors.get(sector_id)
         if sector is not None and sector.strategic_emerging:
             strategic += counted_value
     by_sector = [
-        SectorLine(sid, sectors.get(sid), c, v) for sid, (c, v) in sorted(lines.items(), key=lambda kv: -kv[1][1])
+        SectorLine(sid, sectors.get(sid), c, v, u) for sid, (c, v, u) in sorted(lines.items(), key=lambda kv: -kv[1][1])
     ]
     return EventTotals(
         count=count, value_cny=value, large_count=large, strategic_value_cny=strategic, by_sector=by_sector

@@ -70,7 +70,8 @@ def event_detail(request, pk: int):
             "sector": line.sector,
             "count": line.count,
             "value": line.value_cny,
-            "share": (line.value_cny / totals.value_cny) if totals.value_cny else None,
+            "share": (line.value_cny / totals.value_cny) if totals.value_cny and not line.all_undisclosed else None,
+            "undisclosed": line.all_undisclosed,
         }
         for line in totals.by_sector
     ]

@@ -200,7 +200,7 @@ class TestOtherEvents:
 
         assert adaspace.first_event == event
         assert adaspace.contract_value_cny == Decimal("0")
-        assert adaspace.value_estimated
+        assert adaspace.value_undisclosed and not adaspace.value_estimated
         assert "180" in adaspace.description and "No amount is stated" in adaspace.description
         assert event_totals(event, admin()).value_cny == Decimal("0")
         assert Project.objects.filter(first_event=event, investor__name_en__startswith="Hong Kong Yi Fu").exists()

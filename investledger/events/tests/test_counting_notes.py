@@ -72,3 +72,20 @@ def test_the_event_report_explains_capital_increases_and_resignings(client, pers
     body = client.get(reverse("reporting:event_report", args=[again.pk])).content.decode()
     assert "1 capital increase adds only its increment (RMB 1.00 bn), not a project." in body
     assert "1 re-signing of a project counted at an earlier event adds nothing." in body
+
+
+def test_a_sector_whose_projects_are_all_undisclosed_shows_undisclosed_not_zero(client, personas, reference_data, expo):
+    ref = reference_data
+    make_project(name="卫星测控中心", area=ref.north, sector=ref.food, value=0, event=expo, value_undisclosed=True)
+    line = next(line for line in event_totals(expo, personas.admin).by_sector if line.sector_id == ref.food.pk)
+    assert (line.count, line.undisclosed, line.all_undisclosed) == (1, 1, True)
+    client.force_login(personas.admin)
+    page = client.get(reverse("events:event_detail", args=[expo.pk])).content.decode()
+    report = client.get(reverse("reporting:event_report", args=[expo.pk])).content.decode()
+    for body in (page, report):
+        row = body[body.index(str(ref.food.name_en)) :]
+        row = row[: row.index("</tr>")]
+        assert "undisclosed" in row and "0.00" not in row
+    # The sector that has one disclosed project beside an undisclosed one keeps its amount.
+    ev = next(line for line in event_totals(expo, personas.admin).by_sector if line.sector_id == ref.ev.pk)
+    assert (ev.count, ev.undisclosed, ev.all_undisclosed) == (2, 1, False)
