@@ -147,7 +147,7 @@ EVENTS: dict[str, Ev] = {
             "Yi Fu Industrial (Group) with CNBM (Chengdu) Optoelectronic Materials on a CdTe power generation "
             "glass curtain wall and rooftop distributed power station in Kunming's Dayu City; Chengdu Eastern "
             "New Area with Hong Kong Air Cargo Carrier Limited and Outlet (International) Limited. No amounts "
-            "are stated, so these projects are entered at 0 and flagged. The 'north of CNY80 billion' of the "
+            "are stated, so these projects are entered with their amounts undisclosed. The 'north of CNY80 billion' of the "
             "headline are opportunities, not signings: Chengdu Eastern New Area released 58 investment "
             "opportunities in six categories (urban functions, ecology and environment, industrial carriers, "
             "franchising, housing, infrastructure) of about RMB 81.3 bn."
