@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 
 from investledger.core import audit, clock
 from investledger.core.models import AuditEntry
+from investledger.core.money import WAN
 from investledger.core.versions import EditConflict as EditConflict
 from investledger.core.versions import check_version
 from investledger.projects.choices import STAGE_ORDER, SideState, Stage
@@ -404,6 +405,11 @@ def report_due(period) -> object:
     return periods.period_due(period, rs.param("report_period_months"), rs.param("report_grace_days"))
 
 
+def _in_wan_and_cny(cny: Decimal) -> str:
+    """An amount as progress is reported (in 万元, the unit of the report forms) and to the yuan."""
+    return _("%(wan)s in 10k CNY, CNY %(cny)s") % {"wan": f"{cny / WAN:,.2f}", "cny": f"{cny:,.2f}"}
+
+
 def funds_excess(funds, invested, tolerance_percent) -> bool:
     return funds > invested * (1 + Decimal(str(tolerance_percent)) / 100)
 
@@ -454,8 +460,8 @@ def report_submit(
                     "%(tolerance)s%%. Check the figures, or confirm they are right."
                 )
                 % {
-                    "funds": f"CNY {funds_in_place_cny:,.2f}",
-                    "invested": f"CNY {investment_completed_cny:,.2f}",
+                    "funds": _in_wan_and_cny(funds_in_place_cny),
+                    "invested": _in_wan_and_cny(investment_completed_cny),
                     "tolerance": tolerance,
                 }
             },

@@ -144,6 +144,8 @@ def test_a_questioned_row_waits_for_confirmation_while_the_other_rows_are_saved(
         refused = batch_post(client, page, typed)
         assert refused.status_code == 400
         assert "exceed investment completed" in refused.content.decode()
+        # The figures are named in the unit the form is typed in (万元), then to the yuan.
+        assert "5,000.00 in 10k CNY, CNY 50,000,000.00" in refused.content.decode()
         assert 'id="id_form-0-confirm_funds_excess"' in refused.content.decode()
         assert set(ProgressReport.objects.values_list("project_id", flat=True)) == {park}
         typed = {north: {"funds_in_place": "5000", "investment_completed": "1000", "confirm_funds_excess": "on"}}
