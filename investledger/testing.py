@@ -18,6 +18,7 @@ from django.contrib.auth import get_user_model
 from investledger.accounts.models import RoleAssignment
 from investledger.core.access import Role
 from investledger.core.audit import audit_context
+from investledger.core.models import AuditEntry
 from investledger.events.models import SigningEvent
 from investledger.investors.models import Investor
 from investledger.projects.services import project_create
@@ -127,3 +128,21 @@ def make_project(
             signed_on=signed_on,
             confirm_not_duplicate=True,
         )
+
+
+def forged_entry_after(last, hasher, *, timestamp=None):
+    """An audit entry as someone with write access to the database would forge it: a deletion of
+    `last`'s object, chained to `last` and hashed with `hasher` (a plain hash, a retired key, or the
+    current key). Not saved: the caller stores it the way its attack does."""
+    forged = AuditEntry(
+        timestamp=timestamp or last.timestamp,
+        actor_name="admin",
+        source="web:forged",
+        content_type_id=last.content_type_id,
+        object_id=last.object_id,
+        object_repr=last.object_repr,
+        kind=AuditEntry.Kind.DELETE,
+        prev_hash=last.hash,
+    )
+    forged.hash = hasher(forged)
+    return forged

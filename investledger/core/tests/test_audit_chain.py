@@ -18,7 +18,7 @@ from investledger.core.audit import GENESIS_HASH, audit_context, verify_chain
 from investledger.core.models import AuditEntry
 from investledger.core.models_chain import AuditChainHead
 from investledger.projects import services
-from investledger.testing import make_project
+from investledger.testing import forged_entry_after, make_project
 
 pytestmark = pytest.mark.django_db
 
@@ -178,17 +178,7 @@ def test_it_names_a_forged_entry_appended_with_a_made_up_hash(trail):
 
 def test_it_names_a_well_forged_entry_appended_past_the_recorded_tail(trail):
     last = AuditEntry.objects.get(pk=trail[-1])
-    forged = AuditEntry(
-        timestamp=clock.now(),
-        actor_name="admin",
-        source="web:forged",
-        content_type_id=last.content_type_id,
-        object_id=last.object_id,
-        object_repr=last.object_repr,
-        kind=AuditEntry.Kind.DELETE,
-        prev_hash=last.hash,
-    )
-    forged.hash = audit.compute_hash(forged)
+    forged = forged_entry_after(last, audit.compute_hash, timestamp=clock.now())
     AuditEntry.objects.bulk_create([forged])
     forged_id = AuditEntry.objects.get(hash=forged.hash).pk
     result = verify_chain()

@@ -13,7 +13,7 @@ from investledger.core import audit, audit_keys, checkpoints
 from investledger.core.models import AuditEntry
 from investledger.core.models_chain import AuditChainHead
 from investledger.core.tests.test_audit_tampering import move_head, rechain
-from investledger.testing import make_project
+from investledger.testing import forged_entry_after, make_project
 
 pytestmark = pytest.mark.django_db
 
@@ -121,17 +121,7 @@ def test_an_entry_signed_with_a_retired_key_after_the_rotation_is_caught(referen
     make_project(area=reference_data.south, sector=reference_data.food)
     # Whoever kept the retired key appends an entry signed with it.
     last = AuditEntry.objects.order_by("-id").first()
-    forged = AuditEntry(
-        timestamp=last.timestamp,
-        actor_name="admin",
-        source="web:forged",
-        content_type_id=last.content_type_id,
-        object_id=last.object_id,
-        object_repr=last.object_repr,
-        kind=AuditEntry.Kind.DELETE,
-        prev_hash=last.hash,
-    )
-    forged.hash = audit.compute_hash(forged, key=audit_keys.keyring()[1])
+    forged = forged_entry_after(last, lambda entry: audit.compute_hash(entry, key=audit_keys.keyring()[1]))
     AuditEntry.objects.bulk_create([forged])
     forged_id = AuditEntry.objects.get(hash=forged.hash).pk
     move_head(raw_db, forged_id)

@@ -16,7 +16,7 @@ from investledger.core import audit, checkpoints
 from investledger.core.audit import audit_context
 from investledger.core.models import AuditEntry
 from investledger.projects import services
-from investledger.testing import make_project
+from investledger.testing import forged_entry_after, make_project
 
 pytestmark = pytest.mark.django_db
 
@@ -171,17 +171,7 @@ def test_a_cut_tail_regrown_under_the_same_ids_is_caught_by_a_checkpoint(
 
 def test_it_catches_an_entry_appended_with_a_recomputed_plain_hash(trail, raw_db):
     last = AuditEntry.objects.get(pk=trail[-1])
-    forged = AuditEntry(
-        timestamp=last.timestamp,
-        actor_name="admin",
-        source="web:forged",
-        content_type_id=last.content_type_id,
-        object_id=last.object_id,
-        object_repr=last.object_repr,
-        kind=AuditEntry.Kind.DELETE,
-        prev_hash=last.hash,
-    )
-    forged.hash = audit.plain_hash(forged)
+    forged = forged_entry_after(last, audit.plain_hash)
     AuditEntry.objects.bulk_create([forged])
     forged_id = AuditEntry.objects.get(hash=forged.hash).pk
     move_head(raw_db, forged_id)
@@ -245,17 +235,7 @@ def test_the_line_printed_in_the_report_verifies_like_the_file(trail, tmp_path, 
 
 def test_a_checkpoint_is_not_issued_over_a_forged_last_entry(trail):
     last = AuditEntry.objects.get(pk=trail[-1])
-    forged = AuditEntry(
-        timestamp=last.timestamp,
-        actor_name="admin",
-        source="web:forged",
-        content_type_id=last.content_type_id,
-        object_id=last.object_id,
-        object_repr=last.object_repr,
-        kind=AuditEntry.Kind.DELETE,
-        prev_hash=last.hash,
-    )
-    forged.hash = audit.plain_hash(forged)
+    forged = forged_entry_after(last, audit.plain_hash)
     AuditEntry.objects.bulk_create([forged])
     with pytest.raises(checkpoints.CheckpointError, match="does not carry a valid hash"):
         checkpoints.issue()

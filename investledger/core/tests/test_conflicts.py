@@ -18,7 +18,7 @@ from investledger.core.tests.test_api_schema import call
 from investledger.escalation.tests.helpers import raise_issue
 from investledger.intake.tests.helpers import CHINESE_HEADER, import_file, write_xlsx
 from investledger.supervision.models import Milestone
-from investledger.testing import make_investor, make_project
+from investledger.testing import forged_entry_after, make_investor, make_project
 
 pytestmark = pytest.mark.django_db
 
@@ -148,17 +148,7 @@ def test_an_import_that_cannot_be_committed_answers_the_conflict(personas, refer
 def test_a_checkpoint_over_a_forged_trail_answers_the_conflict(personas, reference_data):
     make_project(area=reference_data.north, sector=reference_data.ev)
     last = AuditEntry.objects.order_by("-id").first()
-    forged = AuditEntry(
-        timestamp=last.timestamp,
-        actor_name="admin",
-        source="web:forged",
-        content_type_id=last.content_type_id,
-        object_id=last.object_id,
-        object_repr=last.object_repr,
-        kind=AuditEntry.Kind.DELETE,
-        prev_hash=last.hash,
-    )
-    forged.hash = plain_hash(forged)
+    forged = forged_entry_after(last, plain_hash)
     with audit_context(source="test"):
         AuditEntry.objects.bulk_create([forged])
     conflict(call(personas, "admin", "GET", "/api/audit/checkpoint/"), "audit_trail_broken")
