@@ -19,9 +19,9 @@ from investledger.accounts.models import RoleAssignment
 from investledger.core.access import Role
 from investledger.core.audit import audit_context
 from investledger.core.models import AuditEntry
-from investledger.events.models import SigningEvent
-from investledger.investors.models import Investor
-from investledger.projects.services import project_create
+from investledger.ledger.events.models import SigningEvent
+from investledger.ledger.investors.models import Investor
+from investledger.ledger.projects.services import project_create
 from investledger.reference.models import Area, Sector, Unit
 
 PASSWORD = "correct-horse-battery-staple"

@@ -63,8 +63,8 @@ def sql_generate(args):
     """
     from django.db import connection
 
-    from investledger.events.models import SigningEvent
-    from investledger.investors.models import Investor
+    from investledger.ledger.events.models import SigningEvent
+    from investledger.ledger.investors.models import Investor
     from investledger.reference.models import Area, Sector, Unit
 
     started = time.perf_counter()
@@ -146,7 +146,7 @@ def ensure_data(args):
     from django.core.management import call_command
     from django.db import connection
 
-    from investledger.projects.models import Project
+    from investledger.ledger.projects.models import Project
 
     if not args.sql_generator:
         return bench_ledger.ensure_data(args)
@@ -303,7 +303,7 @@ def main():
 
     from django.db import connection
 
-    from investledger.projects.models import Project
+    from investledger.ledger.projects.models import Project
 
     vendor = connection.vendor
     version = connection.Database.sqlite_version if vendor == "sqlite" else connection.pg_version

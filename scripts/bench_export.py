@@ -44,7 +44,7 @@ def main() -> None:
     from django.contrib.auth import get_user_model
     from django.test import Client
 
-    from investledger.projects.models import Project
+    from investledger.ledger.projects.models import Project
 
     count = Project.objects.count()
     from investledger.core.access import Role

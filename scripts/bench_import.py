@@ -96,7 +96,7 @@ def run_child(path: Path) -> dict:
     total = time.perf_counter() - started
     assert batch.status == ImportBatch.Status.COMMITTED
     from investledger.core.models import AuditEntry
-    from investledger.projects.models import Project
+    from investledger.ledger.projects.models import Project
 
     return {
         "rows": batch.rows_validated,

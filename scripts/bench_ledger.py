@@ -141,9 +141,9 @@ def generate(args):
 
     from investledger.accounts.models import RoleAssignment, User
     from investledger.core.access import Role
-    from investledger.events.models import SigningEvent
-    from investledger.investors.models import Investor
-    from investledger.projects.models import Project, Signing
+    from investledger.ledger.events.models import SigningEvent
+    from investledger.ledger.investors.models import Investor
+    from investledger.ledger.projects.models import Project, Signing
     from investledger.reference.models import Area, Sector, Unit
 
     rng = random.Random(args.seed)
@@ -301,7 +301,7 @@ def generate(args):
 def ensure_data(args):
     from django.core.management import call_command
 
-    from investledger.projects.models import Project
+    from investledger.ledger.projects.models import Project
 
     call_command("migrate", verbosity=0, interactive=False)
     have = Project.objects.count()
@@ -315,7 +315,7 @@ def ensure_data(args):
 
 
 def scenarios(project_list_url: str | None):
-    from investledger.events.models import SigningEvent
+    from investledger.ledger.events.models import SigningEvent
     from investledger.reference.models import Area, Sector
 
     districts = list(Area.objects.filter(kind="district").values_list("pk", flat=True))
@@ -464,7 +464,7 @@ def main():
     ensure_data(args)
     from django.db import connection
 
-    from investledger.projects.models import Project, Signing
+    from investledger.ledger.projects.models import Project, Signing
 
     print(
         f"» {platform.node()} · {os.cpu_count()} cores · Python {platform.python_version()} · {connection.vendor} "

@@ -12,9 +12,9 @@ urlpatterns = [
     # Browsers ask for /favicon.ico whatever the page links to.
     path("favicon.ico", favicon),
     path("accounts/", include("investledger.accounts.urls")),
-    path("projects/", include("investledger.projects.urls")),
-    path("events/", include("investledger.events.urls")),
-    path("investors/", include("investledger.investors.urls")),
+    path("projects/", include("investledger.ledger.projects.urls")),
+    path("events/", include("investledger.ledger.events.urls")),
+    path("investors/", include("investledger.ledger.investors.urls")),
     path("reference/", include("investledger.reference.urls")),
     path("supervision/", include("investledger.supervision.urls")),
     path("escalation/", include("investledger.escalation.urls")),

@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from investledger.events.models import SigningEvent
+from investledger.ledger.events.models import SigningEvent
 
 BILLION = Decimal("1000000000")
 

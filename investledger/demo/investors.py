@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from investledger.investors.models import Investor
+from investledger.ledger.investors.models import Investor
 
 LOCAL, OTHER, HMT, FOREIGN = (
     Investor.Origin.LOCAL,

@@ -13,10 +13,10 @@ import datetime as dt
 from decimal import Decimal
 
 from investledger.core import clock
-from investledger.events.models import SigningEvent
-from investledger.investors.models import Investor
-from investledger.projects.models import Project, Signing
-from investledger.projects.services import project_create, signing_add
+from investledger.ledger.events.models import SigningEvent
+from investledger.ledger.investors.models import Investor
+from investledger.ledger.projects.models import Project, Signing
+from investledger.ledger.projects.services import project_create, signing_add
 from investledger.reference.models import Area, Sector, Unit
 
 from .events import EVENTS, event_fields

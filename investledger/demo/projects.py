@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from investledger.projects.choices import AgreementType, SigningKind
+from investledger.ledger.projects.choices import AgreementType, SigningKind
 
 YI = Decimal("100000000")
 BILLION = Decimal("1000000000")

@@ -22,7 +22,7 @@ from investledger.escalation.filtersets import (
     NotificationFilterSet,
 )
 from investledger.escalation.models import EscalationStep, Inspection, Issue, IssueResponse, Notice, Notification
-from investledger.projects.models import Project
+from investledger.ledger.projects.models import Project
 from investledger.reference.models import Area
 
 

@@ -10,7 +10,7 @@ class EscalationConfig(AppConfig):
     def ready(self):
         # Imported here, not at the top: an app's modules that import models load once the registry is ready.
         from investledger.escalation.selectors import project_follow_up
-        from investledger.projects import views as project_views
+        from investledger.ledger.projects import views as project_views
 
         # The project page shows the project's issues, notices and inspections to follow up.
         project_views.PROJECT_PAGE["follow_up"] = project_follow_up

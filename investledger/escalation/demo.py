@@ -19,7 +19,7 @@ from investledger.escalation import services
 from investledger.escalation.choices import InspectionKind, InspectionOutcome, IssueCategory, NoticeColour
 from investledger.escalation.models import Inspection, Issue, Notice
 from investledger.escalation.workdays import WorkCalendar
-from investledger.projects.models import Project
+from investledger.ledger.projects.models import Project
 from investledger.reference.models import Unit
 
 # Units that must act, by the suffix of their code in the demo reference data ("cq-planning").

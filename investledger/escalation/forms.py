@@ -12,7 +12,7 @@ from investledger.core.related import scope_choices
 from investledger.core.widgets import FastSelect
 from investledger.escalation.models import Inspection, Issue, Notice
 from investledger.escalation.permissions import RAISE_ACTIONS
-from investledger.projects.models import Project
+from investledger.ledger.projects.models import Project
 from investledger.reference.models import Area, Unit
 
 

@@ -19,7 +19,7 @@ from investledger.core import access
 from investledger.core.access import Action, Role
 from investledger.escalation.choices import IssueStatus, Level, NoticeStatus
 from investledger.escalation.models import Issue, Notice
-from investledger.projects.models import Project
+from investledger.ledger.projects.models import Project
 
 RESPOND, ASSESS, CLOSE = "respond", "assess", "close"
 STEPS = (RESPOND, ASSESS, CLOSE)

@@ -14,7 +14,7 @@ from investledger.core import clock
 from investledger.escalation import permissions
 from investledger.escalation.choices import IssueCategory, IssueStatus, Level
 from investledger.escalation.models import Issue, Notice
-from investledger.projects.models import Project
+from investledger.ledger.projects.models import Project
 from investledger.supervision.models import ProgressReport
 from investledger.supervision.selectors import reportable_projects
 

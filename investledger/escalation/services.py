@@ -51,8 +51,8 @@ from investledger.escalation.permissions import may_inspect as may_inspect
 from investledger.escalation.permissions import may_raise as may_raise
 from investledger.escalation.permissions import may_supervise as may_supervise
 from investledger.escalation.workdays import WorkCalendar
-from investledger.projects import services as project_services
-from investledger.projects.models import Project
+from investledger.ledger.projects import services as project_services
+from investledger.ledger.projects.models import Project
 
 # --- Issues -------------------------------------------------------------------------------------
 

@@ -35,7 +35,7 @@ from investledger.escalation.forms import (
 )
 from investledger.escalation.models import Inspection, InspectionPhoto, Issue, Notice, Notification
 from investledger.escalation.workdays import WorkCalendar
-from investledger.projects.models import Project
+from investledger.ledger.projects.models import Project
 
 PAGE_SIZE = 50
 ACTION_NAMES = {

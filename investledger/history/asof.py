@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 from investledger.core.asof import attach, build, latest_states, visible_states
-from investledger.projects.models import Project
+from investledger.ledger.projects.models import Project
 
 
 def projects_as_of(user, when: dt.datetime) -> list:

@@ -23,8 +23,8 @@ from investledger.core.access import Role
 from investledger.core.audit import changes_of
 from investledger.core.models import AuditEntry
 from investledger.core.templatetags.ledger import money
-from investledger.events.models import SigningEvent
-from investledger.projects.models import Project, Signing
+from investledger.ledger.events.models import SigningEvent
+from investledger.ledger.projects.models import Project, Signing
 from investledger.reference.models import Area, Unit
 
 HIDDEN_FIELDS = {"id", "version", "created", "updated", "password"}

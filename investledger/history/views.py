@@ -19,7 +19,7 @@ from investledger.core import access, asof
 from investledger.core.views import page_size_from, paginate
 from investledger.history import readable
 from investledger.history.asof import project_as_of, projects_as_of
-from investledger.projects.models import Project
+from investledger.ledger.projects.models import Project
 
 HISTORY_PAGE = 50
 

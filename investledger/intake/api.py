@@ -16,11 +16,11 @@ from investledger.core import access
 from investledger.core.api import Conflict, ConflictSerializer
 from investledger.core.audit import audit_context
 from investledger.core.related import ScopedRelatedFieldsMixin
-from investledger.events.models import SigningEvent
 from investledger.intake import preview, services, stale
 from investledger.intake.fields import Kind
 from investledger.intake.models import ImportBatch, ImportRow
 from investledger.intake.parsing import SheetError
+from investledger.ledger.events.models import SigningEvent
 
 
 class ImportRowSerializer(serializers.ModelSerializer):

@@ -2,8 +2,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from investledger.core.related import scope_choices
-from investledger.events.models import SigningEvent
 from investledger.intake.fields import Kind, columns_for
+from investledger.ledger.events.models import SigningEvent
 
 
 class UploadForm(forms.Form):

@@ -21,7 +21,7 @@ from django.db import connection
 
 from investledger.core import audit
 from investledger.intake.models import ImportBatch, ImportChunk, ImportRow
-from investledger.projects.models import Project
+from investledger.ledger.projects.models import Project
 
 
 def _plain(value):

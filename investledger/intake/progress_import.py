@@ -35,7 +35,7 @@ from investledger.intake.values import (
     parse_int,
     text_of,
 )
-from investledger.projects.models import Project
+from investledger.ledger.projects.models import Project
 from investledger.supervision import periods
 from investledger.supervision import services as supervision
 from investledger.supervision.models import ProgressReport

@@ -44,7 +44,6 @@ from rapidfuzz.utils import default_process
 from investledger.core import access, audit, bulk, clock
 from investledger.core.access import Action
 from investledger.core.money import convert_to_cny
-from investledger.events.models import SigningEvent
 from investledger.intake import preview, progress, progress_import
 from investledger.intake.fields import Kind, columns_for
 from investledger.intake.mapping import auto_mapping, find_header, missing_required
@@ -71,10 +70,11 @@ from investledger.intake.values import (
     unit_from_header,
 )
 from investledger.intake.xlsxstream import LimitExceeded
-from investledger.investors.models import Investor
-from investledger.projects.choices import AgreementType, Light, SigningKind, Stage
-from investledger.projects.models import Project, Signing
-from investledger.projects.services import AMOUNT_TOLERANCE, NAME_SIMILARITY, reserve_references, signing_add
+from investledger.ledger.events.models import SigningEvent
+from investledger.ledger.investors.models import Investor
+from investledger.ledger.projects.choices import AgreementType, Light, SigningKind, Stage
+from investledger.ledger.projects.models import Project, Signing
+from investledger.ledger.projects.services import AMOUNT_TOLERANCE, NAME_SIMILARITY, reserve_references, signing_add
 from investledger.reference.models import Area, Sector
 from investledger.supervision.choices import MilestoneKind
 from investledger.supervision.lifecycle import FirstPlans

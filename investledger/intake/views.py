@@ -26,8 +26,8 @@ from investledger.intake.fields import Kind, columns_for
 from investledger.intake.forms import MappingForm, UploadForm
 from investledger.intake.models import ImportBatch, ImportRow
 from investledger.intake.parsing import SheetError
-from investledger.projects.filtersets import ProjectFilterSet
-from investledger.projects.models import Project
+from investledger.ledger.projects.filtersets import ProjectFilterSet
+from investledger.ledger.projects.models import Project
 from investledger.supervision.models import ProgressReport
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from investledger.core import clock
 from investledger.core.audit import audit_context
-from investledger.events.models import SigningEvent
+from investledger.ledger.events.models import SigningEvent
 from investledger.supervision import services as supervision
 from investledger.testing import make_project
 

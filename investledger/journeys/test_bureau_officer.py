@@ -22,7 +22,7 @@ from investledger.core import clock
 from investledger.escalation.models import Issue
 from investledger.journeys.conftest import PIXEL_PNG
 from investledger.journeys.walk import Walk
-from investledger.projects.models import Project
+from investledger.ledger.projects.models import Project
 from investledger.supervision import periods
 from investledger.supervision.models import DEFAULT_RULE_PARAMETERS, EvidenceStatus
 from investledger.testing import make_investor

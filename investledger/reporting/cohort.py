@@ -45,9 +45,9 @@ from django.utils.translation import gettext_lazy
 
 from investledger.core import clock
 from investledger.core.models import AuditEntry
-from investledger.events.models import SigningEvent
-from investledger.projects.choices import Stage
-from investledger.projects.models import Project
+from investledger.ledger.events.models import SigningEvent
+from investledger.ledger.projects.choices import Stage
+from investledger.ledger.projects.models import Project
 from investledger.reference.models import Area, Sector
 
 FRAME_FIELDS = {

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from investledger.core import clock, spreadsheets
-from investledger.projects.choices import AgreementType, SideState, Stage
+from investledger.ledger.projects.choices import AgreementType, SideState, Stage
 from investledger.reporting import sources
 
 CHUNK = 2000

@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from investledger.core.money import BILLION, quantize
-from investledger.projects.choices import SideState, Stage, stages_from
+from investledger.ledger.projects.choices import SideState, Stage, stages_from
 from investledger.reporting.cohort import Cohort, frame
 
 LARGE_THRESHOLD = BILLION  # RMB 1 billion: the bureau's "large project"

@@ -22,7 +22,7 @@ from reportlab.platypus import Spacer
 from investledger.core import checkpoints, clock
 from investledger.core.spreadsheets import xlsx_row
 from investledger.core.templatetags.ledger import money, percent
-from investledger.events.selectors import event_totals
+from investledger.ledger.events.selectors import event_totals
 from investledger.reporting import metrics, pdf, selectors, sources
 from investledger.reporting.cohort import Cohort, frame
 

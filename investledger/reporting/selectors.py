@@ -17,8 +17,8 @@ from django.urls import NoReverseMatch, reverse
 
 from investledger.core import access
 from investledger.core.money import quantize
-from investledger.events.models import SigningEvent
-from investledger.projects.choices import Stage, stages_from
+from investledger.ledger.events.models import SigningEvent
+from investledger.ledger.projects.choices import Stage, stages_from
 from investledger.reference.models import Area, Sector
 from investledger.reporting import metrics, sources, summary
 from investledger.reporting.cohort import Cohort, frame

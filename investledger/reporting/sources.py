@@ -18,7 +18,7 @@ from django.db.models import Count, DecimalField, F, OuterRef, Subquery, Sum
 from investledger.core import clock
 from investledger.core.money import quantize
 from investledger.escalation.selectors import issue_resolution_rate
-from investledger.projects.models import in_area_q
+from investledger.ledger.projects.models import in_area_q
 from investledger.supervision.rules import explain as explain_rules
 
 

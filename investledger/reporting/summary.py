@@ -31,7 +31,7 @@ from django.utils import timezone
 
 from investledger.core import access, audit, clock
 from investledger.core.money import quantize
-from investledger.projects.models import Project
+from investledger.ledger.projects.models import Project
 from investledger.reporting import metrics, sources
 from investledger.reporting.cohort import Cohort, frame
 

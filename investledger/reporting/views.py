@@ -19,9 +19,9 @@ from django.views.decorators.http import require_GET
 
 from investledger.core import access, clock
 from investledger.core.views import ordered
-from investledger.events.models import SigningEvent
-from investledger.projects.filtersets import ProjectFilterSet
-from investledger.projects.models import Project
+from investledger.ledger.events.models import SigningEvent
+from investledger.ledger.projects.filtersets import ProjectFilterSet
+from investledger.ledger.projects.models import Project
 from investledger.reporting import dashboard as dashboard_builder
 from investledger.reporting import exports, ledger_sheet, metrics, reports, selectors
 from investledger.reporting.cohort import Cohort, CohortForm

@@ -29,7 +29,7 @@ from investledger.core.api import (
     validation_error_from,
 )
 from investledger.core.related import ScopedRelatedFieldsMixin
-from investledger.projects.models import Project
+from investledger.ledger.projects.models import Project
 from investledger.supervision import rules, services
 from investledger.supervision.models import EvidenceFile, LightAssessment, Milestone, ProgressReport
 

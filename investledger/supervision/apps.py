@@ -9,8 +9,8 @@ class SupervisionConfig(AppConfig):
 
     def ready(self):
         # Imported here, not at the top: an app's modules that import models load once the registry is ready.
-        from investledger.projects import services as project_services
-        from investledger.projects import views as project_views
+        from investledger.ledger.projects import services as project_services
+        from investledger.ledger.projects import views as project_views
         from investledger.supervision.rules import explain
         from investledger.supervision.services import lifecycle_after_project_change
 

@@ -1,7 +1,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from investledger.projects.choices import Light, Stage
+from investledger.ledger.projects.choices import Light, Stage
 
 
 class MilestoneKind(models.TextChoices):

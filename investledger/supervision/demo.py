@@ -26,8 +26,8 @@ from django.db import transaction
 
 from investledger.core import clock
 from investledger.core.audit import audit_context
-from investledger.projects.choices import SideState, Stage
-from investledger.projects.models import Project
+from investledger.ledger.projects.choices import SideState, Stage
+from investledger.ledger.projects.models import Project
 from investledger.supervision import periods, services
 from investledger.supervision.choices import MILESTONE_ORDER, InspectionStatus, MilestoneKind
 from investledger.supervision.models import InspectionSample, Milestone, ProgressReport

@@ -15,7 +15,7 @@ from types import SimpleNamespace
 from django.utils.translation import gettext as _
 
 from investledger.core import clock
-from investledger.projects.choices import SideState, Stage
+from investledger.ledger.projects.choices import SideState, Stage
 from investledger.supervision import rules
 from investledger.supervision.choices import MILESTONE_ORDER
 from investledger.supervision.services import current_rule_set, plan_dates, template_for

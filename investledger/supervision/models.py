@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from investledger.core.models import BaseModel, ScopedQuerySet
 from investledger.core.money import MONEY_FIELD, AmountValidator
-from investledger.projects.choices import AgreementType
+from investledger.ledger.projects.choices import AgreementType
 from investledger.supervision.choices import (
     MILESTONE_ORDER,
     EvidenceStatus,

@@ -16,7 +16,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from investledger.projects.choices import Stage
+from investledger.ledger.projects.choices import Stage
 from investledger.supervision import periods
 from investledger.supervision.choices import LIGHT_ORDER, Light, MilestoneKind
 

@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 
 from investledger.core import clock
 from investledger.core.access import Action
-from investledger.projects.choices import SideState, Stage
-from investledger.projects.models import Project
+from investledger.ledger.projects.choices import SideState, Stage
+from investledger.ledger.projects.models import Project
 from investledger.supervision import periods, rules
 from investledger.supervision.choices import LIGHT_ORDER, Light
 from investledger.supervision.models import LightAssessment, Milestone

@@ -31,9 +31,9 @@ from investledger.core.models import AuditEntry
 from investledger.core.money import WAN
 from investledger.core.versions import EditConflict as EditConflict
 from investledger.core.versions import check_version
-from investledger.projects.choices import STAGE_ORDER, SideState, Stage
-from investledger.projects.models import Project
-from investledger.projects.services import project_set_light, project_set_stage
+from investledger.ledger.projects.choices import STAGE_ORDER, SideState, Stage
+from investledger.ledger.projects.models import Project
+from investledger.ledger.projects.services import project_set_light, project_set_stage
 from investledger.supervision import periods, rules
 from investledger.supervision.choices import (
     MILESTONE_ORDER,

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from investledger.core import access, clock
 from investledger.core.access import Action
 from investledger.core.views import submit
-from investledger.projects.models import Project
+from investledger.ledger.projects.models import Project
 from investledger.reference.models import Area
 from investledger.supervision import rules, selectors, services
 from investledger.supervision.choices import EvidenceStatus, InspectionStatus

@@ -25,7 +25,7 @@ from django.views.decorators.http import require_http_methods
 from investledger.core import access, clock
 from investledger.core.access import Action
 from investledger.core.forms import add_validation_error
-from investledger.projects.models import Project
+from investledger.ledger.projects.models import Project
 from investledger.reference.models import Area
 from investledger.supervision import periods, selectors, services
 from investledger.supervision.forms import ReportRowForm, from_wan, to_wan

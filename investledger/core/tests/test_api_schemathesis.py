@@ -28,9 +28,9 @@ from django.urls import resolve
 
 from investledger.core.tests.openapi import load_schema, token_header
 from investledger.demo import loader as demo
-from investledger.events.models import SigningEvent
 from investledger.intake.tests.helpers import CHINESE_HEADER, import_file, signing_rows, write_xlsx
-from investledger.projects.models import Project
+from investledger.ledger.events.models import SigningEvent
+from investledger.ledger.projects.models import Project
 
 schema = load_schema()
 

@@ -17,7 +17,7 @@ from investledger.core import audit, clock
 from investledger.core.audit import GENESIS_HASH, audit_context, verify_chain
 from investledger.core.models import AuditEntry
 from investledger.core.models_chain import AuditChainHead
-from investledger.projects import services
+from investledger.ledger.projects import services
 from investledger.testing import forged_entry_after, make_project
 
 pytestmark = pytest.mark.django_db
@@ -259,7 +259,7 @@ def test_a_user_or_a_content_type_with_audit_entries_cannot_be_deleted(reference
     from django.contrib.contenttypes.models import ContentType
     from django.db.models import ProtectedError
 
-    from investledger.projects.models import Project
+    from investledger.ledger.projects.models import Project
 
     project = make_project(area=reference_data.north, sector=reference_data.ev)
     with audit_context(actor=personas.officer_north, source="test"):

@@ -18,8 +18,8 @@ from rest_framework.test import APIClient
 from investledger.core import clock
 from investledger.core.audit import audit_context, verify_chain
 from investledger.core.models import AuditEntry
-from investledger.projects import services
-from investledger.projects.models import Project
+from investledger.ledger.projects import services
+from investledger.ledger.projects.models import Project
 from investledger.testing import PASSWORD, make_project
 
 pytestmark = pytest.mark.django_db

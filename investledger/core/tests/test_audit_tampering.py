@@ -15,7 +15,7 @@ from django.core.management import call_command
 from investledger.core import audit, checkpoints
 from investledger.core.audit import audit_context
 from investledger.core.models import AuditEntry
-from investledger.projects import services
+from investledger.ledger.projects import services
 from investledger.testing import forged_entry_after, make_project
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,7 @@ import pytest
 from django.db import transaction
 
 from investledger.core import bulk
-from investledger.investors.models import Investor
+from investledger.ledger.investors.models import Investor
 
 pytestmark = pytest.mark.django_db
 

@@ -10,9 +10,9 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from investledger.core.validators import ControlCharacterValidator, find_control
-from investledger.investors.models import Investor
-from investledger.projects.models import Project
-from investledger.projects.tests.test_views import edit_data, form_data
+from investledger.ledger.investors.models import Investor
+from investledger.ledger.projects.models import Project
+from investledger.ledger.projects.tests.test_views import edit_data, form_data
 from investledger.testing import make_investor, make_project
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from investledger.core import clock
 from investledger.core.audit import audit_context
-from investledger.projects import services
+from investledger.ledger.projects import services
 from investledger.testing import PASSWORD, make_project
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -15,8 +15,8 @@ from rest_framework.test import APIClient
 
 from investledger.accounts.models import RoleAssignment
 from investledger.core.access import Role
-from investledger.investors.models import Investor
-from investledger.projects.models import Project
+from investledger.ledger.investors.models import Investor
+from investledger.ledger.projects.models import Project
 from investledger.testing import make_investor, make_project
 
 pytestmark = pytest.mark.django_db

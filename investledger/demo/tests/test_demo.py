@@ -23,12 +23,12 @@ from investledger.core.models import AuditEntry
 from investledger.demo import loader as demo_package
 from investledger.demo import projects as projects_tables
 from investledger.demo.users import DEMO_PASSWORD, USERS
-from investledger.events.models import SigningEvent
-from investledger.events.selectors import event_totals, event_totals_as_of
 from investledger.history.asof import projects_as_of
-from investledger.investors.models import Investor
-from investledger.projects.choices import Currency, SigningKind
-from investledger.projects.models import Project, Signing
+from investledger.ledger.events.models import SigningEvent
+from investledger.ledger.events.selectors import event_totals, event_totals_as_of
+from investledger.ledger.investors.models import Investor
+from investledger.ledger.projects.choices import Currency, SigningKind
+from investledger.ledger.projects.models import Project, Signing
 from investledger.reference.models import Area, Sector, Unit
 
 BN = Decimal("1000000000")

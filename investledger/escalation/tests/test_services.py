@@ -13,7 +13,7 @@ from investledger.escalation import services
 from investledger.escalation.choices import IssueStatus, NotificationKind, ResponseKind
 from investledger.escalation.models import Issue, Notification
 from investledger.escalation.selectors import issue_resolution_rate
-from investledger.projects.models import Project
+from investledger.ledger.projects.models import Project
 
 from .helpers import FRI, MON, TUE, raise_issue
 

@@ -9,10 +9,10 @@ from django.urls import reverse
 
 from investledger.core import asof, clock
 from investledger.core.audit import audit_context
-from investledger.events.selectors import event_totals, event_totals_as_of
 from investledger.history.asof import project_as_of, projects_as_of
-from investledger.projects import services
-from investledger.projects.choices import Stage
+from investledger.ledger.events.selectors import event_totals, event_totals_as_of
+from investledger.ledger.projects import services
+from investledger.ledger.projects.choices import Stage
 from investledger.testing import make_project
 
 pytestmark = pytest.mark.django_db

@@ -12,8 +12,8 @@ from rest_framework.test import APIClient
 from investledger.core import clock
 from investledger.core.audit import audit_context
 from investledger.history import readable as history
-from investledger.projects import services
-from investledger.projects.choices import SideState, SigningKind
+from investledger.ledger.projects import services
+from investledger.ledger.projects.choices import SideState, SigningKind
 from investledger.testing import make_project
 
 pytestmark = pytest.mark.django_db
@@ -162,7 +162,7 @@ def test_the_history_of_a_signing_is_shown_to_readers_of_its_project(project, pe
 
 
 def test_a_signing_added_later_appears_in_the_project_history(project, personas):
-    from investledger.events.models import SigningEvent
+    from investledger.ledger.events.models import SigningEvent
 
     later = SigningEvent.objects.create(name="第二次", name_en="Second expo", kind="expo", date=dt.date(2023, 5, 1))
     with audit_context(actor=personas.officer_north, source="web:zzz"):

@@ -20,7 +20,7 @@ from investledger.intake import services
 from investledger.intake.models import ImportBatch
 from investledger.intake.tests.helpers import CHINESE_HEADER, import_file, write_csv, write_xlsx
 from investledger.intake.values import CellError, Unit, decimal_from_cell, parse_amount
-from investledger.projects.models import Project
+from investledger.ledger.projects.models import Project
 from investledger.supervision.models import ProgressReport
 from investledger.testing import make_project
 

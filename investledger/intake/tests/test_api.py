@@ -5,7 +5,7 @@ from rest_framework.test import APIClient
 
 from investledger.intake.models import ImportBatch
 from investledger.intake.tests.helpers import CHINESE_HEADER, signing_rows, write_xlsx
-from investledger.projects.models import Project
+from investledger.ledger.projects.models import Project
 
 pytestmark = pytest.mark.django_db
 

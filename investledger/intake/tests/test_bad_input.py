@@ -10,7 +10,7 @@ from investledger.intake import services
 from investledger.intake.models import ImportBatch
 from investledger.intake.parsing import SheetError
 from investledger.intake.tests.helpers import CHINESE_HEADER, import_file, signing_rows, upload, write_csv, write_xlsx
-from investledger.projects.models import Project
+from investledger.ledger.projects.models import Project
 
 pytestmark = pytest.mark.django_db
 

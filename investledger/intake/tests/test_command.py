@@ -7,7 +7,7 @@ from django.core.management import CommandError, call_command
 
 from investledger.core.models import AuditEntry
 from investledger.intake.tests.helpers import CHINESE_HEADER, signing_rows, write_xlsx
-from investledger.projects.models import Project
+from investledger.ledger.projects.models import Project
 
 pytestmark = pytest.mark.django_db
 

@@ -10,12 +10,12 @@ from django.utils import translation
 from investledger.core import bulk
 from investledger.core.audit import audit_context
 from investledger.core.models import AuditEntry
-from investledger.events.models import SigningEvent
 from investledger.intake import services, tasks
 from investledger.intake.models import ExchangeRate, ImportBatch, ImportRow
 from investledger.intake.tests.helpers import CHINESE_HEADER, import_file, signing_rows, upload, write_xlsx
-from investledger.projects.choices import SigningKind
-from investledger.projects.models import Project, Signing
+from investledger.ledger.events.models import SigningEvent
+from investledger.ledger.projects.choices import SigningKind
+from investledger.ledger.projects.models import Project, Signing
 from investledger.testing import make_investor, make_project
 
 pytestmark = pytest.mark.django_db

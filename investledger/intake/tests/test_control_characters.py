@@ -8,7 +8,7 @@ from investledger.intake.models import ImportBatch
 from investledger.intake.tests import bombs
 from investledger.intake.tests.helpers import CHINESE_HEADER, import_file, signing_rows, write_csv
 from investledger.intake.tests.test_progress_import import HEADER, import_progress, projects  # noqa: F401
-from investledger.projects.models import Project
+from investledger.ledger.projects.models import Project
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,8 @@ from investledger.core import audit
 from investledger.core.models import AuditEntry
 from investledger.intake import preview
 from investledger.intake.tests.helpers import CHINESE_HEADER, import_file, signing_rows, write_xlsx
-from investledger.investors.models import Investor
-from investledger.projects.models import Project, Signing
+from investledger.ledger.investors.models import Investor
+from investledger.ledger.projects.models import Project, Signing
 
 pytestmark = pytest.mark.django_db(transaction=False)
 

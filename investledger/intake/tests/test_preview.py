@@ -6,7 +6,7 @@ from django.urls import reverse
 from investledger.intake import preview, services
 from investledger.intake.models import ImportChunk, ImportRow
 from investledger.intake.tests.helpers import CHINESE_HEADER, import_file, signing_rows, write_xlsx
-from investledger.projects.models import Project
+from investledger.ledger.projects.models import Project
 
 pytestmark = pytest.mark.django_db
 

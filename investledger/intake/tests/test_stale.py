@@ -16,7 +16,7 @@ from investledger.core.models import AuditEntry
 from investledger.intake import services, stale, tasks
 from investledger.intake.models import ImportBatch
 from investledger.intake.tests.helpers import CHINESE_HEADER, import_file, signing_rows, write_xlsx
-from investledger.projects.models import Project
+from investledger.ledger.projects.models import Project
 
 pytestmark = pytest.mark.django_db
 

@@ -18,7 +18,7 @@ from investledger.intake.parsing import SheetError
 from investledger.intake.tests import bombs
 from investledger.intake.tests.helpers import CHINESE_HEADER, signing_rows, upload, write_csv
 from investledger.intake.xlsxstream import LimitExceeded, Limits, StreamingWorkbook
-from investledger.projects.models import Project
+from investledger.ledger.projects.models import Project
 
 pytestmark = pytest.mark.django_db
 

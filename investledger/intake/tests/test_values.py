@@ -78,7 +78,7 @@ def test_it_refuses_what_is_not_a_date(cell):
 
 def test_usual_project_values_pass_the_quick_field_tests_without_the_fields_clean():
     from investledger.intake import services
-    from investledger.projects.choices import AgreementType, Stage
+    from investledger.ledger.projects.choices import AgreementType, Stage
 
     usual = {
         "name": "智能制造基地",

@@ -10,7 +10,7 @@ from django.utils.timezone import localtime
 from investledger.intake import preview
 from investledger.intake.models import ImportBatch
 from investledger.intake.tests.helpers import CHINESE_HEADER, import_file, signing_rows, write_xlsx
-from investledger.projects.models import Project, Signing
+from investledger.ledger.projects.models import Project, Signing
 from investledger.testing import make_project
 
 pytestmark = pytest.mark.django_db

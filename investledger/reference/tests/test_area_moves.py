@@ -6,7 +6,7 @@ from rest_framework.test import APIClient
 
 from investledger.core.audit import audit_context
 from investledger.core.models import AuditEntry
-from investledger.projects.models import Project
+from investledger.ledger.projects.models import Project
 from investledger.reference import services
 from investledger.reference.models import Area
 from investledger.testing import make_project

@@ -20,9 +20,9 @@ import pytest
 
 from investledger.core import clock
 from investledger.core.audit import audit_context
-from investledger.events.models import SigningEvent
-from investledger.projects.choices import SideState, Stage
-from investledger.projects.services import project_set_side_state, project_set_stage
+from investledger.ledger.events.models import SigningEvent
+from investledger.ledger.projects.choices import SideState, Stage
+from investledger.ledger.projects.services import project_set_side_state, project_set_stage
 from investledger.testing import make_project
 
 TODAY = dt.date(2024, 6, 30)

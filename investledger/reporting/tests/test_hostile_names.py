@@ -19,8 +19,8 @@ from PIL import Image
 
 from investledger.core import clock
 from investledger.core.audit import audit_context
-from investledger.investors.models import Investor
-from investledger.projects.models import Project
+from investledger.ledger.investors.models import Investor
+from investledger.ledger.projects.models import Project
 from investledger.reference.models import Area
 from investledger.supervision.services import light_assess, report_submit
 from investledger.testing import make_investor, make_project

@@ -13,7 +13,7 @@ from django.urls import reverse
 from investledger.core import clock
 from investledger.core.audit import audit_context
 from investledger.escalation.services import issue_close, issue_raise
-from investledger.projects.choices import Stage
+from investledger.ledger.projects.choices import Stage
 from investledger.reporting import metrics
 from investledger.reporting.cohort import Cohort
 from investledger.supervision.services import light_assess, report_submit

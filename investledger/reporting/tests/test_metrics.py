@@ -126,7 +126,7 @@ class TestAsOf:
     def test_a_report_as_of_a_past_date_does_not_change_when_the_ledger_moves_on(self, ledger, personas, today):
         from investledger.core import clock
         from investledger.core.audit import audit_context
-        from investledger.projects.services import project_set_stage
+        from investledger.ledger.projects.services import project_set_stage
 
         before = values(personas.admin, as_of=dt.date(2023, 12, 31))
         with audit_context(actor=None, source="test"), clock.frozen_at(today):
@@ -138,7 +138,7 @@ class TestAsOf:
     def test_a_changed_amount_is_reported_as_it_stood(self, ledger, personas, today):
         from investledger.core import clock
         from investledger.core.audit import audit_context
-        from investledger.projects.services import project_update
+        from investledger.ledger.projects.services import project_update
 
         with audit_context(actor=None, source="test"), clock.frozen_at(today):
             project_update(project=ledger.n1, fields={"contract_value": 4 * BN})

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from investledger.core import clock
-from investledger.projects.models import Project
+from investledger.ledger.projects.models import Project
 from investledger.reference.models import Area
 from investledger.reporting import selectors
 from investledger.reporting.cohort import Cohort

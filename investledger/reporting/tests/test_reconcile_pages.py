@@ -29,9 +29,9 @@ from investledger.core import clock
 from investledger.core.access import Role
 from investledger.core.money import YI
 from investledger.escalation.tests.helpers import raise_issue
-from investledger.events.models import SigningEvent
-from investledger.projects.choices import SigningKind, Stage
-from investledger.projects.models import Project, Signing
+from investledger.ledger.events.models import SigningEvent
+from investledger.ledger.projects.choices import SigningKind, Stage
+from investledger.ledger.projects.models import Project, Signing
 from investledger.reference.models import Area
 from investledger.reporting.cohort import Cohort
 from investledger.reporting.metrics import compute_all

@@ -88,7 +88,7 @@ class TestMonthlyReport:
     def test_the_same_month_gives_the_same_figures_later(self, client, ledger, personas, today):
         from investledger.core import clock
         from investledger.core.audit import audit_context
-        from investledger.projects.services import project_set_stage
+        from investledger.ledger.projects.services import project_set_stage
 
         first = get(client, personas.admin, reverse("reporting:monthly_report"), period="2024-05").context["report"]
         with audit_context(actor=None, source="test"), clock.frozen_at(today):

@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from investledger.core import clock
 from investledger.core.audit import audit_context
-from investledger.projects.choices import Stage
-from investledger.projects.services import project_set_stage
+from investledger.ledger.projects.choices import Stage
+from investledger.ledger.projects.services import project_set_stage
 from investledger.reporting import summary
 from investledger.reporting.cohort import Cohort
 from investledger.reporting.tests.conftest import TODAY

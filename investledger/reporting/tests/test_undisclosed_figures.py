@@ -23,7 +23,7 @@ from rest_framework.test import APIClient
 
 from investledger.core import clock
 from investledger.core.audit import audit_context
-from investledger.projects.services import project_update
+from investledger.ledger.projects.services import project_update
 from investledger.reporting.cohort import Cohort
 from investledger.reporting.metrics import compute_all
 from investledger.reporting.tests.conftest import BN, TODAY

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from investledger.core import clock
 from investledger.core.audit import audit_context
-from investledger.events.models import SigningEvent
+from investledger.ledger.events.models import SigningEvent
 from investledger.supervision import periods, services
 from investledger.testing import make_project
 

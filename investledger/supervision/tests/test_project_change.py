@@ -7,7 +7,7 @@ import pytest
 
 from investledger.core import clock
 from investledger.core.audit import audit_context
-from investledger.projects import services as project_services
+from investledger.ledger.projects import services as project_services
 from investledger.supervision import services
 from investledger.supervision.models import LightAssessment
 from investledger.testing import make_project

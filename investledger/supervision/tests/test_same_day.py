@@ -13,7 +13,7 @@ from investledger.core import audit, clock
 from investledger.core.audit import audit_context
 from investledger.core.models import DailyRun
 from investledger.intake.tests.helpers import CHINESE_HEADER, import_file, write_xlsx
-from investledger.projects.models import Project
+from investledger.ledger.projects.models import Project
 from investledger.supervision import services
 from investledger.supervision.choices import Light, MilestoneKind
 from investledger.supervision.models import LightAssessment, Milestone
@@ -55,7 +55,7 @@ def form_data(reference_data, investor, event):
 
 @pytest.fixture
 def signing_day_event(reference_data):
-    from investledger.events.models import SigningEvent
+    from investledger.ledger.events.models import SigningEvent
 
     return SigningEvent.objects.create(name="春季签约会", name_en="Spring signing", kind="ceremony", date=SIGNING_DAY)
 

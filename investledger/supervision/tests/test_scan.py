@@ -8,7 +8,7 @@ from django.core.management import call_command
 from investledger.core import clock
 from investledger.core.audit import audit_context
 from investledger.core.models import AuditEntry
-from investledger.projects.models import Project
+from investledger.ledger.projects.models import Project
 from investledger.supervision import services
 from investledger.supervision.choices import Light, MilestoneKind
 from investledger.supervision.models import InspectionSample, LightAssessment, Milestone

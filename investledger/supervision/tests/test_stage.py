@@ -7,7 +7,7 @@ import pytest
 from investledger.core import clock
 from investledger.core.audit import audit_context
 from investledger.core.models import AuditEntry
-from investledger.projects.choices import Stage
+from investledger.ledger.projects.choices import Stage
 from investledger.supervision import services
 from investledger.supervision.choices import MilestoneKind
 from investledger.supervision.tests.helpers import record, signed_project

@@ -3,7 +3,7 @@ from django.test.utils import override_settings
 
 from investledger.core.access import Role
 from investledger.demo.loader import DEMO_PASSWORD, load
-from investledger.events.selectors import event_totals
+from investledger.ledger.events.selectors import event_totals
 
 
 def _bn(value) -> str:

@@ -13,12 +13,12 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from investledger.core.audit import audit_context
-from investledger.events.models import SigningEvent
 from investledger.intake import services
 from investledger.intake.fields import Kind, columns_for
 from investledger.intake.models import ImportBatch
 from investledger.intake.parsing import SheetError
 from investledger.intake.values import normalise_key
+from investledger.ledger.events.models import SigningEvent
 
 
 class Progress:

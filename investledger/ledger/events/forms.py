@@ -1,0 +1,48 @@
+"""The signing-event form (bureau administrators keep the list of events)."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from investledger.core.forms import BootstrapFormMixin
+from investledger.core.related import scope_choices
+from investledger.ledger.events.models import SigningEvent
+from investledger.ledger.projects.forms import AmountField, DateInput
+from investledger.reference.models import Area, Unit
+
+
+class SigningEventForm(BootstrapFormMixin, forms.ModelForm):
+    announced_value_cny = AmountField(
+        label=_("Value announced (CNY)"),
+        required=False,
+        help_text=_("As announced on the day."),
+    )
+    source_url = forms.URLField(
+        label=_("Source"), required=False, assume_scheme="https", help_text=_("Address of the announcement.")
+    )
+
+    class Meta:
+        model = SigningEvent
+        fields = [
+            "name",
+            "name_en",
+            "kind",
+            "date",
+            "end_date",
+            "place",
+            "online",
+            "organiser",
+            "lead_unit",
+            "host_area",
+            "announced_count",
+            "announced_value_cny",
+            "source_url",
+            "notes",
+        ]
+        widgets = {"date": DateInput(), "end_date": DateInput(), "notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lead_unit"].queryset = Unit.objects.order_by("code")
+        self.fields["host_area"].queryset = Area.objects.order_by("path")
+        scope_choices(self, user)
+        self.style()

@@ -1,8 +1,0 @@
-from django.apps import AppConfig
-from django.utils.translation import pgettext_lazy
-
-
-class ProjectsConfig(AppConfig):
-    name = "investledger.projects"
-    label = "projects"
-    verbose_name = pgettext_lazy("application", "Projects")
