@@ -338,7 +338,7 @@ class TestExtensionHook:
         assert "extended by investledger.demoprobe.demo" in out.getvalue()
 
     def test_it_skips_an_app_without_a_demo_module(self, demo, monkeypatch):
-        monkeypatch.setattr(demo_package, "EXTENSION_APPS", ("investors",))  # installed, no demo module
+        monkeypatch.setattr(demo_package, "EXTENSION_APPS", ("ledger.investors",))  # installed, no demo module
 
         assert demo_package.extension_modules() == []
 
