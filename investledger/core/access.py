@@ -218,8 +218,8 @@ def user_q(user, action: str = Action.VIEW) -> Q:
     return q
 
 
-def investor_q(user, action: str = Action.VIEW) -> Q:
-    """Filter on investors that `user` may `action`.
+def investor_q(user, action: str = Action.VIEW, prefix: str = "") -> Q:
+    """Filter on investors (through `prefix`, e.g. "investor" for an investor's profile) that `user` may `action`.
 
     Investors are seen through the projects a user may see (as their investor or a co-investor); the
     whole list by city-wide roles. Whoever may enter projects also sees the investors no project names
@@ -234,12 +234,13 @@ def investor_q(user, action: str = Action.VIEW) -> Q:
         return EVERYTHING if can(user, Action.MANAGE) else NOTHING
     project = apps.get_model("projects", "Project")
     visible_projects = project.objects.filter(project_q(user, action))
-    q = Q(pk__in=visible_projects.values("investor_id")) | Q(pk__in=visible_projects.values("co_investors"))
+    pk_in = _prefixed(prefix, "pk__in")
+    q = Q(**{pk_in: visible_projects.values("investor_id")}) | Q(**{pk_in: visible_projects.values("co_investors")})
     if can(user, Action.CREATE):
         # Investors that no project names yet (one a district just added) are the pool a project
         # is entered from; an investor already on another district's projects stays hidden.
-        q |= ~Q(pk__in=project.objects.values("investor_id")) & ~Q(
-            pk__in=project.co_investors.through.objects.values("investor_id")
+        q |= ~Q(**{pk_in: project.objects.values("investor_id")}) & ~Q(
+            **{pk_in: project.co_investors.through.objects.values("investor_id")}
         )
     return q
 
@@ -255,7 +256,7 @@ def scope_q(model, user, action: str = Action.VIEW) -> Q:
     """The access filter for any model that declares how it reaches a project or an area.
 
     A model sets `access_via = ("project", "<path to project>")` or `("area", "<path to area>")`,
-    `("investor", None)` for investors (`investor_q`), or `("reference", None)` for reference data every
+    `("investor", "<path to investor>")` for investors and what belongs to one (`investor_q`), or `("reference", None)` for reference data every
     signed-in user may read and only administrators may change.
     """
     kind, path = getattr(model, "access_via", ("reference", None))
@@ -264,7 +265,7 @@ def scope_q(model, user, action: str = Action.VIEW) -> Q:
     if kind == "area":
         return area_q(user, action, prefix=path or "")
     if kind == "investor":
-        return investor_q(user, action)
+        return investor_q(user, action, prefix=path or "")
     if kind == "reference":
         if action == Action.VIEW:
             return EVERYTHING if assignments(user) or getattr(user, "is_superuser", False) else NOTHING

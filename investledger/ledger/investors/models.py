@@ -1,9 +1,16 @@
-"""Investors: the enterprises (and institutions) that sign projects."""
+"""Investors: the enterprises (and institutions) that sign projects, and what each is looking for."""
 
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from investledger.core.models import BaseModel
+from investledger.core.money import MONEY_FIELD, AmountValidator
+from investledger.reference.choices import CooperationMode
+from investledger.reference.models import Area, Sector
 
 
 class Investor(BaseModel):
@@ -20,6 +27,7 @@ class Investor(BaseModel):
         LOCAL_SOE = "local_soe", _("Local state-owned")
         PRIVATE = "private", _("Private")
         FOREIGN = "foreign", _("Foreign-owned")
+        MIXED = "mixed", _("Mixed ownership")
         INSTITUTION = "institution", _("University or institution")
         OTHER = "other", _("Other")
 
@@ -54,3 +62,108 @@ class Investor(BaseModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class InvestorProfile(BaseModel):
+    """What an investor is looking for (投资意向): sectors, ticket size, regions, cooperation modes and
+    stated plans, each fact with the source it was read from and the date it was stated.
+
+    The matching of opportunities and investors reads it; the investor's page edits it (versioned,
+    audited, seen and changed as the investor is).
+    """
+
+    class Fact(models.TextChoices):
+        SECTORS = "sectors", _("Sectors of interest")
+        TICKET = "ticket", _("Ticket size")
+        REGIONS = "regions", _("Preferred regions")
+        MODES = "modes", _("Cooperation modes")
+        OWNERSHIP = "ownership", _("Ownership")
+        PLANS = "plans", _("Stated plans")
+
+    investor = models.OneToOneField(
+        Investor, verbose_name=_("investor"), on_delete=models.CASCADE, related_name="profile"
+    )
+    sectors = models.ManyToManyField(Sector, verbose_name=_("sectors of interest"), blank=True, related_name="+")
+    ticket_min_cny = models.DecimalField(
+        _("smallest ticket (CNY)"), **MONEY_FIELD, null=True, blank=True, validators=[AmountValidator()]
+    )
+    ticket_max_cny = models.DecimalField(
+        _("largest ticket (CNY)"), **MONEY_FIELD, null=True, blank=True, validators=[AmountValidator()]
+    )
+    regions = models.ManyToManyField(Area, verbose_name=_("preferred regions"), blank=True, related_name="+")
+    modes = models.JSONField(_("cooperation modes"), default=list, blank=True)
+    plans = models.TextField(_("stated plans"), blank=True)
+    # {fact: {"text": ..., "url": ..., "on": "YYYY-MM-DD"}}: where each stated fact was read, and when.
+    sources = models.JSONField(_("sources"), default=dict, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    access_via = ("investor", "investor")
+    audit_m2m = ("sectors", "regions")
+
+    class Meta:
+        ordering = ["investor__name"]
+        verbose_name = _("investor profile")
+        verbose_name_plural = _("investor profiles")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ticket_min_cny__isnull=True)
+                | models.Q(ticket_max_cny__isnull=True)
+                | models.Q(ticket_min_cny__lte=models.F("ticket_max_cny")),
+                name="investor_profile_ticket_range",
+            )
+        ]
+        indexes = [models.Index(fields=["ticket_min_cny", "ticket_max_cny"], name="investor_profile_ticket_idx")]
+
+    def __str__(self) -> str:
+        return str(self.investor)
+
+    def clean(self):
+        errors: dict[str, list] = {}
+        low, high = self.ticket_min_cny, self.ticket_max_cny
+        if low is not None and high is not None and low > high:
+            errors.setdefault("ticket_max_cny", []).append(
+                _("The largest ticket is smaller than the smallest; give the range from small to large.")
+            )
+        if not isinstance(self.modes, list) or any(m not in CooperationMode.values for m in self.modes):
+            errors.setdefault("modes", []).append(_("Choose cooperation modes from the list."))
+        for fact, problem in source_problems(self.sources or {}):
+            errors.setdefault(f"source_{fact}", []).append(problem)
+        if errors:
+            raise ValidationError(errors)
+
+
+SOURCE_TEXT_MAX = 300
+
+
+def source_problems(sources) -> list[tuple[str, str]]:
+    """What is wrong with a profile's sources, as (fact, message) pairs: an unknown fact, a text too
+    long, an address that is not one, a date that is not a date."""
+    if not isinstance(sources, dict):
+        return [("", str(_("The sources must be given per fact.")))]
+    problems: list[tuple[str, str]] = []
+    for fact, source in sources.items():
+        if fact not in InvestorProfile.Fact.values or not isinstance(source, dict):
+            problems.append((str(fact), str(_("“%(fact)s” is not a fact of a profile.") % {"fact": fact})))
+            continue
+        label = InvestorProfile.Fact(fact).label
+        if len(str(source.get("text", ""))) > SOURCE_TEXT_MAX:
+            problems.append(
+                (
+                    fact,
+                    _("%(fact)s: the source is longer than %(max)s characters.")
+                    % {"fact": label, "max": SOURCE_TEXT_MAX},
+                )
+            )
+        url = source.get("url") or ""
+        if url:
+            try:
+                URLValidator(schemes=["http", "https"])(url)
+            except ValidationError:
+                problems.append((fact, _("%(fact)s: “%(url)s” is not a web address.") % {"fact": label, "url": url}))
+        on = source.get("on") or ""
+        if on:
+            try:
+                dt.date.fromisoformat(on)
+            except (TypeError, ValueError):
+                problems.append((fact, _("%(fact)s: “%(on)s” is not a date.") % {"fact": label, "on": on}))
+    return problems

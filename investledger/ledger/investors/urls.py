@@ -9,4 +9,5 @@ urlpatterns = [
     path("search/", views.investor_search, name="investor_search"),
     path("<int:pk>/", views.investor_detail, name="investor_detail"),
     path("<int:pk>/edit/", views.investor_edit, name="investor_edit"),
+    path("<int:pk>/profile/", views.profile_edit, name="profile_edit"),
 ]

@@ -15,8 +15,10 @@ from django.views.decorators.http import require_http_methods
 from investledger.core import access
 from investledger.core.access import Action
 from investledger.core.views import ObjectListView, allowed, get_visible_or_404, require, save_audited, submit
-from investledger.ledger.investors.forms import InvestorForm
-from investledger.ledger.investors.models import Investor
+from investledger.ledger.investors import services
+from investledger.ledger.investors.forms import InvestorForm, ProfileForm
+from investledger.ledger.investors.models import Investor, InvestorProfile
+from investledger.ledger.investors.selectors import profile_facts
 from investledger.ledger.projects.filtersets import InvestorFilterSet
 from investledger.ledger.projects.models import Project
 
@@ -84,7 +86,67 @@ def investor_detail(request, pk: int):
         "city_wide": access.is_city_wide(user),
         "can_manage": allowed(Investor.objects, user, investor, Action.CHANGE),
     }
+    profile = InvestorProfile.objects.filter(investor=investor).prefetch_related("sectors", "regions").first()
+    context.update(profile=profile, profile_facts=profile_facts(profile) if profile else [], investor_page_blocks=[])
+    for extend in INVESTOR_PAGE:
+        context.update(extend(request, investor))
     return render(request, "investors/investor_detail.html", context)
+
+
+# What apps above the ledger add to an investor's page (matching lists the opportunities that fit it):
+# functions of (request, investor) giving context, registered from their AppConfig.ready(); a block
+# shown on the page appends its template to the context's `investor_page_blocks`.
+INVESTOR_PAGE: list = []
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile_edit(request, pk: int):
+    """An investor's profile, edited by whoever may change the investor; an edit made on an older version
+    of the profile is refused rather than overwriting the one saved meanwhile."""
+    investor = get_visible_or_404(Investor.objects, request.user, pk, Action.CHANGE)
+    profile = InvestorProfile.objects.filter(investor=investor).first()
+    form = ProfileForm(request.POST or None, investor=investor, user=request.user)
+    version = profile.version if profile else None
+    if request.method == "POST":
+        version = _posted_version(request, version)
+
+    def write(data):
+        return services.profile_save(
+            investor=investor,
+            fields={
+                "ticket_min_cny": data["ticket_min_cny"],
+                "ticket_max_cny": data["ticket_max_cny"],
+                "modes": list(data["modes"]),
+                "plans": data["plans"].strip(),
+                "sources": form.sources(),
+            },
+            sectors=[s.pk for s in data["sectors"]],
+            regions=[a.pk for a in data["regions"]],
+            ownership=data["ownership"],
+            expected_version=version,
+        )
+
+    done = submit(
+        request,
+        form,
+        write,
+        success=_("Profile of “%(name)s” saved.") % {"name": investor.name},
+        then=reverse("investors:investor_detail", args=[investor.pk]),
+        conflict=_("Someone saved this profile after you opened it; open it again to see their changes."),
+        rename=form.rename(),
+    )
+    if done:
+        return done
+    context = {"form": form, "investor": investor, "version": version}
+    return render(request, "investors/profile_form.html", context)
+
+
+def _posted_version(request, default):
+    try:
+        return int(request.POST.get("version", ""))
+    except ValueError:
+        return default
 
 
 @login_required
