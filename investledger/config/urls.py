@@ -21,6 +21,7 @@ urlpatterns = [
     path("reports/", include("investledger.reporting.urls")),
     path("intake/", include("investledger.intake.urls")),
     path("history/", include("investledger.history.urls")),
+    path("matching/", include("investledger.matching.urls")),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves its start-up script as a file: the Content-Security-Policy forbids inline scripts.
