@@ -62,10 +62,11 @@ class Taxonomy:
             return "neighbour"
         return None
 
-    def chain_of(self, sectors: frozenset[int]) -> frozenset[int]:
-        """Every sector sharing a top-level chain with one of `sectors`: those that can fit at all."""
-        roots = {self.ancestors(s)[-1] for s in sectors}
-        return frozenset(s for s in self.parents if self.ancestors(s)[-1] in roots) | sectors
+    def lineage_of(self, sectors: frozenset[int]) -> frozenset[int]:
+        """The sectors that fit `sectors` as the same sector or the same chain (above or below them)."""
+        return frozenset(
+            s for s in self.parents if any(self.relation(s, mine) in ("same", "chain") for mine in sectors)
+        )
 
 
 @dataclass(frozen=True)
