@@ -21,7 +21,10 @@ def match():
 
 def test_each_reason_is_said_with_its_facts():
     said = {s.reason: s for s in explain.explain(match(), SECTORS)}
-    assert said["sector"].sentence == "Same industry chain: the investor looks for NEV, the opportunity is in Battery cells."
+    assert (
+        said["sector"].sentence
+        == "Same industry chain: the investor looks for NEV, the opportunity is in Battery cells."
+    )
     assert said["size"].sentence == "RMB 30.00 bn is above the investor's largest ticket, RMB 10.00 bn."
     assert said["mode"].sentence == "PPP or franchise is not among the investor's preferred modes."
     assert said["history"].sentence == "3 projects in the city (RMB 9.00 bn), 1 of them in this area (RMB 2.00 bn)."
