@@ -7,9 +7,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from investledger.core import clock
-from investledger.supervision import services
 from investledger.supervision.choices import EvidenceStatus, MilestoneKind
 from investledger.supervision.models import EvidenceFile
+from investledger.supervision.services import evidence as evidence_module
 from investledger.supervision.tests.helpers import signed_project
 
 pytestmark = pytest.mark.django_db
@@ -49,7 +49,7 @@ def test_it_refuses_an_executable_renamed_pdf(registered, personas, login, media
 
 
 def test_it_refuses_an_oversized_file_with_its_size_and_the_limit(registered, personas, login, monkeypatch):
-    monkeypatch.setattr(services, "EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
+    monkeypatch.setattr(evidence_module, "EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
     big = SimpleUploadedFile("scan.pdf", PDF + b"0" * (10 * 1024 * 1024))
     response = post_record(login(personas.officer_north), registered, big)
     assert response.status_code == 400
