@@ -11,12 +11,13 @@ except ImportError:  # pragma: no cover - depends on the Django version
 
 from investledger.core import clock
 from investledger.core.audit import audit_context
+from investledger.escalation.notifications import send_digests
+from investledger.escalation.services import escalate_overdue
 
 
 @task()
 def escalate_overdue_task(as_of: str | None = None) -> int:
     """Run the escalation scan; returns the number of levels climbed."""
-    from investledger.escalation.services import escalate_overdue
 
     day = dt.date.fromisoformat(as_of) if as_of else clock.today()
     with audit_context(source="task:escalate"):
@@ -26,7 +27,6 @@ def escalate_overdue_task(as_of: str | None = None) -> int:
 @task()
 def send_digests_task(as_of: str | None = None) -> dict:
     """Send the daily digests; a second run the same day sends nothing."""
-    from investledger.escalation.notifications import send_digests
 
     day = dt.date.fromisoformat(as_of) if as_of else clock.today()
     return send_digests(day)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from investledger.escalation.models import CalendarDay
+
 
 class WorkCalendar:
     """Working-day arithmetic over a loaded set of exceptions (one query, then pure Python)."""
@@ -19,7 +21,6 @@ class WorkCalendar:
 
     @classmethod
     def load(cls) -> WorkCalendar:
-        from investledger.escalation.models import CalendarDay
 
         holidays, working = set(), set()
         for day, is_working in CalendarDay.objects.values_list("date", "is_working_day"):

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from investledger.core import audit
 from investledger.core.money import YI
 from investledger.core.templatetags.ledger import money, percent
-from investledger.reporting import metrics, selectors
+from investledger.reporting import metrics, selectors, summary
 from investledger.reporting.cohort import Cohort
 
 KPI_KEYS = [
@@ -133,7 +133,6 @@ def _cache_key(user, cohort: Cohort, as_of: dt.date) -> str:
 
 
 def _build(user, cohort: Cohort, as_of: dt.date) -> Dashboard:
-    from investledger.reporting import summary
 
     root, roots = resolve_root(user, cohort)
     cohort_text = cohort.describe()

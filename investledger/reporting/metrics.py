@@ -32,6 +32,7 @@ from django.utils.translation import gettext_lazy
 
 from investledger.core.money import BILLION, quantize
 from investledger.ledger.projects.choices import SideState, Stage, stages_from
+from investledger.reporting import sources
 from investledger.reporting.cohort import Cohort, frame
 
 LARGE_THRESHOLD = BILLION  # RMB 1 billion: the bureau's "large project"
@@ -169,7 +170,6 @@ def not_available(metric: Metric, cohort: Cohort, as_of: dt.date, why: str) -> R
 
 
 def _funds_in_place(user, cohort: Cohort, as_of: dt.date, base=None) -> Result:
-    from investledger.reporting import sources
 
     metric = REGISTRY["funds_in_place_rate"]
     projects = frame(user, cohort, as_of, base)
@@ -181,7 +181,6 @@ def _funds_in_place(user, cohort: Cohort, as_of: dt.date, base=None) -> Result:
 
 
 def _issue_resolution(user, cohort: Cohort, as_of: dt.date, base=None) -> Result:
-    from investledger.reporting import sources
 
     metric = REGISTRY["issue_resolution_rate"]
     found = sources.issue_resolution(frame(user, cohort, as_of, base), as_of)
@@ -192,7 +191,6 @@ def _issue_resolution(user, cohort: Cohort, as_of: dt.date, base=None) -> Result
 
 
 def _overdue_issues(user, cohort: Cohort, as_of: dt.date, base=None) -> Result:
-    from investledger.reporting import sources
 
     metric = REGISTRY["overdue_issues"]
     found = sources.overdue_issues(user, cohort, as_of, base)

@@ -14,10 +14,11 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from investledger.core.models import BaseModel, ScopedQuerySet
+from investledger.reporting.cohort import Cohort
+from investledger.reporting.metrics import METRICS, REGISTRY, label
 
 
 def metric_choices():
-    from investledger.reporting.metrics import METRICS, label
 
     return [(m.key, label(m)) for m in METRICS]
 
@@ -61,7 +62,6 @@ class RankingWeight(BaseModel):
 
     @classmethod
     def formula(cls) -> list[tuple[str, Decimal]]:
-        from investledger.reporting.metrics import REGISTRY
 
         rows = [(w.metric, w.weight) for w in cls.objects.filter(active=True, weight__gt=0) if w.metric in REGISTRY]
         return rows or list(DEFAULT_WEIGHTS)
@@ -114,7 +114,6 @@ class PublishedFigure(BaseModel):
             raise ValidationError({"signed_to": _("The end of the signing period cannot be before its start.")})
 
     def cohort(self):
-        from investledger.reporting.cohort import Cohort
 
         return Cohort(self.area, self.sector, self.event, self.signed_from, self.signed_to)
 

@@ -25,6 +25,7 @@ from investledger.core.templatetags.ledger import money, percent
 from investledger.ledger.events.selectors import event_totals
 from investledger.reporting import metrics, pdf, selectors, sources
 from investledger.reporting.cohort import Cohort, frame
+from investledger.reporting.dashboard import resolve_root
 
 # --- Event report ------------------------------------------------------------------------------
 
@@ -98,7 +99,6 @@ def period_bounds(period: dt.date) -> tuple[dt.date, dt.date]:
 
 def monthly_report(user, period: dt.date, area=None) -> MonthlyReport:
     """The month's report as of its last day (or today, while the month is running)."""
-    from investledger.reporting.dashboard import resolve_root
 
     start, end = period_bounds(period)
     as_of = min(end, clock.today())

@@ -22,6 +22,7 @@ from investledger.ledger.projects.choices import Stage, stages_from
 from investledger.reference.models import Area, Sector
 from investledger.reporting import metrics, sources, summary
 from investledger.reporting.cohort import Cohort, frame
+from investledger.reporting.models import RankingWeight
 
 SUMMED = ("value", "outside", "large_value", "emerging_value")
 
@@ -321,7 +322,6 @@ def ranking(
     Each weighted metric gives points from 0 to 100: a rate gives its percentage, an amount or a count
     gives its share of the best area's. The score is the weighted mean of the points.
     """
-    from investledger.reporting.models import RankingWeight
 
     weights = RankingWeight.formula()
     cohort_text = cohort.describe()

@@ -34,6 +34,8 @@ from investledger.core.money import quantize
 from investledger.ledger.projects.models import Project
 from investledger.reporting import metrics, sources
 from investledger.reporting.cohort import Cohort, frame
+from investledger.reporting.models import CohortCell, EventCell, SummaryStamp
+from investledger.reporting.tasks import refresh_summary_task
 
 log = logging.getLogger(__name__)
 
@@ -171,7 +173,6 @@ class SummaryFigures(Figures):
 
     def cells(self):
         """Cells with every part: per (area, sector), or per (area, sector, month) for a signing period."""
-        from investledger.reporting.models import CohortCell
 
         return self._filter(CohortCell, "asm" if self._period else "as")
 
@@ -202,7 +203,6 @@ class SummaryFigures(Figures):
         return list(self._small(self.cells(), "sector_id"))
 
     def by_event(self, limit: int):
-        from investledger.reporting.models import EventCell
 
         grain = "easm" if self._period or self.cohort.sector is not None else "ea"
         qs = self._filter(EventCell, grain).values("first_event_id")
@@ -213,7 +213,6 @@ class SummaryFigures(Figures):
         ]
 
     def by_month(self, months: int):
-        from investledger.reporting.models import CohortCell
 
         grain = "asm" if self.cohort.sector is not None else "am"
         qs = self._filter(CohortCell, grain).values("month").annotate(s_projects=Sum("projects"), s_value=Sum("value"))
@@ -246,7 +245,6 @@ def chain_tail() -> int:
 
 
 def current_stamp():
-    from investledger.reporting.models import SummaryStamp
 
     return SummaryStamp.objects.filter(pk=1).first()
 
@@ -315,7 +313,6 @@ def refresh(today: dt.date | None = None) -> dict:
     The stamp takes the audit chain's tail BEFORE the cells are read: a change recorded while the
     cells are built moves the tail past the stamp, so those cells are never read as current.
     """
-    from investledger.reporting.models import CohortCell, EventCell, SummaryStamp
 
     today = today or clock.today()
     started = time.perf_counter()
@@ -358,8 +355,6 @@ def schedule_refresh() -> None:
     if not cache.add(key, 1, 600):
         return
     try:
-        from investledger.reporting.tasks import refresh_summary_task
-
         transaction.on_commit(lambda: refresh_summary_task.enqueue())
     except Exception:  # the page must show its figures even when the queue is down
         log.exception("could not queue a dashboard summary refresh")

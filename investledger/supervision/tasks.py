@@ -11,12 +11,12 @@ except ImportError:  # pragma: no cover - depends on the Django version
 
 from investledger.core import clock
 from investledger.core.audit import audit_context
+from investledger.supervision.services import supervise
 
 
 @task()
 def supervise_task(as_of: str | None = None) -> dict:
     """Run the scan (as of an ISO date, or today) and return what it changed."""
-    from investledger.supervision.services import supervise
 
     day = dt.date.fromisoformat(as_of) if as_of else None
     with audit_context(actor=None, source="task:supervise"):

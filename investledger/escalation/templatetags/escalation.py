@@ -3,6 +3,7 @@
 from django import template
 
 from investledger.escalation.choices import Level, NoticeColour
+from investledger.escalation.models import Notification
 
 register = template.Library()
 
@@ -27,7 +28,6 @@ def colour_class(colour) -> str:
 
 @register.simple_tag(takes_context=True)
 def unread_count(context) -> int:
-    from investledger.escalation.models import Notification
 
     request = context.get("request")
     if request is None or not request.user.is_authenticated:

@@ -16,6 +16,8 @@ from django.utils import timezone
 
 from investledger.core import clock
 from investledger.core.audit import audit_context
+from investledger.supervision.services import supervise
+from investledger.supervision.tasks import supervise_task
 
 
 def _date(text: str) -> dt.date:
@@ -44,8 +46,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, as_of, enqueue, schedule, **options):
         if enqueue:
-            from investledger.supervision.tasks import supervise_task
-
             result = supervise_task.enqueue(as_of=as_of.isoformat() if as_of else None)
             self.stdout.write(self.style.SUCCESS(f"supervision scan queued (task {result.id})"))
             return
@@ -65,7 +65,6 @@ class Command(BaseCommand):
                 self.stderr.write(self.style.ERROR(f"scan failed: {exc}"))
 
     def _scan(self, as_of: dt.date | None) -> None:
-        from investledger.supervision.services import supervise
 
         with audit_context(actor=None, source="command:supervise"):
             if as_of is None:
