@@ -117,14 +117,14 @@ ZH_MONEY = re.compile(
 )
 EN_COUNT = re.compile(
     rf"\b(?P<num>\d{{1,4}}|(?i:{_WORD}))\s+(?:(?!of\b)(?:[A-Za-z-]+\s+){{0,3}}?)"
-    r"(?P<noun>business projects|projects|companies|enterprises|investment opportunities|opportunities|deals)\b",
+    r"(?P<noun>business projects|projects|companies|enterprises|investment opportunities|opportunities|deals|contracts|agreements)\b",
 )
 ZH_COUNT = re.compile(
     rf"(?P<num>{_ZNUM})(?P<more>余|多)?(?:个|家|项)(?:[\u4e00-\u9fa5]{{0,6}}?)(?P<noun>项目|企业|公司|机会)"
     rf"|(?P<noun2>项目|企业)(?:共|总数)?(?P<num2>{_ZNUM})(?P<more2>余|多)?(?:个|家|项)"
 )
 HEDGE_BEFORE = re.compile(
-    r"(approx\.?|approximately|approximating|about|around|nearly|almost|close to|over|more than|above|"
+    r"(approx\.?|approximately|approximating|about|around|nearly|almost|close to|over|more than|above|no less than|not less than|at least|"
     r"exceeding|exceeds?|north of|up to|some|roughly|upwards of|in excess of|约|近|超过|超|逾|达到|大约)\s*(?:a total of\s*|of\s*)?$",
     re.IGNORECASE,
 )
@@ -145,6 +145,13 @@ HEDGE_WORDS = {
     "近": "nearly",
     "up to": "up to",
 }
+
+
+# Cheap tests that let a sentence skip the full patterns above.
+_MAYBE_EN_MONEY = re.compile(r"(?i)\d|billion|million|trillion|crore")
+_MAYBE_ZH_MONEY = re.compile(r"[元亿]")
+_MAYBE_EN_COUNT = re.compile(r"projects|companies|enterprises|opportunities|deals|contracts|agreements")
+_MAYBE_ZH_COUNT = re.compile(r"[个家项]")
 
 
 @dataclass
@@ -201,7 +208,7 @@ def _hedge(text: str, start: int, after: str) -> str | None:
 def find_money(text: str) -> list[Money]:
     """Every money amount in `text`, left to right, with its span."""
     found: list[Money] = []
-    for m in EN_MONEY.finditer(text):
+    for m in EN_MONEY.finditer(text) if _MAYBE_EN_MONEY.search(text) else ():
         num = m.group("num") or m.group("num2") or m.group("num3")
         scale = (m.group("scale") or m.group("scale2") or m.group("scale3") or "").lower()
         value = _en_number(num)
@@ -213,15 +220,15 @@ def find_money(text: str) -> list[Money]:
         currency = CURRENCIES.get(cur_word) if cur_word else None
         if cur_word in ("m", "b"):
             continue
-        value *= SCALES.get(scale, 1.0)
+        value = round(value * SCALES.get(scale, 1.0), 2)
         found.append(Money(m.start(), m.end(), value, currency, _hedge(text, m.start(), "")))
-    for m in ZH_MONEY.finditer(text):
+    for m in ZH_MONEY.finditer(text) if _MAYBE_ZH_MONEY.search(text) else ():
         num = m.group("num") or m.group("num2")
         value = zh_number(num)
         if value is None or (m.group("num2") and not m.group("num2")[0].isdigit() and len(num) < 1):
             continue
         unit = m.group("unit") or m.group("unit2") or ""
-        value *= ZH_UNITS.get(unit, 1.0)
+        value = round(value * ZH_UNITS.get(unit, 1.0), 2)
         cur = m.group("cur") or m.group("pre") or ""
         currency = CURRENCIES.get(cur.replace("元人民币", "元")) if cur else None
         if m.group("pre") and m.group("cur") == "元":
@@ -240,12 +247,12 @@ def find_money(text: str) -> list[Money]:
 def find_counts(text: str) -> list[Count]:
     """Counts of projects, companies and opportunities, with their spans."""
     found: list[Count] = []
-    for m in EN_COUNT.finditer(text):
+    for m in EN_COUNT.finditer(text) if _MAYBE_EN_COUNT.search(text) else ():
         value = _en_number(m.group("num"))
         if value is None or value < 1 or 1900 <= value <= 2100 or (m.start() > 0 and text[m.start() - 1] in "$¥€£."):
             continue
         found.append(Count(m.start(), m.end(), int(value), m.group("noun").lower(), _hedge(text, m.start(), "")))
-    for m in ZH_COUNT.finditer(text):
+    for m in ZH_COUNT.finditer(text) if _MAYBE_ZH_COUNT.search(text) else ():
         num = m.group("num") or m.group("num2")
         value = zh_number(num)
         if value is None or value < 1:

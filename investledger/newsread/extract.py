@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from investledger.newsread import names, sentences
 from investledger.newsread.amounts import WORD_NUMBERS, Count, Money, find_counts, find_money
@@ -64,8 +65,22 @@ _COORD = re.compile(r"\s*(?:,|and|, and|、|和|及|与)\s*(?:the\s)?")
 _HOST = re.compile(
     r"Zone|Area|District|County|City|Park|Town|Hi-?Tech|CDHT|Government|Committee|[区县市]|园|新区|政府|管委会"
 )
-_BATCH_NOUN = re.compile(r"projects|opportunities|deals|agreements|项目|机会", re.IGNORECASE)
-_ZH_PAIR = re.compile(r"(?:与|和|同)(?P<name>[\u4e00-\u9fa5A-Za-z（）()]{2,20}?)(?:签约|签署|签订|达成|就)")
+_BATCH_NOUN = re.compile(r"projects|opportunities|deals|agreements|机会", re.IGNORECASE)
+_ZH_PAIR = re.compile(r"(?<![一共])(?:与|和|同)(?P<name>[\u4e00-\u9fa5A-Za-z（）()]{2,20}?)(?:签约|签署|签订|达成|就)")
+_WORTH_READING = re.compile(
+    r"\d|[零〇一二两三四五六七八九十百千万亿]|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred)\b|"
+    + DEAL_VERB.pattern,
+    re.IGNORECASE,
+)
+_THE_COMPANY = re.compile(r"(?:^|[，,。])(?P<it>公司)(?=(?:\d{1,2}月\d{1,2}日)?(?:与|于|将|拟|近日|已|和|在|再次))")
+_THE_PROJECT = re.compile(
+    r"该项目|项目计划|项目总投资|项目投资|总投资计划|\bthe (?:project|base|plant|facility|company)\b|^\s*(?:under the agreement, )?the total investment\b",
+    re.IGNORECASE,
+)
+_PLURAL = re.compile(r"\bprojects\b|\bthey\b|\bthese\b|项目\d+个|\d+个项目|这些|上述", re.IGNORECASE)
+_ZH_SUBJECT = re.compile(
+    r"(?:^|[，,；;：:])(?:其中，?)?(?P<name>[\u4e00-\u9fa5A-Za-z]{2,10}?)(?:拟|计划|将)?(?:投资|出资|入股)(?:约|超|逾)?\d"
+)
 _SUBJECT_VERB = re.compile(
     r"^\s*(?:,|，)?\s*(?:has |have |had |also |officially |successively |formally |is |are |will |jointly |then )*"
     r"(?:sign|ink|enter|team|agree|partner|invest|plan|establish|build|set up|pledg|commit|签约|签署|签订|投资|达成|将|拟|计划)",
@@ -73,14 +88,39 @@ _SUBJECT_VERB = re.compile(
 )
 
 
+@lru_cache(maxsize=64)
+def _announcer(head: str) -> str | None:
+    m = names.ANNOUNCER.search(head)
+    return m.group("name") if m else None
+
+
+@lru_cache(maxsize=256)
 def _candidates(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
+    """Name candidates of text[start:end], in order (cached: a sentence is asked about more than once)."""
     sent = text[start:end]
     found = names.zh_names(sent) if names.is_cjk(sent) else []
     found += [n for n in names.en_names(sent) if not names.is_cjk(n[2])]
     for m in _ZH_PAIR.finditer(sent):
         name = m.group("name")
-        if not any(s <= m.start("name") < e for s, e, _ in found):
+        name = re.sub(r"(?:再|又|正式|成功|分别)+$", "", name)
+        if (
+            len(name) >= 2
+            and not any(s <= m.start("name") < e for s, e, _ in found)
+            and not names.ZH_GENERIC.search(name)
+        ):
+            found.append((m.start("name"), m.start("name") + len(name), name))
+    for m in _ZH_SUBJECT.finditer(sent):
+        name = m.group("name")
+        if (
+            not any(s <= m.start("name") < e for s, e, _ in found)
+            and not names.ZH_GENERIC.search(name)
+            and not names.is_government(name)
+        ):
             found.append((m.start("name"), m.end("name"), name))
+    announcer = _announcer(text[:300]) if "公司" in sent else None
+    if announcer:
+        for m in _THE_COMPANY.finditer(sent):
+            found.append((m.start("it"), m.end("it"), announcer))
     found.sort()
     return [(s + start, e + start, n) for s, e, n in found]
 
@@ -100,16 +140,26 @@ class Reader:
         self.text = text
         self.facts = Facts()
         self.pending_count: Count | None = None
+        self.last_deal: Deal | None = None
 
     def read(self) -> Facts:
         for start, end in sentences.split(self.text):
             self._sentence(start, end)
+        self._drop_breakdown_counts()
         return self.facts
+
+    def _drop_breakdown_counts(self) -> None:
+        """A count-only batch smaller than a stated total of its kind is a breakdown (by district, by
+        source), which the rules leave out; a count-only top-level total stays."""
+        aggs = self.facts.aggregates
+        top = {a.kind: max((b.count.value for b in aggs if b.kind == a.kind and b.count), default=0) for a in aggs}
+        self.facts.aggregates = [a for a in aggs if a.amount is not None or not a.count or a.count.value >= top[a.kind]]
 
     # -- deals
     def _known(self, name: str) -> Deal | None:
         for deal in self.facts.deals:
-            if names.same_entity(deal.investor, name):
+            alias = re.search(r"\(([A-Z]{2,6})\)", self.text[deal.investor_span[1] : deal.investor_span[1] + 12])
+            if names.same_entity(deal.investor, name) or (alias and name == alias.group(1)):
                 return deal
         return None
 
@@ -118,7 +168,10 @@ class Reader:
         found = []
         for deal in self.facts.deals:
             key = deal.investor.split(" (")[0].split(",")[0]
-            if key in sent or any(names.same_entity(deal.investor, c) for c in cands):
+            alias = re.search(r"\(([A-Z]{2,6})\)", self.text[deal.investor_span[1] : deal.investor_span[1] + 12])
+            if alias and re.search(rf"\b{alias.group(1)}\b", sent):
+                found.append(deal)
+            elif key in sent or any(names.same_entity(deal.investor, c) for c in cands):
                 found.append(deal)
         return found
 
@@ -164,6 +217,8 @@ class Reader:
                 continue
             if s < verb_at and not in_list:
                 investors.append((s, e, n))
+            elif not in_list and _verb_follows(self.text, e, end):
+                investors.append((s, e, n))
             elif in_list:
                 investors.append((s, e, n))
             elif (
@@ -178,6 +233,15 @@ class Reader:
                 investors.append((s, e, n))
             elif investors or subject_gov:
                 counterparts.append(n)
+            elif (
+                names.has_org_word(n)
+                and re.search(r"sign|ink|enter|签", sent, re.IGNORECASE)
+                and with_at
+                and re.fullmatch(r"\s*(?:the\s+)?", self.text[start + with_at.end() : s])
+            ) or (
+                names.is_cjk(n) and re.search(r"签约(?:企业|单位|客商|方)(?:代表)?$", self.text[max(start, s - 8) : s])
+            ):
+                investors.append((s, e, n))  # "X town government signed a contract with Y Co. Ltd."
             elif names.has_org_word(n) or names.looks_like_brand(n):
                 if re.search(r"\binvest|投资", sent[max(0, s - start - 60) : e - start + 60], re.IGNORECASE):
                     investors.append((s, e, n))
@@ -188,10 +252,12 @@ class Reader:
                 not subject_gov
                 and len(investors) > 1
                 and not list_start
-                and not re.search(r"\bwith\b|与", sent[: first[0] - start])
+                and not re.search(r"\bwith\b", sent[: first[0] - start])
             ):
-                pair_verb = re.search(r"\s+and\s+(?:the\s+)?", self.text[first[1] : investors[1][0]])
-                if pair_verb and investors[1][1] < verb_at:
+                pair_verb = re.fullmatch(
+                    r"\s+and\s+(?:the\s+)?|\s*(?:与|和|同)\s*", self.text[first[1] : investors[1][0]]
+                )
+                if pair_verb and investors[1][1] <= verb_at:
                     counterparts = [investors[1][2], *counterparts]
                     investors = [first, *investors[2:]]
         return investors, counterparts, gov
@@ -199,6 +265,8 @@ class Reader:
     # -- the sentence
     def _sentence(self, start: int, end: int) -> None:
         sent = self.text[start:end]
+        if not _WORTH_READING.search(sent):
+            return  # no figure, no verb of signing or investing: nothing to propose
         money = find_money(sent)
         for m in money:
             m.start += start
@@ -223,17 +291,35 @@ class Reader:
                     deal.counterparts.append(other)
             if gov and not deal.host_area:
                 deal.host_area = gov[0]
-        amounts = [(m, conv) for m, conv in pairs if not excluded]
-        amounts = [(m, conv) for m, conv in amounts if not sentences.size_class(sent, _local(m, start))]
-        if counts and any(sentences.size_class(sent, _local(m, start)) for m, _ in pairs) and not TOTAL.search(sent):
+        if deals:
+            self.last_deal = deals[-1]
+        elif counts:
+            self.last_deal = None
+        amounts = [(m, conv) for m, conv in pairs if not (excluded and _excluded(sent, m.start - start, m.end - start))]
+        if excluded and not amounts:
             counts = []
+        counts = [c for c in counts if not _size_class_count(sent, c.start - start, c.end - start)]
+        for m, _ in pairs:
+            if sentences.size_class(sent, _local(m, start)):
+                left, right = sentences.clause(sent, m.start - start, m.end - start)
+                counts = [c for c in counts if not (left <= c.start - start < right)]
+                amounts = [(x, conv) for x, conv in amounts if x is not m]
         if not amounts:
             self._counts_only(counts, start, end, sent)
             return
+        if deals and counts:
+            amounts = self._attach_by_clause(deals, amounts, sent, start)
+            if not amounts:
+                return
         if not deals:
             deals = [d for d in self._mentions(sent, start) if d.amount is None]
             if deals and (counts or (TOTAL.search(sent) and len(deals) > 1)):
                 deals = []
+        if not deals and not counts and self.last_deal and _THE_PROJECT.search(sent) and not _PLURAL.search(sent):
+            amounts = amounts[:1]
+            deals = [
+                self._same_investor(self.last_deal, (start, end), amounts[0][0])
+            ]  # "项目计划总投资5亿元" after the signing
         if deals and not counts:
             for deal, (m, conv) in zip(deals, amounts, strict=False):
                 if deal.amount is None:
@@ -242,6 +328,41 @@ class Reader:
                 deals[0].span = (min(deals[0].span[0], start), max(deals[0].span[1], end))
             return
         self._aggregates(amounts, counts, start, end, sent)
+
+    def _attach_by_clause(
+        self, deals: list[Deal], amounts: list[tuple[Money, Money | None]], sent: str, start: int
+    ) -> list[tuple[Money, Money | None]]:
+        """Give each deal the amount in its own clause; return the amounts left (totals, counts' amounts)."""
+        left = []
+        for m, conv in amounts:
+            a, b = sentences.clause(sent, m.start - start, m.end - start)
+            part = sent[a:b]
+            owner = None
+            if not TOTAL.search(part) and not find_counts(part):
+                owner = next((d for d in deals if d.amount is None and a <= d.investor_span[0] - start < b), None)
+            if owner:
+                owner.amount, owner.conversion = m, conv
+            else:
+                left.append((m, conv))
+        return left
+
+    def _same_investor(self, deal: Deal, span: tuple[int, int], amount: Money | None) -> Deal:
+        """The deal itself, or a second project of the same investor when it already has its amount."""
+        if deal.amount is None or (amount is not None and amount.value == deal.amount.value):
+            deal.span = (min(deal.span[0], span[0]), max(deal.span[1], span[1]))
+            return deal
+        twin = Deal(
+            kind=deal.kind,
+            span=span,
+            investor=deal.investor,
+            investor_span=deal.investor_span,
+            counterparts=deal.counterparts,
+            host_area=deal.host_area,
+            sector=deal.sector,
+        )
+        self.facts.deals.append(twin)
+        self.last_deal = twin
+        return twin
 
     def _counts_only(self, counts: list[Count], start: int, end: int, sent: str) -> None:
         for c in counts:
@@ -275,7 +396,7 @@ class Reader:
             not counts
             and total
             and self.pending_count
-            and re.search(r"\bthe(?:se)? projects\b|上述项目|这些项目", sent)
+            and re.search(r"\bthe(?:se)? projects\b|\bthey\b|\bthese\b|上述项目|这些项目", sent, re.IGNORECASE)
         ):
             counts = [self.pending_count]
             self._drop_count_only(self.pending_count)
@@ -296,12 +417,19 @@ class Reader:
                 else:
                     self.facts.loose.append(Loose(m, (start, end)))
             return
-        for i, (m, conv) in enumerate(amounts):
-            c = counts[i] if i < len(counts) else None
-            if c is not None and c.start > m.end and i == 0 and len(counts) > len(amounts):
-                c = counts[0]
+        unused = list(counts)
+        for m, conv in amounts:
+            a, b = sentences.clause(sent, m.start - start, m.end - start)
+            kind = sentences.batch_kind(sent[a:b]) if sentences.batch_kind(sent) != "signed" else "signed"
+            before = [c for c in unused if c.end <= m.start]
+            c = before[-1] if before else (unused[0] if unused else None)
+            if c is not None:
+                unused.remove(c)
+            if c is not None:
+                ca, cb = sentences.clause(sent, c.start - start, c.end - start)
+                kind = sentences.batch_kind(sent[min(a, ca) : max(b, cb)])
             agg = Aggregate(
-                kind=sentences.batch_kind(sent),
+                kind=kind,
                 span=(start, end),
                 amount=m,
                 conversion=conv,
@@ -310,6 +438,9 @@ class Reader:
                 sector=sentences.sector_of(sent),
             )
             self._add_aggregate(agg)
+        for c in unused:
+            a, b = sentences.clause(sent, c.start - start, c.end - start)
+            self._counts_only([c], start, end, sent[a:b])
 
     def _drop_count_only(self, count: Count) -> None:
         self.facts.aggregates = [a for a in self.facts.aggregates if not (a.amount is None and a.count is count)]
@@ -344,6 +475,33 @@ def _in_title(text: str, start: int, at: int, end: int) -> bool:
         closing = [i for i in (text.find("”", at, end), text.find("」", at, end)) if i >= 0]
     quoted = text[start + opened : min(closing) if closing else end]
     return not DEAL_VERB.search(quoted)
+
+
+def _verb_follows(text: str, at: int, end: int) -> bool:
+    """Whether a deal verb follows `at` in its clause ("..., 晶科能源有限公司与上饶经开区管委会签约...")."""
+    stop = re.compile(r"[，,；;。]").search(text, at, end)
+    return bool(DEAL_VERB.search(text[at : stop.start() if stop else end])) and bool(
+        re.match(
+            r"\s*(?:与|和|同|拟|将|计划|在|投资|签|入股|合作|,? (?:has |have |will |is |also )?(?:sign|invest|agree|team|ink|plan))",
+            text[at:end],
+        )
+    )
+
+
+def _excluded(sent: str, start: int, end: int) -> bool:
+    """Whether an amount is about GDP, trade, revenue, targets, fund sizes...: its clause says so, or the
+    sentence does and the clause has no word of investing or of a total."""
+    left, right = sentences.clause(sent, start, end)
+    part = sent[left:right]
+    near = sent[max(left, start - 60) : min(right, end + 25)]
+    return bool(sentences.EXCLUDE.search(near)) or not (DEAL_VERB.search(part) or TOTAL.search(part))
+
+
+def _size_class_count(sent: str, start: int, end: int) -> bool:
+    """A count of projects above a size (亿元及以上项目864个, 10亿元以上项目79个), not a total."""
+    left, right = sentences.clause(sent, start, end)
+    part = sent[left:right]
+    return bool(re.search(r"以上|above RMB|of over RMB", part)) and not TOTAL.search(part)
 
 
 def _local(m: Money, offset: int) -> Money:

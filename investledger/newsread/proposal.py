@@ -17,11 +17,12 @@ from investledger.newsread.amounts import Money
 from investledger.newsread.extract import Facts, read
 
 SCHEMA = "investledger.newsread/1"
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 _T2S = opencc.OpenCC("t2s")
 
 
 def language_of(text: str) -> str:
-    cjk = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
+    cjk = len(_CJK.findall(text))
     latin = len(re.findall(r"[A-Za-z]{2,}", text))
     if cjk == 0 and latin == 0:
         return "unknown"

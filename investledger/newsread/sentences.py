@@ -11,7 +11,10 @@ import re
 
 from investledger.newsread.amounts import Money
 
-_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"“‘(])|(?<=[。！？；;])|\n+|\s\|\s")
+_SPLIT = re.compile(
+    r"(?<=[.!?])(?<!\bCo\.)(?<!\bMr\.)(?<!\bMs\.)(?<!\bDr\.)(?<!\bNo\.)(?<!\bSt\.)(?<!\bU\.S\.)\s+(?=[A-Z\"“‘(])"
+    r"|(?<=[。！？；;])|\n+|\s\|\s"
+)
 
 
 def split(text: str) -> list[tuple[int, int]]:
@@ -34,33 +37,47 @@ def split(text: str) -> list[tuple[int, int]]:
 
 
 EXCLUDE = re.compile(
-    r"\bGDP\b|gross domestic|value[- ]added|\btrade\b|\bimports?\b|\bexports?\b|revenue|output value|\boutput\b|"
+    r"\bGDP\b|gross domestic|value[- ]added|\btrade\b|\bimports?\b|\bexports?\b|revenue|output value|\boutputs?\b|"
     r"\bsales\b|turnover|funds? (?:actually )?in place|actually (?:utili[sz]ed|used|received)|credit line|\bcredit\b|"
-    r"\bloans?\b|\btargets?\b|\baims? to\b|\bstrive\b|\bgoal\b|transaction volume|\btax(?:es)?\b|market (?:size|value|cap)|"
+    r"\bloans?\b|\bfunds?\b[^.;]*\b(?:scale|size)\b|registered capital|\btargets?\b|\baims? to\b|\bstrive\b|\bgoal\b|transaction volume|\btax(?:es)?\b|market (?:size|value|cap)|"
     r"fund (?:size|of|with a (?:size|scale))|guidance fund|industrial fund|\bbudget\b|\bsubsid|\bspending\b|"
     r"生产总值|GDP|增加值|进出口|外贸|贸易|营收|营业收入|收入|产值|销售额|交易额|到位资金|实际到位|实际使用|授信|贷款|"
-    r"目标|力争|预计实现|基金规模|引导基金|产业基金|税收|财政|预算|补贴|消费",
+    r"目标|力争|预计实现|基金规模|引导基金|产业基金|税收|财政|预算|补贴|消费|"
+    r"complet\w* (?:an )?investment|investment completed|完成投资|完成固定资产投资|预计完成|实际完成",
     re.IGNORECASE,
 )
 TOTAL = re.compile(
     r"\btotal(?:l?ed|ling|ing)?\b|\bin all\b|\baltogether\b|\bcombined\b|\baggregate\b|\bsum of\b|共|总投资|总额|合计|累计|总计|总金额|总签约",
     re.IGNORECASE,
 )
-SIZE_CLASS_AFTER = re.compile(r"^\s*(?:以上|及以上|or (?:more|above))")
-SIZE_CLASS_BEFORE = re.compile(r"(?:more than|over|above|exceeding|at least|超过|超|逾)\s*$", re.IGNORECASE)
+SIZE_CLASS_AFTER = re.compile(r"^\s*(?:以上|及以上|级|or (?:more|above))")
+SIZE_CLASS_BEFORE = re.compile(r"(?:more than|over|above|exceeding|at least|超过|超|逾|过)\s*$", re.IGNORECASE)
+SIZE_CLASS_EACH = re.compile(
+    r"\beach (?:exceed(?:s|ing)?|worth|of|over|above)\s*(?:more than\s*)?$|\beach\b[^,.]{0,20}$|均超|各超",
+    re.IGNORECASE,
+)
+
+
+def _round(value: float) -> bool:
+    """1, 2, 3, 5, 10, 20, 50... times a power of ten: the thresholds size classes are drawn at."""
+    while value >= 10 and value % 10 == 0:
+        value /= 10
+    return value in (1, 2, 3, 5)
+
+
 DEAL_VERB = re.compile(
     r"\bsign(?:ed|s|ing)?\b|\binked\b|\bentered into\b|\bteamed up\b|\bagreed to\b|\bsettle[ds]?\b|\blanded\b|"
     r"\binvest(?:s|ed|ing)?\b|\binvestment of\b|\bwill (?:establish|build|set up)\b|\bto (?:establish|build|set up)\b|"
-    r"\bplans? to (?:build|establish|set up|invest)\b|签约|签署|签订|达成|落户|入驻|投资|投建|合作",
+    r"\bplans? to (?:build|establish|set up|invest)\b|签约|签署|签订|达成|落户|入驻|投资|投建|合作|入股|增资|拟在|拟建|计划投资",
     re.IGNORECASE,
 )
 SIGNED = re.compile(
     DEAL_VERB.pattern + r"|\bkick ?start(?:ed)?\b|\bbroke ground\b|\bgroundbreaking\b|\bstarted\b|\bcommenced\b|"
-    r"\breleased\b|\bunveiled\b|\blaunched\b|开工|投产|竣工|发布|推介",
+    r"\breleased\b|\bunveiled\b|\blaunched\b|under negotiation|in talks|开工|投产|竣工|发布|推介|洽谈|在谈|落地",
     re.IGNORECASE,
 )
 OPPORTUNITY = re.compile(
-    r"opportunit|under negotiation|in talks|\blist\b|pipeline|reserve|机会|清单|在谈|洽谈|储备|推介|招商项目",
+    r"opportunit|under negotiation|in talks|\blist\b|pipeline|reserve|机会|清单|在谈|洽谈|储备",
     re.IGNORECASE,
 )
 STARTED = re.compile(
@@ -94,14 +111,13 @@ SECTORS: tuple[tuple[str, str], ...] = (
     ("logistics", r"logistic|air cargo|freight|物流|航空货运"),
     ("aerospace", r"satellite|aerospace|aviation|卫星|航空航天"),
 )
-_SECTOR_RES = tuple((name, re.compile(pattern, re.IGNORECASE)) for name, pattern in SECTORS)
+_SECTOR_RE = re.compile("|".join(f"(?P<s{i}>{pattern})" for i, (_, pattern) in enumerate(SECTORS)), re.IGNORECASE)
 
 
 def sector_of(text: str) -> str | None:
-    for name, pattern in _SECTOR_RES:
-        if pattern.search(text):
-            return name
-    return None
+    """The sector named first in `text`."""
+    m = _SECTOR_RE.search(text)
+    return SECTORS[int(m.lastgroup[1:])][0] if m and m.lastgroup else None
 
 
 def deal_kind(text: str) -> str:
@@ -138,8 +154,23 @@ def pair_conversions(text: str, money: list[Money]) -> list[tuple[Money, Money |
     return out
 
 
+_CLAUSE_END = re.compile(r"[，,；;：:]")
+
+
+def clause(text: str, start: int, end: int) -> tuple[int, int]:
+    """The clause (between commas, semicolons or colons of the sentence) around text[start:end]."""
+    left = max((m.end() for m in _CLAUSE_END.finditer(text, 0, start)), default=0)
+    right = _CLAUSE_END.search(text, end)
+    return left, right.start() if right else len(text)
+
+
 def size_class(text: str, m: Money) -> bool:
-    """Whether an amount bounds a class of projects ("54 projects of more than RMB 1 bn") rather than totals them."""
-    if TOTAL.search(text):
+    """Whether an amount bounds a class of projects ("54 projects of more than RMB 1 bn", 10亿元以上项目4个)
+    rather than totals them; `m`'s offsets are in `text`."""
+    left, right = clause(text, m.start, m.end)
+    if TOTAL.search(text[left:right]):
         return False
-    return bool(SIZE_CLASS_AFTER.match(text[m.end :]) or SIZE_CLASS_BEFORE.search(text[max(0, m.start - 12) : m.start]))
+    after = bool(SIZE_CLASS_AFTER.match(text[m.end :]))
+    each = bool(SIZE_CLASS_EACH.search(text[max(0, m.start - 30) : m.start]))
+    before = bool(SIZE_CLASS_BEFORE.search(text[max(0, m.start - 12) : m.start])) and _round(m.value)
+    return after or each or (before and not TOTAL.search(text))
