@@ -148,7 +148,9 @@ HEDGE_WORDS = {
 
 
 # Cheap tests that let a sentence skip the full patterns above.
-_MAYBE_EN_MONEY = re.compile(r"(?i)\d|billion|million|trillion|crore")
+_MAYBE_EN_MONEY = re.compile(
+    r"(?i)rmb|cny|yuan|renminbi|[$¥€£₹]|usd|hkd|eur|gbp|jpy|yen|\brs\b|inr|aed|sar|dollar|rupee|dirham|pound|billion|million|trillion|crore|lakh"
+)
 _MAYBE_ZH_MONEY = re.compile(r"[元亿]")
 _MAYBE_EN_COUNT = re.compile(r"projects|companies|enterprises|opportunities|deals|contracts|agreements")
 _MAYBE_ZH_COUNT = re.compile(r"[个家项]")

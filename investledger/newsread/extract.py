@@ -272,7 +272,7 @@ class Reader:
             m.start += start
             m.end += start
         pairs = sentences.pair_conversions(self.text, money)
-        excluded = bool(sentences.EXCLUDE.search(sent))
+        excluded = sentences.excluded(sent)
         counts = [c for c in find_counts(sent) if not re.match(r"\s*%|\s*percent", sent[c.end - start :])]
         them = _THEM.search(sent)
         if them and not counts:
@@ -494,7 +494,7 @@ def _excluded(sent: str, start: int, end: int) -> bool:
     left, right = sentences.clause(sent, start, end)
     part = sent[left:right]
     near = sent[max(left, start - 60) : min(right, end + 25)]
-    return bool(sentences.EXCLUDE.search(near)) or not (DEAL_VERB.search(part) or TOTAL.search(part))
+    return sentences.excluded(near) or not (DEAL_VERB.search(part) or TOTAL.search(part))
 
 
 def _size_class_count(sent: str, start: int, end: int) -> bool:

@@ -46,6 +46,66 @@ EXCLUDE = re.compile(
     r"complet\w* (?:an )?investment|investment completed|完成投资|完成固定资产投资|预计完成|实际完成",
     re.IGNORECASE,
 )
+# Words one of which EXCLUDE needs: a sentence with none of them is not searched.
+_EXCLUDE_HINTS = (
+    "gdp",
+    "gross",
+    "value",
+    "trade",
+    "import",
+    "export",
+    "revenue",
+    "output",
+    "sales",
+    "turnover",
+    "fund",
+    "actually",
+    "credit",
+    "loan",
+    "target",
+    "aim",
+    "strive",
+    "goal",
+    "transaction",
+    "tax",
+    "market",
+    "budget",
+    "subsid",
+    "spending",
+    "complet",
+    "生产总值",
+    "增加值",
+    "进出口",
+    "外贸",
+    "贸易",
+    "营",
+    "收入",
+    "产值",
+    "销售额",
+    "交易额",
+    "到位",
+    "实际",
+    "授信",
+    "贷款",
+    "目标",
+    "力争",
+    "预计",
+    "基金",
+    "税收",
+    "财政",
+    "预算",
+    "补贴",
+    "消费",
+    "完成",
+)
+
+
+def excluded(text: str) -> bool:
+    """Whether `text` speaks of GDP, trade, revenue, targets, fund sizes... (EXCLUDE), quickly."""
+    low = text.lower()
+    return any(hint in low for hint in _EXCLUDE_HINTS) and EXCLUDE.search(text) is not None
+
+
 TOTAL = re.compile(
     r"\btotal(?:l?ed|ling|ing)?\b|\bin all\b|\baltogether\b|\bcombined\b|\baggregate\b|\bsum of\b|共|总投资|总额|合计|累计|总计|总金额|总签约",
     re.IGNORECASE,
@@ -111,12 +171,12 @@ SECTORS: tuple[tuple[str, str], ...] = (
     ("logistics", r"logistic|air cargo|freight|物流|航空货运"),
     ("aerospace", r"satellite|aerospace|aviation|卫星|航空航天"),
 )
-_SECTOR_RE = re.compile("|".join(f"(?P<s{i}>{pattern})" for i, (_, pattern) in enumerate(SECTORS)), re.IGNORECASE)
+_SECTOR_RE = re.compile("|".join(f"(?P<s{i}>{pattern.lower()})" for i, (_, pattern) in enumerate(SECTORS)))
 
 
 def sector_of(text: str) -> str | None:
     """The sector named first in `text`."""
-    m = _SECTOR_RE.search(text)
+    m = _SECTOR_RE.search(text.lower())
     return SECTORS[int(m.lastgroup[1:])][0] if m and m.lastgroup else None
 
 
