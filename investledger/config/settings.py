@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "investledger.matching",
     "investledger.supervision",
     "investledger.escalation",
+    "investledger.leads",
     "investledger.reporting",
     "investledger.intake",
     "investledger.demo",

@@ -18,6 +18,7 @@ urlpatterns = [
     path("reference/", include("investledger.reference.urls")),
     path("supervision/", include("investledger.supervision.urls")),
     path("escalation/", include("investledger.escalation.urls")),
+    path("leads/", include("investledger.leads.urls")),
     path("reports/", include("investledger.reporting.urls")),
     path("intake/", include("investledger.intake.urls")),
     path("history/", include("investledger.history.urls")),

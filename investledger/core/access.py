@@ -245,6 +245,75 @@ def investor_q(user, action: str = Action.VIEW, prefix: str = "") -> Q:
     return q
 
 
+# What each role may do with leads. A unit (a promotion department) works its own leads: it creates them,
+# moves them and logs its contacts, which it may not do on projects; a leader and a supervisor read.
+LEAD_ACTIONS: dict[str, frozenset[str]] = {
+    Role.ADMIN: frozenset(Action.values),
+    Role.SUPERVISOR: frozenset({Action.VIEW}),
+    Role.DISTRICT_OFFICER: frozenset({Action.VIEW, Action.CREATE, Action.CHANGE}),
+    Role.RESPONSIBLE_UNIT: frozenset({Action.VIEW, Action.CREATE, Action.CHANGE}),
+    Role.PROJECT_CONTACT: frozenset(),
+    Role.LEADER: frozenset({Action.VIEW}),
+}
+
+
+def can_lead(user, action: str) -> bool:
+    """Whether the user may do `action` on at least some lead (to show or hide buttons)."""
+    if getattr(user, "is_superuser", False) and user.is_active:
+        return True
+    return any(
+        action in LEAD_ACTIONS[a.role] and (a.area_id or a.unit_id or a.role in CITY_WIDE_WITHOUT_AREA)
+        for a in assignments(user)
+    )
+
+
+def lead_q(user, action: str = Action.VIEW, prefix: str = "") -> Q:
+    """Filter on leads (through `prefix`, e.g. "lead") that `user` may `action`.
+
+    City-wide roles reach every lead; an area assignment the leads concerning its area or a sub-area,
+    or owned by a unit of those areas; a unit assignment the leads its unit owns and those referred to
+    it while the referral is open or once accepted. Subqueries, so a lead concerning two areas is one row.
+    """
+    if getattr(user, "is_superuser", False) and user.is_active:
+        return EVERYTHING
+    lead = apps.get_model("leads", "Lead")
+    referral = apps.get_model("leads", "Referral")
+    key = _prefixed(prefix, "pk__in")
+    q = NOTHING
+    for a in assignments(user):
+        if action not in LEAD_ACTIONS[a.role]:
+            continue
+        if a.area_id is not None:
+            path = a.area.path
+            q |= Q(**{key: lead.objects.filter(areas__path__startswith=path).values("pk")})
+            q |= Q(**{key: lead.objects.filter(owning_unit__area__path__startswith=path).values("pk")})
+        elif a.role in CITY_WIDE_WITHOUT_AREA:
+            return EVERYTHING
+        if a.unit_id is not None:
+            q |= Q(**{_prefixed(prefix, "owning_unit_id"): a.unit_id})
+            referred = referral.objects.filter(to_unit_id=a.unit_id).exclude(status="declined")
+            q |= Q(**{key: referred.values("lead_id")})
+    return q
+
+
+def lead_unit_q(user, action: str = Action.CREATE) -> Q:
+    """Filter on units that may own the leads `user` creates or receives: their own unit, the units of
+    their areas, any unit for city-wide roles."""
+    if getattr(user, "is_superuser", False) and user.is_active:
+        return EVERYTHING
+    q = NOTHING
+    for a in assignments(user):
+        if action not in LEAD_ACTIONS[a.role]:
+            continue
+        if a.unit_id is not None:
+            q |= Q(pk=a.unit_id)
+        if a.area_id is not None:
+            q |= Q(area__path__startswith=a.area.path)
+        elif a.unit_id is None and a.role in CITY_WIDE_WITHOUT_AREA:
+            return EVERYTHING
+    return q
+
+
 def acts_for_unit(user, unit_id) -> bool:
     """Whether `user` holds the responsible-unit role for the unit `unit_id` (answers its issues)."""
     return unit_id is not None and any(
@@ -256,7 +325,8 @@ def scope_q(model, user, action: str = Action.VIEW) -> Q:
     """The access filter for any model that declares how it reaches a project or an area.
 
     A model sets `access_via = ("project", "<path to project>")` or `("area", "<path to area>")`,
-    `("investor", "<path to investor>")` for investors and what belongs to one (`investor_q`), or `("reference", None)` for reference data every
+    `("investor", "<path to investor>")` for investors and what belongs to one (`investor_q`), `("lead", "<path to lead>")`
+    for leads (`lead_q`), or `("reference", None)` for reference data every
     signed-in user may read and only administrators may change.
     """
     kind, path = getattr(model, "access_via", ("reference", None))
@@ -266,6 +336,8 @@ def scope_q(model, user, action: str = Action.VIEW) -> Q:
         return area_q(user, action, prefix=path or "")
     if kind == "investor":
         return investor_q(user, action, prefix=path or "")
+    if kind == "lead":
+        return lead_q(user, action, prefix=path or "")
     if kind == "reference":
         if action == Action.VIEW:
             return EVERYTHING if assignments(user) or getattr(user, "is_superuser", False) else NOTHING

@@ -79,3 +79,5 @@ class NotificationKind(models.TextChoices):
     ISSUE_CLOSED = "issue_closed", _("Issue closed")
     NOTICE_ISSUED = "notice_issued", _("Supervision notice issued")
     NOTICE_ACKNOWLEDGED = "notice_acknowledged", _("Supervision notice acknowledged")
+    LEAD_REFERRED = "lead_referred", _("Lead referred")
+    LEAD_ESCALATED = "lead_escalated", _("Lead escalated")

@@ -5,11 +5,11 @@ from investledger.core import clock
 from investledger.core.models import DailyRun
 
 # The day's scans in the order they depend on each other: lights first (they read milestones and
-# reports), then escalation of overdue issues, then each user's digest of what is due; last, the
+# reports), then escalation of overdue issues and leads, then each user's digest of what is due; last, the
 # dashboard summary is rebuilt so the day's first pages are served from it. Before them all (for today
 # only: it is about now, not a past day), imports stuck in the background are failed; the worker also
 # sweeps them every few minutes.
-DAILY = ("supervise", "escalate", "digest")
+DAILY = ("supervise", "escalate", "escalate_leads", "digest")
 
 
 class Command(BaseCommand):

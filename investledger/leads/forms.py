@@ -1,0 +1,161 @@
+"""Forms of leads and referrers. The services do the validation that matters."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from investledger.core import access
+from investledger.core.access import Action
+from investledger.core.forms import BootstrapFormMixin
+from investledger.core.related import scope_choices
+from investledger.ledger.investors.models import Investor
+from investledger.leads.choices import OPEN_STAGES, LeadStage
+from investledger.leads.models import Interaction, Lead, Referrer
+from investledger.ledger.projects.forms import AmountField
+from investledger.reference.models import Area, Unit
+
+
+class LeadForm(BootstrapFormMixin, forms.ModelForm):
+    size_cny = AmountField(label=_("Intended investment"), required=False)
+    confirm_not_duplicate = forms.BooleanField(
+        label=_("I have read the warning: open this lead anyway"), required=False, widget=forms.HiddenInput
+    )
+
+    class Meta:
+        model = Lead
+        fields = [
+            "investor",
+            "prospect_name",
+            "sector",
+            "size_cny",
+            "need",
+            "site_needs",
+            "source",
+            "referrer",
+            "source_event",
+            "referred_by_unit",
+            "owning_unit",
+            "officer",
+            "areas",
+            "received_on",
+        ]
+        widgets = {
+            "need": forms.Textarea(attrs={"rows": 2}),
+            "site_needs": forms.Textarea(attrs={"rows": 2}),
+            "received_on": forms.DateInput(attrs={"type": "date"}),
+            "areas": forms.SelectMultiple(attrs={"size": 4}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["investor"].queryset = Investor.objects.order_by("name")
+        self.fields["owning_unit"].queryset = Unit.objects.filter(access.lead_unit_q(user)).order_by("code")
+        if access.is_city_wide(user, Action.CREATE) or any(
+            a.unit_id and not a.area_id for a in access.assignments(user)
+        ):
+            self.fields["areas"].queryset = Area.objects.order_by("path")
+        else:
+            self.fields["areas"].queryset = Area.objects.filter(access.area_q(user)).order_by("path")
+        self.fields["referrer"].queryset = Referrer.objects.order_by("kind", "name")
+        self.fields["received_on"].required = False
+        scope_choices(self, user)
+        size = self.fields["size_cny"]
+        size.label = f"{size.label} ({size.unit_label})"  # type: ignore[attr-defined]
+        self.fields["officer"].queryset = (
+            self.fields["officer"].queryset.filter(access.user_q(user)).order_by("username")
+        )
+
+    def service_fields(self) -> dict:
+        data = dict(self.cleaned_data)
+        data.pop("areas", None)
+        data.pop("confirm_not_duplicate", None)
+        if not data.get("received_on"):
+            data.pop("received_on", None)
+        return data
+
+
+class _VersionedForm(BootstrapFormMixin, forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class MoveForm(_VersionedForm):
+    stage = forms.ChoiceField(label=_("Move to"), choices=[(s.value, s.label) for s in OPEN_STAGES])
+    reason = forms.CharField(
+        label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}), help_text=_("Needed to go back.")
+    )
+
+
+class LoseForm(_VersionedForm):
+    reason = forms.CharField(label=_("Why it was lost"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    lost_to = forms.CharField(label=_("Where it went (if known)"), required=False, max_length=200)
+
+
+class ConvertForm(_VersionedForm):
+    project = forms.CharField(label=_("Project reference"), max_length=20, help_text=_("For example P2026-00001."))
+    unit_share = forms.DecimalField(label=_("Owning unit's share (%)"), min_value=0, max_value=100, decimal_places=2)
+    referrer_share = forms.DecimalField(
+        label=_("Referrer's share (%)"), min_value=0, max_value=100, decimal_places=2, required=False
+    )
+    other_unit = forms.ModelChoiceField(label=_("Other unit credited"), queryset=Unit.objects.none(), required=False)
+    other_share = forms.DecimalField(
+        label=_("Other unit's share (%)"), min_value=0, max_value=100, decimal_places=2, required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["other_unit"].queryset = Unit.objects.order_by("code")
+
+
+class InteractionForm(BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = Interaction
+        fields = ["kind", "date", "people", "summary", "next_step"]
+        widgets = {"date": forms.DateInput(attrs={"type": "date"}), "summary": forms.Textarea(attrs={"rows": 2})}
+
+
+class ReferForm(BootstrapFormMixin, forms.Form):
+    to_unit = forms.ModelChoiceField(label=_("Refer to"), queryset=Unit.objects.none())
+    reason = forms.CharField(label=_("Why"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_unit"].queryset = Unit.objects.order_by("code")
+
+
+class AnswerForm(BootstrapFormMixin, forms.Form):
+    accept = forms.TypedChoiceField(
+        label=_("Answer"),
+        choices=[("1", _("Accept the lead")), ("0", _("Decline"))],
+        coerce=lambda v: v == "1",
+    )
+    answer = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReferrerForm(BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = Referrer
+        fields = [
+            "kind",
+            "name",
+            "name_en",
+            "organisation",
+            "area",
+            "sectors",
+            "agreement_date",
+            "term_start",
+            "term_end",
+            "appointed_at",
+            "contact_name",
+            "contact_phone",
+            "contact_email",
+            "is_demo",
+        ]
+        widgets = {
+            "agreement_date": forms.DateInput(attrs={"type": "date"}),
+            "term_start": forms.DateInput(attrs={"type": "date"}),
+            "term_end": forms.DateInput(attrs={"type": "date"}),
+        }
+
+
+STAGE_CHOICES = [(s.value, s.label) for s in LeadStage]
