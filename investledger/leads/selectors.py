@@ -18,8 +18,8 @@ from rapidfuzz.utils import default_process
 from investledger.core import clock
 from investledger.core.money import CENT
 from investledger.ledger.investors.models import Investor
-from investledger.leads.choices import LeadStage
-from investledger.leads.models import CreditShare, Lead, Referrer
+from investledger.leads.choices import STAGE_ORDER, LeadStage
+from investledger.leads.models import CreditShare, Lead, LeadStageChange, Referrer
 from investledger.ledger.projects.choices import Stage, stages_from
 from investledger.ledger.projects.services import NAME_SIMILARITY
 
@@ -113,11 +113,23 @@ def duplicate_notes(candidates: list[DuplicateLead], user) -> list[DuplicateNote
 
 
 def funnel(leads) -> list[dict]:
-    """Leads per stage, in the pipeline's order: how many reached each stage and are there now."""
-    counts = dict(leads.order_by().values_list("stage").annotate(n=Count("pk")))
-    return [
-        {"stage": stage.value, "label": str(stage.label), "count": counts.get(stage.value, 0)} for stage in LeadStage
-    ]
+    """Per stage of the pipeline, the leads that reached it (from their stage log: a lead that skipped a
+    stage reached it too) and those there now; lost leads last, by the stage reached before."""
+    now = dict(leads.order_by().values_list("stage").annotate(n=Count("pk")))
+    furthest: dict[int, int] = {}
+    changes = LeadStageChange.objects.filter(lead__in=leads.values("pk")).values_list("lead_id", "to_stage")
+    for lead_id, stage in changes:
+        if stage in STAGE_ORDER:
+            furthest[lead_id] = max(furthest.get(lead_id, 0), STAGE_ORDER.index(stage))
+    rows = []
+    for index, stage in enumerate(STAGE_ORDER):
+        reached = sum(1 for f in furthest.values() if f >= index)
+        rows.append(
+            {"stage": stage, "label": str(LeadStage(stage).label), "reached": reached, "count": now.get(stage, 0)}
+        )
+    lost = now.get(LeadStage.LOST, 0)
+    rows.append({"stage": LeadStage.LOST, "label": str(LeadStage.LOST.label), "reached": lost, "count": lost})
+    return rows
 
 
 def pipeline_figures(leads) -> dict:

@@ -173,3 +173,14 @@ def test_a_district_may_not_open_a_lead_for_another_districts_unit(make_lead, pe
     with pytest.raises(ValidationError) as refused:
         make_lead(unit=units["south"])
     assert "only for your own unit" in str(refused.value)
+
+
+def test_the_funnel_counts_a_skipped_stage_as_reached(make_lead, personas):
+    from investledger.leads.selectors import funnel
+
+    lead = make_lead()
+    make_lead()
+    services.lead_move(lead=lead, to_stage=LeadStage.NEGOTIATING, by=personas.officer_north)
+    rows = {row["stage"]: (row["reached"], row["count"]) for row in funnel(Lead.objects.all())}
+    assert rows["new"] == (2, 1) and rows["assessed"] == (1, 0) and rows["negotiating"] == (1, 1)
+    assert rows["signed"] == (0, 0)

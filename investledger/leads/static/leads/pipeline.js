@@ -15,11 +15,15 @@
         {
           type: "funnel",
           sort: "none",
+          gap: 2,
           left: "5%",
           width: "90%",
           minSize: "10%",
           label: { show: true, position: "inside", formatter: "{b}: {c}" },
-          data: steps.map(function (s) { return { name: s.label, value: s.count }; }),
+          // The stages in order, each with the leads that reached it; lost leads are in the table.
+          data: steps.filter(function (s) { return s.stage !== "lost"; }).map(function (s) {
+            return { name: s.label, value: s.reached };
+          }),
         },
       ],
     });
