@@ -118,6 +118,8 @@ def lead_create(*, fields: dict, areas, by, confirm_not_duplicate: bool = False)
     if not areas:
         raise ValidationError({"areas": _("Choose at least one area concerned.")})
     received_on = fields.pop("received_on", None) or clock.today()
+    if received_on > clock.today():
+        raise ValidationError({"received_on": _("A lead is recorded once it was received: the date is in the future.")})
     lead = Lead(received_on=received_on, created_by=_user(by), **fields)
     if lead.owning_unit_id is not None:
         lead.first_unit_id = lead.owning_unit_id

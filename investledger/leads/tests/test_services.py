@@ -4,6 +4,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from investledger.core import clock
 from investledger.core.audit import audit_context
 from investledger.core.models import AuditEntry
 from investledger.core.versions import EditConflict
@@ -184,3 +185,10 @@ def test_the_funnel_counts_a_skipped_stage_as_reached(make_lead, personas):
     rows = {row["stage"]: (row["reached"], row["count"]) for row in funnel(Lead.objects.all())}
     assert rows["new"] == (2, 1) and rows["assessed"] == (1, 0) and rows["negotiating"] == (1, 1)
     assert rows["signed"] == (0, 0)
+
+
+def test_it_refuses_a_lead_received_in_the_future(make_lead):
+    with pytest.raises(ValidationError) as refused:
+        make_lead(received_on=clock.today() + dt.timedelta(days=1))
+    assert "the date is in the future" in str(refused.value)
+    assert not Lead.objects.exists()
