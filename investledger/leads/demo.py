@@ -17,12 +17,12 @@ from decimal import Decimal
 from investledger.core import audit, clock
 from investledger.core.models import AuditEntry
 from investledger.escalation.workdays import WorkCalendar
-from investledger.ledger.events.models import SigningEvent
-from investledger.ledger.investors.models import Investor
 from investledger.leads import services
 from investledger.leads.choices import InteractionKind, LeadSource, LeadStage, ReferrerKind
 from investledger.leads.models import Lead, LeadClass, Referrer
 from investledger.leads.services_escalation import escalate_overdue_leads
+from investledger.ledger.events.models import SigningEvent
+from investledger.ledger.investors.models import Investor
 from investledger.ledger.projects.models import Project
 from investledger.ledger.projects.services import project_create
 from investledger.reference.models import Area, Sector, Unit

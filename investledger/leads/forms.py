@@ -9,9 +9,9 @@ from investledger.core import access
 from investledger.core.access import Action
 from investledger.core.forms import BootstrapFormMixin
 from investledger.core.related import scope_choices
-from investledger.ledger.investors.models import Investor
 from investledger.leads.choices import OPEN_STAGES, LeadStage
 from investledger.leads.models import Interaction, Lead, Referrer
+from investledger.ledger.investors.models import Investor
 from investledger.ledger.projects.forms import AmountField
 from investledger.reference.models import Area, Unit
 

@@ -17,9 +17,9 @@ from rapidfuzz.utils import default_process
 
 from investledger.core import clock
 from investledger.core.money import CENT
-from investledger.ledger.investors.models import Investor
 from investledger.leads.choices import STAGE_ORDER, LeadStage
 from investledger.leads.models import CreditShare, Lead, LeadStageChange, Referrer
+from investledger.ledger.investors.models import Investor
 from investledger.ledger.projects.choices import Stage, stages_from
 from investledger.ledger.projects.services import NAME_SIMILARITY
 
