@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "investledger.ledger.investors",
     "investledger.ledger.events",
     "investledger.ledger.projects",
+    "investledger.ledger.opportunities",
     "investledger.matching",
     "investledger.supervision",
     "investledger.escalation",

@@ -314,6 +314,23 @@ def lead_unit_q(user, action: str = Action.CREATE) -> Q:
     return q
 
 
+def area_or_unit_q(user, action: str = Action.VIEW, area_path: str = "", unit_path: str = "") -> Q:
+    """Filter on records kept by an area and a unit (an opportunity list and what hangs from it): those in
+    the user's areas (`area_q` through `area_path`), and, for a responsible unit, those its unit keeps
+    (through `unit_path`), for the actions its role allows."""
+    q = area_q(user, action, prefix=area_path)
+    if q is EVERYTHING:
+        return q
+    units = [
+        a.unit_id
+        for a in assignments(user)
+        if a.role == Role.RESPONSIBLE_UNIT and a.unit_id is not None and action in ROLE_ACTIONS[a.role]
+    ]
+    if units:
+        q |= Q(**{f"{unit_path}__in": units})
+    return q
+
+
 def acts_for_unit(user, unit_id) -> bool:
     """Whether `user` holds the responsible-unit role for the unit `unit_id` (answers its issues)."""
     return unit_id is not None and any(
@@ -325,11 +342,15 @@ def scope_q(model, user, action: str = Action.VIEW) -> Q:
     """The access filter for any model that declares how it reaches a project or an area.
 
     A model sets `access_via = ("project", "<path to project>")` or `("area", "<path to area>")`,
-    `("investor", "<path to investor>")` for investors and what belongs to one (`investor_q`), `("lead", "<path to lead>")`
-    for leads (`lead_q`), or `("reference", None)` for reference data every
-    signed-in user may read and only administrators may change.
+    `("investor", "<path to investor>")` for investors and what belongs to one (`investor_q`),
+    `("lead", "<path to lead>")` for leads (`lead_q`), `("area_or_unit", ("<path to area>",
+    "<path to unit>"))` for records an area and a unit keep (`area_or_unit_q`), or `("reference", None)`
+    for reference data every signed-in user may read and only administrators may change.
     """
     kind, path = getattr(model, "access_via", ("reference", None))
+    if kind == "area_or_unit":
+        area_path, unit_path = model.access_via[1]
+        return area_or_unit_q(user, action, area_path=area_path, unit_path=unit_path)
     if kind == "project":
         return project_q(user, action, prefix=path or "")
     if kind == "area":
