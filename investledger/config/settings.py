@@ -243,6 +243,7 @@ SPECTACULAR_SETTINGS = {
         "InspectionKindEnum": "investledger.escalation.choices.InspectionKind",
         "NotificationKindEnum": "investledger.escalation.choices.NotificationKind",
         "ImportKindEnum": "investledger.intake.fields.Kind.choices",
+        "OpportunityStatusEnum": "investledger.ledger.opportunities.choices.Status",
     },
 }
 

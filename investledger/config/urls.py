@@ -15,6 +15,7 @@ urlpatterns = [
     path("projects/", include("investledger.ledger.projects.urls")),
     path("events/", include("investledger.ledger.events.urls")),
     path("investors/", include("investledger.ledger.investors.urls")),
+    path("opportunities/", include("investledger.ledger.opportunities.urls")),
     path("reference/", include("investledger.reference.urls")),
     path("supervision/", include("investledger.supervision.urls")),
     path("escalation/", include("investledger.escalation.urls")),

@@ -43,6 +43,12 @@ PUBLIC = {
     "reporting:public",
     "reporting:oc4ids_extension",
     "reporting:oc4ids_extension_file",
+    # The public catalogue of open opportunities, its interest form and its feed.
+    "opportunities:public_catalogue",
+    "opportunities:public_detail",
+    "opportunities:public_interest",
+    "opportunities:public_feed_json",
+    "opportunities:public_feed_csv",
 }
 # A reader's own things (notifications, inbox): every signed-in user may act on them.
 PERSONAL = {"notification-read-all", "notification-read", "notification-detail", "escalation:inbox_mark_read"}

@@ -1,11 +1,12 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Status(models.TextChoices):
     """Where an opportunity stands: offered, being negotiated, signed as a project, or taken off the list."""
 
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("opportunity status", "Open")
     IN_TALKS = "in_talks", _("In talks")
     SIGNED = "signed", _("Signed")
     WITHDRAWN = "withdrawn", _("Withdrawn")

@@ -75,6 +75,15 @@ def _only(fields: dict[str, Any], allowed: tuple[str, ...], what: str) -> None:
             raise ValueError(f"{name} is not a field a user gives on {what}")
 
 
+def _save_edit(locked: Any, before: dict, audit_message: str) -> None:
+    """Save an edited record as its next version, with its audit entry; nothing when nothing changed."""
+    if not audit.diff(before, audit.snapshot(locked)):
+        return
+    locked.version += 1
+    locked.save()
+    audit.record(locked, AuditEntry.Kind.UPDATE, before=before, message=audit_message)
+
+
 # --- Lists -------------------------------------------------------------------------------------
 
 
@@ -115,11 +124,7 @@ def list_update(
                     % {"count": outside.count(), "area": locked.publishing_area.label}
                 }
             )
-    if not audit.diff(before, audit.snapshot(locked)):
-        return locked
-    locked.version += 1
-    locked.save()
-    audit.record(locked, AuditEntry.Kind.UPDATE, before=before, message=audit_message)
+    _save_edit(locked, before, audit_message)
     opportunity_list.__dict__.update(locked.__dict__)
     return locked
 
@@ -187,18 +192,16 @@ def opportunity_update(
     locked.full_clean(exclude=["estimated_value_cny"])
     if sectors is not None:
         locked.sectors.set(sectors)
-    if not audit.diff(before, audit.snapshot(locked)):
-        return locked
-    locked.version += 1
-    locked.save()
-    audit.record(locked, AuditEntry.Kind.UPDATE, before=before, message=audit_message)
+    _save_edit(locked, before, audit_message)
     opportunity.__dict__.update(locked.__dict__)
     return locked
 
 
 def _actor():
+    """The user acting, as the audit trail names them (None for commands and the demo)."""
     actor = audit.current_context().actor
-    return actor if getattr(actor, "is_authenticated", False) else None
+    actor = actor.resolve() if hasattr(actor, "resolve") else actor
+    return actor if getattr(actor, "pk", None) else None
 
 
 @transaction.atomic
