@@ -28,7 +28,7 @@ from .records import SOURCE, Tally
 from .reference import load_reference
 from .users import DEMO_PASSWORD, UserLine, load_users
 
-EXTENSION_APPS = ("supervision", "escalation", "leads", "reporting", "intake", "matching")
+EXTENSION_APPS = ("ledger.opportunities", "supervision", "escalation", "leads", "reporting", "intake", "matching")
 
 
 @dataclass
