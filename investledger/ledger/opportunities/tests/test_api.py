@@ -5,6 +5,8 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from investledger.core.models import AuditEntry
+from investledger.core.tests.test_api_schema import call
+from investledger.core.tests.test_conflicts import conflict
 from investledger.ledger.opportunities import selectors
 from investledger.ledger.opportunities.choices import Status
 from investledger.ledger.opportunities.models import Opportunity
@@ -121,3 +123,24 @@ class ApiTotalsTests:
         client.force_login(personas.officer_north)
         page = client.get(reverse("opportunities:list_detail", args=[north_list.pk])).content.decode()
         assert answer["totals"]["text"] in page
+
+
+class ApiSchemaTests:
+    def test_the_409s_are_the_one_conflict_answer_the_schema_declares(self, personas, north_list, north_opportunities):
+        opportunity = north_opportunities[0]
+        path = "/api/opportunities/{id}/"
+        call(personas, "officer_north", "PATCH", path, path_parameters={"id": opportunity.pk},
+             body={"location": "东路1号", "version": 1}, media_type="application/json")  # fmt: skip
+        stale = call(personas, "officer_north", "PATCH", path, path_parameters={"id": opportunity.pk},
+                     body={"location": "西路2号", "version": 1}, media_type="application/json")  # fmt: skip
+        conflict(stale, "edited_meanwhile", current_version=2)
+        status = call(personas, "officer_north", "POST", "/api/opportunities/{id}/status/",
+                      path_parameters={"id": opportunity.pk},
+                      body={"status": "withdrawn", "reason": "撤回", "version": 1}, media_type="application/json")  # fmt: skip
+        conflict(status, "edited_meanwhile", current_version=2)
+        lists = "/api/opportunity-lists/{id}/"
+        call(personas, "officer_north", "PATCH", lists, path_parameters={"id": north_list.pk},
+             body={"notes": "一", "version": 1}, media_type="application/json")  # fmt: skip
+        stale_list = call(personas, "officer_north", "PATCH", lists, path_parameters={"id": north_list.pk},
+                          body={"notes": "二", "version": 1}, media_type="application/json")  # fmt: skip
+        conflict(stale_list, "edited_meanwhile", current_version=2)
