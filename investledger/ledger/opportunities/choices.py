@@ -2,6 +2,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from investledger.reference.choices import CooperationMode
+
+__all__ = ["CooperationMode", "InterestState", "LandUnit", "Status", "TRANSITIONS"]
+
 
 class Status(models.TextChoices):
     """Where an opportunity stands: offered, being negotiated, signed as a project, or taken off the list."""
@@ -20,16 +24,6 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     Status.SIGNED: frozenset(),
     Status.WITHDRAWN: frozenset({Status.OPEN}),
 }
-
-
-class CooperationMode(models.TextChoices):
-    """How an investor may take an opportunity up."""
-
-    EQUITY = "equity", _("Equity investment")
-    PPP = "ppp", _("PPP or franchise")
-    LEASE = "lease", _("Lease")
-    SALE = "sale", _("Sale or transfer")
-    JOINT = "joint", _("Joint development")
 
 
 class LandUnit(models.TextChoices):
