@@ -38,8 +38,6 @@ from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, override
-from rapidfuzz import fuzz, process
-from rapidfuzz.utils import default_process
 
 from investledger.core import access, audit, bulk, clock
 from investledger.core.access import Action
@@ -73,8 +71,9 @@ from investledger.intake.xlsxstream import LimitExceeded
 from investledger.ledger.events.models import SigningEvent
 from investledger.ledger.investors.models import Investor
 from investledger.ledger.projects.choices import AgreementType, Light, SigningKind, Stage
+from investledger.ledger.projects.duplicates import AreaProjects
 from investledger.ledger.projects.models import Project, Signing
-from investledger.ledger.projects.services import AMOUNT_TOLERANCE, NAME_SIMILARITY, reserve_references, signing_add
+from investledger.ledger.projects.services import reserve_references, signing_add
 from investledger.reference.models import Area, Sector
 from investledger.supervision.choices import MilestoneKind
 from investledger.supervision.lifecycle import FirstPlans
@@ -87,7 +86,6 @@ READ_AHEAD_ROWS = 5000  # sheets longer than this are read by a child process wh
 _ONE = Decimal("1")
 _ZERO = Decimal("0")
 _WHAT_AREA, _WHAT_SECTOR, _WHAT_EVENT = gettext_lazy("area"), gettext_lazy("sector"), gettext_lazy("signing event")
-FUZZY_WORK_LIMIT = 20_000_000  # rows x projects compared by fuzzy name in one area before falling back to exact keys
 
 
 _NEW_OUTCOMES = (ImportRow.Outcome.NEW, ImportRow.Outcome.REPORT_NEW)
@@ -516,7 +514,7 @@ class RowChecker:
         # texts, so the set stays small for a large file (a false match is about 1 in 10^9 at 100,000 rows).
         self.seen_in_file: dict[int, int] = {}
         self.formulas: dict[tuple[int, int], str] = {}  # (row number, column index) -> the formula
-        self.area_pools: dict[int, _AreaPool] = {}
+        self.area_pools: dict[int, AreaProjects] = {}
 
     def column_label(self, name: str) -> str:
         if name in self.header_of:
@@ -810,22 +808,22 @@ class RowChecker:
             row.outcome = ImportRow.Outcome.NEW
         self._duplicates([r for r in rows if r.outcome == ImportRow.Outcome.NEW])
 
-    def _pool(self, area_id: int) -> _AreaPool:
+    def _pool(self, area_id: int) -> AreaProjects:
         if area_id not in self.area_pools:
-            self.area_pools[area_id] = _AreaPool(area_id)
+            self.area_pools[area_id] = AreaProjects(area_id)
         return self.area_pools[area_id]
 
     def _duplicates(self, rows: list[ParsedRow]) -> None:
-        """`projects.services.find_likely_duplicates` for many rows: one query per area in the file."""
+        """The rule of `projects.duplicates` for each new row: one query per area in the file."""
         for row in rows:
             v = row.values
             pool = self._pool(v["host_area_id"])
-            if not pool.projects:
+            if not pool:
                 continue
-            candidates = pool.candidates(v["name"], v.get("investor_id"), v.get("contract_value_cny"), len(rows))
-            if not candidates:
+            matches = pool.matches(v["name"], v.get("investor_id"), v.get("contract_value_cny"), limit=1)
+            if not matches:
                 continue
-            best, reasons = candidates[0]
+            best, reasons = matches[0].known, matches[0].reasons
             row.duplicate_of = best.pk
             event = self.lookup.events_by_id.get(v.get("event_id"))
             first = self.lookup.events_by_id.get(best.first_event_id)
@@ -844,64 +842,6 @@ class RowChecker:
                     "reasons": "; ".join(reasons),
                 }
             row.warn(self.column_label("name"), message, duplicate=best.reference)
-
-
-@dataclass
-class _Candidate:
-    pk: int
-    reference: str
-    name: str
-    investor_id: int
-    contract_value_cny: Decimal
-    first_event_id: int | None
-
-
-class _AreaPool:
-    """The projects of one area, indexed for the duplicate rules of `find_likely_duplicates`."""
-
-    def __init__(self, area_id: int):
-        self.projects = [
-            _Candidate(*values)
-            for values in Project.objects.filter(host_area_id=area_id).values_list(
-                "pk", "reference", "name", "investor_id", "contract_value_cny", "first_event_id"
-            )
-        ]
-        self.by_investor: dict[int, list[_Candidate]] = defaultdict(list)
-        self.by_key: dict[str, list[_Candidate]] = defaultdict(list)
-        for p in self.projects:
-            self.by_investor[p.investor_id].append(p)
-            self.by_key[default_process(p.name)].append(p)
-        self.names = [p.name for p in self.projects]
-
-    def candidates(self, name, investor_id, value_cny, rows_in_chunk: int):
-        found = {}
-        for p in self.by_investor.get(investor_id, ()) if investor_id else ():
-            reasons = []
-            similarity = fuzz.token_set_ratio(name, p.name, processor=default_process)
-            close = bool(
-                value_cny
-                and p.contract_value_cny
-                and abs(p.contract_value_cny - value_cny) <= AMOUNT_TOLERANCE * max(p.contract_value_cny, value_cny)
-            )
-            if similarity >= NAME_SIMILARITY:
-                reasons.append(_("same investor and area, similar name"))
-            if close:
-                reasons.append(_("same investor and area, similar amount"))
-            if reasons:
-                found[p.pk] = (p, reasons, similarity + (20 if close else 0))
-        others = []
-        if len(self.projects) * rows_in_chunk <= FUZZY_WORK_LIMIT:
-            for _match, score, index in process.extract(
-                name, self.names, scorer=fuzz.token_set_ratio, processor=default_process, score_cutoff=90, limit=5
-            ):
-                others.append((self.projects[index], score))
-        else:
-            others = [(p, 100) for p in self.by_key.get(default_process(name), ())]
-        for p, score in others:
-            if p.pk not in found and p.investor_id != investor_id:
-                found[p.pk] = (p, [_("same area, nearly the same name")], score)
-        ranked = sorted(found.values(), key=lambda item: -item[2])
-        return [(p, reasons) for p, reasons, _score in ranked]
 
 
 def _column_letter(index: int) -> str:

@@ -21,7 +21,7 @@ from investledger.leads.choices import STAGE_ORDER, LeadStage
 from investledger.leads.models import CreditShare, Lead, LeadStageChange, Referrer
 from investledger.ledger.investors.models import Investor
 from investledger.ledger.projects.choices import Stage, stages_from
-from investledger.ledger.projects.services import NAME_SIMILARITY
+from investledger.ledger.projects.duplicates import NAME_SIMILARITY
 
 LANDED = set(stages_from(Stage.REGISTERED))
 NEED_SIMILARITY = 60  # percent, token-set ratio of the two needs as typed

@@ -12,10 +12,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils.translation import gettext as _
-from rapidfuzz import fuzz
-from rapidfuzz.utils import default_process
 
 from investledger.core import audit, clock, references
 from investledger.core.models import AuditEntry
@@ -24,6 +21,7 @@ from investledger.core.templatetags.ledger import money as money_text
 from investledger.core.versions import EditConflict as EditConflict
 from investledger.core.versions import lock
 from investledger.ledger.projects.choices import STAGE_ORDER, Currency, SideState, SigningKind, Stage
+from investledger.ledger.projects.duplicates import AreaProjects
 from investledger.ledger.projects.models import Project, Signing
 
 M2M_FIELDS = ("co_investors", "involved_units", "contacts")
@@ -80,10 +78,7 @@ class DuplicateSuspected(Exception):
         self.candidates = candidates
 
 
-# --- Likely duplicates -------------------------------------------------------------------------
-
-NAME_SIMILARITY = 80  # percent, token-set ratio on normalised names
-AMOUNT_TOLERANCE = Decimal("0.05")  # 5 %
+# --- Likely duplicates (the rule is `duplicates.py`) ------------------------------------------
 
 
 @dataclass
@@ -102,54 +97,19 @@ def find_likely_duplicates(
     exclude_pk: int | None = None,
     limit: int = 5,
 ) -> list[DuplicateCandidate]:
-    """Projects that are probably the same as the one described.
-
-    Same investor and same host area is the strong signal; a similar name or a similar amount
-    within that pair makes it a likely duplicate. A very similar name in the same area from
-    another investor is reported too (investors are often entered under different names).
-    """
-    if not name:
-        return []
-    pool = Project.objects.filter(Q(investor_id=investor_id) | Q(host_area_id=host_area_id))
-    if exclude_pk:
-        pool = pool.exclude(pk=exclude_pk)
-    pool = pool.select_related("investor", "host_area", "first_event").only(
-        "pk",
-        "reference",
-        "name",
-        "investor__name",
-        "investor_id",
-        "host_area_id",
-        "host_area__name",
-        "host_area__name_en",
-        "contract_value_cny",
-        "signed_on",
-        "first_event__name",
-        "first_event__name_en",
-    )[:2000]
-    found = []
-    for project in pool:
-        reasons = []
-        similarity = fuzz.token_set_ratio(name, project.name, processor=default_process)
-        same_investor = project.investor_id == investor_id
-        same_area = project.host_area_id == host_area_id
-        close_amount = bool(
-            contract_value_cny
-            and project.contract_value_cny
-            and abs(project.contract_value_cny - contract_value_cny)
-            <= AMOUNT_TOLERANCE * max(project.contract_value_cny, contract_value_cny)
-        )
-        if same_investor and same_area:
-            if similarity >= NAME_SIMILARITY:
-                reasons.append(_("same investor and area, similar name"))
-            if close_amount:
-                reasons.append(_("same investor and area, similar amount"))
-        elif same_area and similarity >= 90:
-            reasons.append(_("same area, nearly the same name"))
-        if reasons:
-            found.append(DuplicateCandidate(project, reasons, similarity + (20 if close_amount else 0)))
-    found.sort(key=lambda c: -c.score)
-    return found[:limit]
+    """Projects that are probably the same as the one described (`duplicates.AreaProjects`, the rule
+    imports apply to each row), with what pages show of them."""
+    matches = AreaProjects(host_area_id, exclude_pk=exclude_pk).matches(
+        name, investor_id, contract_value_cny, limit=limit
+    )
+    projects = Project.objects.select_related("investor", "host_area", "first_event").in_bulk(
+        [match.known.pk for match in matches]
+    )
+    return [
+        DuplicateCandidate(projects[match.known.pk], match.reasons, match.score)
+        for match in matches
+        if match.known.pk in projects
+    ]
 
 
 # --- Projects ----------------------------------------------------------------------------------
