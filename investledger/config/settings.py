@@ -242,7 +242,7 @@ SPECTACULAR_SETTINGS = {
         "ResponseKindEnum": "investledger.escalation.choices.ResponseKind",
         "InspectionKindEnum": "investledger.escalation.choices.InspectionKind",
         "NotificationKindEnum": "investledger.escalation.choices.NotificationKind",
-        "ImportKindEnum": "investledger.intake.fields.Kind.choices",
+        "ImportKindEnum": "investledger.intake.kinds.CHOICES",
         "OpportunityStatusEnum": "investledger.ledger.opportunities.choices.Status",
     },
 }

@@ -16,7 +16,7 @@ from investledger.core import access
 from investledger.core.api import Conflict, ConflictSerializer
 from investledger.core.audit import audit_context
 from investledger.core.related import ScopedRelatedFieldsMixin
-from investledger.intake import preview, services, stale
+from investledger.intake import kinds, preview, services, stale
 from investledger.intake.fields import Kind
 from investledger.intake.models import ImportBatch, ImportRow
 from investledger.intake.parsing import SheetError
@@ -66,7 +66,7 @@ class ImportBatchSerializer(serializers.ModelSerializer):
 
 class UploadSerializer(ScopedRelatedFieldsMixin, serializers.Serializer):
     file = serializers.FileField()
-    kind = serializers.ChoiceField(choices=Kind.choices, default=Kind.SIGNINGS)
+    kind = serializers.ChoiceField(choices=kinds.choices(), default=Kind.SIGNINGS)
     source = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
     event = serializers.PrimaryKeyRelatedField(queryset=SigningEvent.objects.all(), required=False, allow_null=True)
     mapping = serializers.JSONField(required=False, help_text="column index → field; the guessed mapping if absent")

@@ -6,3 +6,10 @@ class IntakeConfig(AppConfig):
     name = "investledger.intake"
     label = "intake"
     verbose_name = _("Imports")
+
+    def ready(self) -> None:
+        # The kinds of sheet an import understands, one module each (docs/architecture.md, Imports).
+        from investledger.intake import kinds
+        from investledger.intake.kinds import progress, signing
+
+        kinds.register(signing.KIND, progress.KIND)

@@ -18,11 +18,12 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from investledger.core.money import WAN, YI
 from investledger.core.spreadsheets import xlsx_cell, xlsx_row
-from investledger.intake.fields import Column, Kind, columns_for
-from investledger.intake.services import AGREEMENT_WORDS, STAGE_WORDS
+from investledger.intake import kinds
+from investledger.intake.fields import Column, Kind
+from investledger.intake.kinds import columns_for
+from investledger.intake.kinds.signing import AGREEMENT_WORDS, STAGE_WORDS
 from investledger.reference.models import Area, Sector
 
-SHEET_TITLES = {Kind.SIGNINGS: "签约项目 Signings", Kind.PROGRESS: "进度填报 Progress"}
 LISTS_TITLE = "lists"
 CURRENCY_CODES = ["CNY", "USD", "HKD", "EUR", "JPY", "GBP"]
 HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
@@ -62,7 +63,7 @@ def _new_workbook(kind: str, max_rows: int):
     """A write-only workbook with the header row written and drop-downs over `max_rows` rows."""
     columns = columns_for(kind)
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet(SHEET_TITLES[kind])
+    ws = wb.create_sheet(kinds.get(kind).sheet_title)
     lists_ws = wb.create_sheet(LISTS_TITLE)
     lists_ws.sheet_state = "hidden"
     lists = _lists()

@@ -1,6 +1,7 @@
 """The columns an import understands, per kind of sheet: names in Chinese and English, synonyms, notes.
 
-The template, the export and the header mapping all read this one table, so a template downloaded
+Each kind of sheet (`intake/kinds/`) names its table here. The template, the export and the header
+mapping all read it, so a template downloaded
 today, a ledger exported today and a sheet filled from either map back without a question.
 """
 
@@ -12,10 +13,10 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Kind:
+    """Names of the kinds the app ships (`intake/kinds/`); the registry holds every kind."""
+
     SIGNINGS = "signings"
     PROGRESS = "progress"
-
-    choices = [(SIGNINGS, _("Signing list")), (PROGRESS, _("Progress sheet"))]
 
 
 @dataclass(frozen=True)
@@ -333,13 +334,3 @@ PROGRESS_COLUMNS: tuple[Column, ...] = (
         width=40,
     ),
 )
-
-COLUMNS = {Kind.SIGNINGS: SIGNING_COLUMNS, Kind.PROGRESS: PROGRESS_COLUMNS}
-
-
-def columns_for(kind: str) -> tuple[Column, ...]:
-    return COLUMNS.get(kind, ())
-
-
-def column(kind: str, name: str) -> Column:
-    return next(c for c in columns_for(kind) if c.name == name)

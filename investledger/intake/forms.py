@@ -2,13 +2,15 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from investledger.core.related import scope_choices
-from investledger.intake.fields import Kind, columns_for
+from investledger.intake import kinds
+from investledger.intake.fields import Kind
+from investledger.intake.kinds import columns_for
 from investledger.ledger.events.models import SigningEvent
 
 
 class UploadForm(forms.Form):
     file = forms.FileField(label=_("Spreadsheet (.xlsx or .csv)"))
-    kind = forms.ChoiceField(label=_("Kind of sheet"), choices=Kind.choices, initial=Kind.SIGNINGS)
+    kind = forms.ChoiceField(label=_("Kind of sheet"), choices=kinds.choices, initial=Kind.SIGNINGS)
     source = forms.CharField(
         label=_("Source"),
         max_length=120,

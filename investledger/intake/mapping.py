@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 from rapidfuzz import fuzz, process
 from rapidfuzz.utils import default_process
 
-from investledger.intake.fields import Column, columns_for
+from investledger.intake.fields import Column
+from investledger.intake.kinds import columns_for
 from investledger.intake.parsing import HEADER_SEARCH_ROWS, SheetError, Table
 from investledger.intake.values import normalise_key, text_of
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from investledger.core.models import BaseModel, ScopedQuerySet
 from investledger.core.money import RATE_FIELD, RateValidator
+from investledger.intake import kinds
 from investledger.intake.fields import Kind
 
 
@@ -53,7 +54,7 @@ class ColumnMapping(BaseModel):
     """
 
     source = models.CharField(_("source"), max_length=120)
-    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    kind = models.CharField(_("kind"), max_length=12, choices=kinds.choices)
     signature = models.CharField(_("header signature"), max_length=40)
     headers = models.JSONField(_("headers"), default=list)
     mapping = models.JSONField(_("mapping"), default=dict, help_text=_("column index: field"))
@@ -91,7 +92,7 @@ class ImportBatch(BaseModel):
         COMMITTED = "committed", _("Committed")
         FAILED = "failed", _("Refused")
 
-    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.SIGNINGS)
+    kind = models.CharField(_("kind"), max_length=12, choices=kinds.choices, default=Kind.SIGNINGS)
     source = models.CharField(_("source"), max_length=120, blank=True)
     file = models.FileField(_("file"), upload_to="imports/%Y/%m/", max_length=300)
     file_name = models.CharField(_("file name"), max_length=255)

@@ -58,7 +58,8 @@ def read_limits(*, timed: bool = True) -> Limits:
     )
 
 
-def _letter(index: int) -> str:
+def column_letter(index: int) -> str:
+    """A 0-based column index as Excel names it (0 → A, 26 → AA)."""
     letters = ""
     index += 1
     while index:
@@ -72,7 +73,7 @@ def refusal(exc: LimitExceeded, limits: Limits, headers: list[str] | None = None
     where = {"row": f"{exc.row:,}" if exc.row else "?"}
     if exc.column is not None:
         header = headers[exc.column] if headers and exc.column < len(headers) else ""
-        where["column"] = header or _letter(exc.column)
+        where["column"] = header or column_letter(exc.column)
     if exc.what == "inflated":
         text = _("The file inflates to more than %(limit)s; it is refused. Split it into several files.") % {
             "limit": human_size(limits.inflated_bytes)

@@ -63,7 +63,7 @@ def is_flagged(row) -> bool:
 
 
 def store(batch: ImportBatch, offset: int, rows: list) -> None:
-    """Keep checked rows (`services.ParsedRow`) as one chunk.
+    """Keep checked rows (`kinds.ParsedRow`) as one chunk.
 
     The rows of a sheet share a few sets of value names ("shapes"): each shape is stored once and
     each row as a list, so the names are not encoded again for every row.

@@ -20,10 +20,12 @@ from investledger.core import access, clock
 from investledger.core.access import Action
 from investledger.core.audit import audit_context
 from investledger.core.views import get_visible_or_404, paginate, require
-from investledger.intake import preview, progress, progress_import, services, stale
+from investledger.intake import kinds, preview, progress, services, stale
 from investledger.intake.excel import ledger_workbook, progress_workbook, template_workbook
-from investledger.intake.fields import Kind, columns_for
+from investledger.intake.fields import Kind
 from investledger.intake.forms import MappingForm, UploadForm
+from investledger.intake.kinds import columns_for
+from investledger.intake.kinds.progress import parse_period
 from investledger.intake.models import ImportBatch, ImportRow
 from investledger.intake.parsing import SheetError
 from investledger.ledger.projects.filtersets import ProjectFilterSet
@@ -73,7 +75,7 @@ def index(request):
             "can_upload": can_upload,
             "page": paginate(request, batches, 25),
             "sources": sorted(set(sources))[:50],
-            "kinds": Kind.choices,
+            "kinds": kinds.choices(),
         },
         status=400 if request.method == "POST" else 200,
     )
@@ -83,9 +85,9 @@ def index(request):
 @require_GET
 def template_download(request, kind: str):
     require(request.user, Action.VIEW)
-    if not columns_for(kind):
+    if kind not in kinds.KINDS:
         raise Http404
-    name = {"signings": "signing-list-template.xlsx", "progress": "progress-sheet-template.xlsx"}[kind]
+    name = kinds.get(kind).template_file
     return FileResponse(template_workbook(kind), as_attachment=True, filename=name, content_type=XLSX)
 
 
@@ -102,7 +104,7 @@ def export_progress(request):
     period = request.GET.get("period", "")
     if period:
         try:
-            reports = reports.filter(period=progress_import.parse_period(period))
+            reports = reports.filter(period=parse_period(period))
         except ValueError:
             reports = reports.none()
     data = progress_workbook(reports.iterator(chunk_size=2000), reports.count())
@@ -234,6 +236,8 @@ def batch_detail(request, pk: int):
             "undecided": undecided,
             "can_act": can_act,
             "show": show,
+            "kind": kinds.get(batch.kind),
+            "commit_label": kinds.get(batch.kind).commit_label(batch.rows_validated),
         },
     )
 
@@ -284,11 +288,7 @@ def batch_commit(request, pk: int):
         messages.error(request, str(exc))
     else:
         if batch.status == ImportBatch.Status.COMMITTED:
-            if batch.kind == Kind.PROGRESS:
-                text = _("Filed: %(new)s new progress reports, %(existing)s corrected.")
-            else:
-                text = _("Imported: %(new)s new projects, %(existing)s rows of projects already in the ledger.")
-            messages.success(request, text % {"new": batch.new_count, "existing": batch.existing_count})
+            messages.success(request, kinds.get(batch.kind).committed(batch.new_count, batch.existing_count))
     return redirect("intake:batch_detail", pk=batch.pk)
 
 

@@ -16,7 +16,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from investledger.core import clock
-from investledger.intake import services
+from investledger.intake.kinds import signing
 from investledger.intake.models import ImportBatch
 from investledger.intake.tests.helpers import CHINESE_HEADER, import_file, write_csv, write_xlsx
 from investledger.intake.values import CellError, Unit, decimal_from_cell, parse_amount
@@ -153,7 +153,7 @@ class TestTheSigningImport:
         def fails(self, number, cells):
             raise decimal.InvalidOperation([decimal.InvalidOperation])
 
-        monkeypatch.setattr(services.RowChecker, "parse", fails)
+        monkeypatch.setattr(signing.RowChecker, "parse", fails)
         batch = import_file(signing_sheet(tmp_path, "2"), personas.officer_north, event=reference_data.event)
         assert batch.status == ImportBatch.Status.FAILED
         assert batch.message.startswith("Checking stopped at row 2 (")

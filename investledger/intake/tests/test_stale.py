@@ -14,6 +14,7 @@ from investledger.core import clock
 from investledger.core.audit import audit_context
 from investledger.core.models import AuditEntry
 from investledger.intake import services, stale, tasks
+from investledger.intake.kinds import signing_write
 from investledger.intake.models import ImportBatch
 from investledger.intake.tests.helpers import CHINESE_HEADER, import_file, signing_rows, write_xlsx
 from investledger.ledger.projects.models import Project
@@ -131,14 +132,14 @@ def test_a_killed_commit_leaves_nothing_in_the_ledger_and_is_swept_saying_so(
     user = personas.officer_north
     batch = import_file(path, user, event=reference_data.event, commit=False)
     entries = AuditEntry.objects.count()
-    written = services._NewProjects.write
+    written = signing_write._NewProjects.write
 
     def write_then_die(self, then=None):
         written(self, then)
         assert Project.objects.count() == 4  # in the commit's transaction
         raise Killed
 
-    monkeypatch.setattr(services._NewProjects, "write", write_then_die)
+    monkeypatch.setattr(signing_write._NewProjects, "write", write_then_die)
     with pytest.raises(Killed), audit_context(actor=user, source="test"):
         services.batch_start_commit(batch=batch, user=user)
     batch.refresh_from_db()
@@ -163,7 +164,7 @@ def test_a_commit_failed_by_the_sweep_while_writing_rolls_back(tmp_path, persona
     path = write_xlsx(tmp_path / "late.xlsx", [CHINESE_HEADER, *signing_rows(2)])
     user = personas.officer_north
     batch = import_file(path, user, event=reference_data.event, commit=False)
-    written = services._NewProjects.write
+    written = signing_write._NewProjects.write
 
     def write_while_swept(self, then=None):
         count = written(self, then)
@@ -171,7 +172,7 @@ def test_a_commit_failed_by_the_sweep_while_writing_rolls_back(tmp_path, persona
         ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.FAILED, message="swept")
         return count
 
-    monkeypatch.setattr(services._NewProjects, "write", write_while_swept)
+    monkeypatch.setattr(signing_write._NewProjects, "write", write_while_swept)
     with audit_context(actor=user, source="test"):
         result = services.batch_start_commit(batch=batch, user=user)
     assert result.status != ImportBatch.Status.COMMITTED and result.committed_at is None

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 
+from investledger.intake.kinds import signing_rules
 from investledger.intake.values import CellError, Unit, parse_amount, parse_date, unit_from_header
 
 YI = unit_from_header("签约额（亿元）")
@@ -77,7 +78,6 @@ def test_it_refuses_what_is_not_a_date(cell):
 
 
 def test_usual_project_values_pass_the_quick_field_tests_without_the_fields_clean():
-    from investledger.intake import services
     from investledger.ledger.projects.choices import AgreementType, Stage
 
     usual = {
@@ -93,7 +93,7 @@ def test_usual_project_values_pass_the_quick_field_tests_without_the_fields_clea
         "stage": Stage.SIGNED,
         "description": "新建生产线",
     }
-    quick = {name: test for name, _field, test in services._rules()}
+    quick = {name: test for name, _field, test in signing_rules.rules()}
     for name, value in usual.items():
         assert quick[name](value), name
     assert not quick["stage"]("not-a-stage")

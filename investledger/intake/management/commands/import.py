@@ -13,8 +13,9 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from investledger.core.audit import audit_context
-from investledger.intake import services
-from investledger.intake.fields import Kind, columns_for
+from investledger.intake import kinds, services
+from investledger.intake.fields import Kind
+from investledger.intake.kinds import columns_for
 from investledger.intake.models import ImportBatch
 from investledger.intake.parsing import SheetError
 from investledger.intake.values import normalise_key
@@ -54,7 +55,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file")
-        parser.add_argument("--kind", choices=[k for k, _label in Kind.choices], default=Kind.SIGNINGS)
+        parser.add_argument("--kind", choices=list(kinds.KINDS), default=Kind.SIGNINGS)
         parser.add_argument(
             "--source", default="", help="who sends the sheet; a confirmed mapping is remembered per source"
         )
@@ -141,12 +142,9 @@ class Command(BaseCommand):
                 batch = services.batch_commit(batch=batch, user=user, report=report)
             except services.ImportRefused as exc:
                 raise CommandError(f"{exc} Nothing was written.") from None
-            if batch.kind == Kind.PROGRESS:
-                done = f"{batch.new_count:,} new progress reports, {batch.existing_count:,} corrected"
-            else:
-                done = f"{batch.new_count:,} new projects, {batch.existing_count:,} rows of existing projects"
+            done = kinds.get(batch.kind).committed(f"{batch.new_count:,}", f"{batch.existing_count:,}")
             self.stdout.write(
-                self.style.SUCCESS(f"committed import #{batch.pk}: {done} in {time.monotonic() - started:.1f}s")
+                self.style.SUCCESS(f"committed import #{batch.pk} in {time.monotonic() - started:.1f}s. {done}")
             )
 
     def _print_problems(self, batch, limit: int = 200):

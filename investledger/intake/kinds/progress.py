@@ -18,12 +18,15 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from investledger.core import clock
 from investledger.core.access import Action
 from investledger.core.money import WAN
 from investledger.intake import preview
-from investledger.intake.fields import columns_for
+from investledger.intake.errors import ImportRefused
+from investledger.intake.fields import PROGRESS_COLUMNS, Kind
+from investledger.intake.kinds import ImportKind, ParsedRow, columns_for, raw_of
 from investledger.intake.models import ImportBatch, ImportRow
 from investledger.intake.values import (
     MULTILINE_FIELDS,
@@ -34,6 +37,7 @@ from investledger.intake.values import (
     parse_date,
     parse_int,
     text_of,
+    unit_from_header,
 )
 from investledger.ledger.projects.models import Project
 from investledger.supervision import periods
@@ -81,13 +85,11 @@ class ProgressChecker:
         self.columns = {c.name: c for c in columns_for(batch.kind)}
         self.by_field = {name: int(index) for index, name in batch.mapping.items()}
         self.header_of = {name: batch.headers[index] or self.columns[name].zh for name, index in self.by_field.items()}
-        from investledger.intake.values import unit_from_header
-
         self.units = {}
         for name in ("funds_in_place", "investment_completed"):
             unit = unit_from_header(self.header_of.get(name, ""))
             self.units[name] = unit if unit.multiplier is not None else dataclasses.replace(unit, multiplier=WAN)
-        self.formulas = {}
+        self.formulas: dict[tuple[int, int], str] = {}
         rule_set = supervision.current_rule_set()
         self.length = rule_set.param("report_period_months")
         self.tolerance = rule_set.param("funds_tolerance_percent")
@@ -101,18 +103,10 @@ class ProgressChecker:
         column = self.columns.get(name)
         return column.zh if column else name
 
-    def parse(self, number: int, cells: list):
-        from investledger.intake.services import ParsedRow, _column_letter
-
+    def parse(self, number: int, cells: list) -> ParsedRow | None:
         if not any(text_of(v) for v in cells):
             return None
-        raw = {}
-        for index, value in enumerate(cells):
-            text = text_of(value)
-            if text:
-                head = self.batch.headers[index] if index < len(self.batch.headers) else ""
-                raw[head or _column_letter(index)] = text
-        row = ParsedRow(number, raw)
+        row = ParsedRow(number, raw_of(self.batch.headers, cells))
         v = row.values
 
         def cell(name):
@@ -272,8 +266,6 @@ class ProgressChecker:
 
 def write(batch: ImportBatch, user, report) -> tuple[int, int, int]:
     """File every checked row through `report_submit`; the caller holds the transaction."""
-    from investledger.intake.services import ImportRefused
-
     allowed = Project.objects.visible_to(user, Action.REPORT)
     written = new = corrected = 0
     total = batch.rows_validated  # a batch with errors is refused before it gets here
@@ -317,3 +309,21 @@ def write(batch: ImportBatch, user, report) -> tuple[int, int, int]:
                 report({"phase": "committing", "written": written, "total": total})
         preview.save_outcomes(chunk, rows)
     return written, new, corrected
+
+
+KIND = ImportKind(
+    name=Kind.PROGRESS,
+    label=gettext_lazy("Progress sheet"),
+    columns=PROGRESS_COLUMNS,
+    action=Action.REPORT,
+    refused=gettext_lazy("You may not report progress."),
+    checker=ProgressChecker,
+    write=write,
+    sheet_title="进度填报 Progress",
+    template_file="progress-sheet-template.xlsx",
+    new_label=gettext_lazy("new reports"),
+    existing_label=gettext_lazy("corrections"),
+    commit_button=ngettext_lazy("File %(n)s progress report", "File %(n)s progress reports", "n"),
+    committed_text=gettext_lazy("Filed: %(new)s new progress reports, %(existing)s corrected."),
+    preview_template="intake/kinds/progress_preview.html",
+)
