@@ -72,8 +72,10 @@ def background_threshold() -> int:
 
 def upload_action(kind: str) -> str:
     """What a user must be allowed to do to import a kind of sheet (to create projects, to report
-    progress...): the access action of the kind."""
-    return kinds.get(kind).action
+    progress...): the access action of the kind. A name no kind has asks for the right to create
+    (its upload is then refused as an unknown kind)."""
+    known = kinds.KINDS.get(kind)
+    return known.action if known is not None else Action.CREATE
 
 
 def _scope_area(user, action=Action.CREATE):

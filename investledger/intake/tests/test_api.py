@@ -80,3 +80,11 @@ def test_other_districts_do_not_find_a_batch_and_leaders_may_not_commit_it(api, 
     assert api.get(f"/api/imports/{body['id']}/").status_code == 200
     assert api.post(f"/api/imports/{body['id']}/commit/", {}, format="json").status_code == 403
     assert not Project.objects.exists()
+
+
+def test_an_upload_of_a_kind_no_sheet_has_is_refused_naming_the_field(api, tmp_path, personas):
+    api.force_authenticate(personas.officer_north)
+    response = post_file(api, write_xlsx(tmp_path / "a.xlsx", [CHINESE_HEADER, *signing_rows(2)]), kind="press")
+    assert response.status_code == 400
+    assert "kind" in response.json()
+    assert not ImportBatch.objects.exists()

@@ -193,3 +193,13 @@ def test_the_export_refuses_filters_it_cannot_read(client, personas, reference_d
     response = client.get(reverse("intake:export_ledger"), {"signed_from": "not a date"})
     assert response.status_code == 400
     assert "signed_from" in response.json()["errors"]
+
+
+def test_an_upload_of_a_kind_no_sheet_has_is_refused_on_the_form(client, tmp_path, personas):
+    client.force_login(personas.officer_north)
+    path = write_xlsx(tmp_path / "a.xlsx", [CHINESE_HEADER, *signing_rows(2)])
+    with open(path, "rb") as fh:
+        response = client.post(reverse("intake:index"), {"file": fh, "kind": "press", "source": ""})
+    assert response.status_code == 400
+    assert "kind" in response.context["form"].errors
+    assert not ImportBatch.objects.exists()
