@@ -244,6 +244,8 @@ SPECTACULAR_SETTINGS = {
         "NotificationKindEnum": "investledger.escalation.choices.NotificationKind",
         "ImportKindEnum": "investledger.intake.kinds.CHOICES",
         "OpportunityStatusEnum": "investledger.ledger.opportunities.choices.Status",
+        "ProjectStageEnum": "investledger.ledger.projects.choices.Stage",
+        "LeadStageEnum": "investledger.leads.choices.LeadStage",
     },
 }
 
