@@ -1,10 +1,12 @@
 """In Chromium: an officer publishes a list and an opportunity, a reader expresses interest on the public
 page, the officer finds it in the inbox and marks the opportunity signed with its project."""
 
+import importlib
 import re
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 from playwright.sync_api import expect
 
 from investledger.ledger.opportunities.models import Interest, Opportunity
@@ -28,7 +30,14 @@ def log_in(page, url, user):
     page.wait_for_url(re.compile(r"/opportunities/$"))
 
 
-def test_publish_express_interest_and_sign(browser, live_server, personas, reference_data):
+@pytest.fixture
+def categories(transactional_db):
+    """The category codelist its migration seeds: a browser test's database is emptied after every
+    transactional test, so the codelist is seeded again here, as the migration does."""
+    importlib.import_module("investledger.ledger.opportunities.migrations.0002_seed_categories").seed(apps, None)
+
+
+def test_publish_express_interest_and_sign(browser, live_server, personas, reference_data, categories):
     project = make_project(name="北区冷链物流中心项目", area=reference_data.north, sector=reference_data.food)
     officer = browser.new_page(viewport={"width": 1400, "height": 900})
     log_in(officer, live_server.url, personas.officer_north)
