@@ -202,6 +202,7 @@ def _signed_project(lead: Lead, area: Area, sector: Sector) -> Project:
                 "host_area": area,
                 "sector": sector,
                 "contract_value": lead.size_cny,
+                "signed_on": clock.today(),
                 "is_demo": True,
             },
             signed_on=clock.today(),
