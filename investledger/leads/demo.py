@@ -159,25 +159,19 @@ def _referrers(event: SigningEvent, area: Area, sectors: dict[str, Sector], tall
     return made
 
 
-def _ceremony(area: Area, unit: Unit | None) -> SigningEvent:
-    name = "成都高新区招商大使和专业招商机构签约仪式"
-    event = SigningEvent.objects.filter(name=name, date=CEREMONY_DAY).first()
+def _demo_event(area: Area, unit: Unit | None, *, name: str, name_en: str, day, notes: str) -> SigningEvent:
+    event = SigningEvent.objects.filter(name=name, date=day).first()
     if event is None:
         event = SigningEvent(
             name=name,
-            name_en="Chengdu Hi-Tech Zone signing ceremony of investment ambassadors and agencies",
+            name_en=name_en,
             kind=SigningEvent.Kind.CEREMONY,
-            date=CEREMONY_DAY,
+            date=day,
             place="成都高新区 Chengdu Hi-Tech Zone",
             organiser="Chengdu Hi-Tech Zone Administrative Committee",
             lead_unit=unit,
             host_area=area,
-            notes=(
-                "Source: 'August Roundup at Chengdu Hi-Tech Zone' (CDHT news, August 2020): 28 investment "
-                "ambassadors and 27 professional agencies signed up on 19 August 2020 to bring in experts of "
-                "investment institutions, leading enterprises and business service organisations, and projects. "
-                "No project was signed at it; the referrers' names in the demo are illustrative."
-            ),
+            notes=notes,
             is_demo=True,
         )
         event.full_clean()
@@ -186,7 +180,36 @@ def _ceremony(area: Area, unit: Unit | None) -> SigningEvent:
     return event
 
 
-def _signed_project(lead: Lead, area: Area, sector: Sector) -> Project:
+def _ceremony(area: Area, unit: Unit | None) -> SigningEvent:
+    return _demo_event(
+        area,
+        unit,
+        name="成都高新区招商大使和专业招商机构签约仪式",
+        name_en="Chengdu Hi-Tech Zone signing ceremony of investment ambassadors and agencies",
+        day=CEREMONY_DAY,
+        notes=(
+            "Source: 'August Roundup at Chengdu Hi-Tech Zone' (CDHT news, August 2020): 28 investment "
+            "ambassadors and 27 professional agencies signed up on 19 August 2020 to bring in experts of "
+            "investment institutions, leading enterprises and business service organisations, and projects. "
+            "No project was signed at it; the referrers' names in the demo are illustrative."
+        ),
+    )
+
+
+def _lead_signing(area: Area, unit: Unit | None) -> SigningEvent:
+    """The signing where the demo's converted lead became a project (illustrative): a project is signed
+    at an event, so it counts under that event as every signed project does."""
+    return _demo_event(
+        area,
+        unit,
+        name="成都高新区重点项目集中签约（示例）",
+        name_en="Chengdu Hi-Tech Zone project signing (demo)",
+        day=clock.today(),
+        notes="Illustrative: the signing of the demo lead an investment ambassador referred.",
+    )
+
+
+def _signed_project(lead: Lead, area: Area, sector: Sector, unit: Unit | None) -> Project:
     project = Project.objects.filter(name=f"{lead.prospect_name}项目").first()
     if project is None:
         investor = Investor.objects.filter(name=lead.prospect_name).first()
@@ -202,10 +225,9 @@ def _signed_project(lead: Lead, area: Area, sector: Sector) -> Project:
                 "host_area": area,
                 "sector": sector,
                 "contract_value": lead.size_cny,
-                "signed_on": clock.today(),
                 "is_demo": True,
             },
-            signed_on=clock.today(),
+            event=_lead_signing(area, unit),
             confirm_not_duplicate=True,
             audit_message="demo data",
         )
@@ -278,7 +300,7 @@ def _walk(lead, stages, calendar, received, today, unit, referrer, area, sector)
                     by=None,
                 )
             if stage == LeadStage.SIGNED:
-                project = _signed_project(lead, area, sector)
+                project = _signed_project(lead, area, sector, unit)
                 shares = [{"unit": unit, "percent": Decimal(60)}, {"referrer": referrer, "percent": Decimal(40)}]
                 services.lead_convert(lead=lead, project=project, shares=shares, by=None)
             elif stage == LeadStage.LOST:
