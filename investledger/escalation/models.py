@@ -35,6 +35,13 @@ LEVEL_AFTER_MISSING = {Step.RESPOND: Level.DISTRICT, Step.ASSESS: Level.BUREAU, 
 # --- Configuration ------------------------------------------------------------------------------
 
 
+def step_done_on(order: list[tuple[str, dt.date | None]], step: str) -> dt.date | None:
+    """When `step` was done, from the (step, date done) pairs of a record's steps in their order: a later
+    step done implies the earlier ones. Issues and leads keep their dates under names of their own."""
+    dates = [d for s, d in order[[s for s, _d in order].index(step) :] if d]
+    return min(dates) if dates else None
+
+
 class CalendarDay(BaseModel):
     """An exception to the weekday rule: a public holiday, or a weekend day that is worked (调休)."""
 
@@ -208,14 +215,13 @@ class Issue(BaseModel):
         return self.status == IssueStatus.CLOSED
 
     def step_done_on(self, step: str) -> dt.date | None:
-        """When a step was done; a later step done implies the earlier ones."""
+        """When a step was done (`step_done_on`)."""
         order = [
             (Step.RESPOND, self.responded_on),
             (Step.ASSESS, self.assessed_on),
             (Step.RESOLVE, self.closed_on),
         ]
-        dates = [d for s, d in order[[s for s, _d in order].index(step) :] if d]
-        return min(dates) if dates else None
+        return step_done_on(order, step)
 
     def deadline(self, step: str) -> dt.date:
         return {Step.RESPOND: self.respond_by, Step.ASSESS: self.assess_by, Step.RESOLVE: self.resolve_by}[step]

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from investledger.core.models import BaseModel, BilingualNameMixin, ScopedQuerySet
 from investledger.core.money import MONEY_FIELD, AmountValidator
+from investledger.escalation.models import step_done_on
 from investledger.leads.choices import (
     OPEN_STAGES,
     InteractionKind,
@@ -239,10 +240,10 @@ class Lead(BaseModel):
         return {"respond": self.respond_by, "assess": self.assess_by, "resolve": self.feedback_by}[step]
 
     def step_done_on(self, step: str):
-        """When a step was done; a later step done implies the earlier ones."""
-        order = [("respond", self.contacted_on), ("assess", self.assessed_on), ("resolve", self.fed_back_on)]
-        dates = [d for s, d in order[[s for s, _d in order].index(step) :] if d]
-        return min(dates) if dates else None
+        """When a step was done (`escalation.models.step_done_on`)."""
+        return step_done_on(
+            [("respond", self.contacted_on), ("assess", self.assessed_on), ("resolve", self.fed_back_on)], step
+        )
 
 
 class LeadStageChange(models.Model):
