@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -56,3 +57,45 @@ class MatchWeights(BaseModel):
     @property
     def total(self) -> Decimal:
         return sum(self.as_mapping().values(), Decimal("0"))
+
+
+class Dismissal(BaseModel):
+    """A match a user set aside, with the reason: the investor no longer ranks for the opportunity.
+
+    One per pair, and it holds for every reader, whoever dismissed it, until someone undoes it (the
+    record is then deleted; its creation and its deletion stay in the audit trail). Seen by whoever
+    sees the opportunity, and listed only where the reader may see the investor too.
+    """
+
+    opportunity = models.ForeignKey(
+        "opportunities.Opportunity",
+        verbose_name=_("opportunity"),
+        on_delete=models.CASCADE,
+        related_name="match_dismissals",
+    )
+    investor = models.ForeignKey(
+        "investors.Investor", verbose_name=_("investor"), on_delete=models.CASCADE, related_name="+"
+    )
+    reason = models.CharField(_("reason"), max_length=500)
+    dismissed_on = models.DateField(_("dismissed on"))
+    dismissed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("dismissed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    access_via = ("area_or_unit", ("opportunity__host_area", "opportunity__list__publishing_unit"))
+
+    class Meta:
+        ordering = ["-dismissed_on", "-id"]
+        verbose_name = _("dismissed match")
+        verbose_name_plural = _("dismissed matches")
+        constraints = [
+            models.UniqueConstraint(fields=["opportunity", "investor"], name="dismissal_one_per_pair"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.investor} × {self.opportunity}"

@@ -16,10 +16,10 @@ from decimal import Decimal
 from django.db.models import Case, Count, DecimalField, Exists, F, OuterRef, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce
 
-from investledger.ledger.investors.models import InvestorProfile
+from investledger.ledger.investors.models import Investor, InvestorProfile
 from investledger.ledger.projects.models import Project
 from investledger.matching import scoring
-from investledger.matching.models import MatchWeights
+from investledger.matching.models import Dismissal, MatchWeights
 from investledger.reference.models import Area, Sector
 
 # A candidate's ticket range comes within this factor of the opportunity's amount (size fit ≥ 1/4).
@@ -142,7 +142,9 @@ def investors_for(
     """The investors that fit `opportunity` best, with their reasons, among those `user` may see."""
     tax = taxonomy()
     weights = MatchWeights.current().as_mapping()
-    candidates = profile_candidates(opportunity, user, tax)
+    candidates = profile_candidates(opportunity, user, tax).exclude(
+        investor_id__in=Dismissal.objects.filter(opportunity_id=opportunity.id).values("investor_id")
+    )
     if exclude_investors is not None:
         candidates = candidates.exclude(investor_id__in=exclude_investors)
     candidates = shortlisted(candidates, opportunity, weights)
@@ -158,3 +160,25 @@ def investors_for(
 
 def area_path(area_id: int) -> str:
     return Area.objects.values_list("path", flat=True).get(pk=area_id)
+
+
+def opportunity_input(opportunity) -> scoring.Opportunity:
+    """The scoring's view of a stored opportunity (`opportunities.Opportunity`): its sectors, amount in
+    CNY, host area, cooperation mode and description."""
+    return scoring.Opportunity(
+        id=opportunity.pk,
+        sector_ids=frozenset(opportunity.sectors.values_list("pk", flat=True)),
+        amount_cny=opportunity.estimated_value_cny,
+        area_path=opportunity.host_area.path,
+        mode=opportunity.cooperation_mode,
+        text=opportunity.description or opportunity.description_en,
+    )
+
+
+def dismissed_for(opportunity, user) -> QuerySet:
+    """The matches dismissed for `opportunity` whose investor `user` may see, latest first."""
+    return (
+        Dismissal.objects.visible_to(user)
+        .filter(opportunity=opportunity, investor__in=Investor.objects.visible_to(user).values("pk"))
+        .select_related("investor", "dismissed_by")
+    )

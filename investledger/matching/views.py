@@ -1,19 +1,31 @@
-"""Pages of matching: the weights the bureau gives each reason, with what they do."""
+"""Pages of matching: the investors ranked for an opportunity (a block of its page), a match dismissed with
+its reason and undone, and the weights the bureau gives each reason, with what they do."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from investledger.core import access
 from investledger.core.access import Action
-from investledger.core.views import require, submit
-from investledger.matching import scoring, services
-from investledger.matching.forms import WeightsForm
-from investledger.matching.models import MatchWeights
+from investledger.core.views import allowed, get_visible_or_404, posted, require, submit
+from investledger.ledger.investors.models import Investor
+from investledger.ledger.opportunities import permissions as opportunity_permissions
+from investledger.ledger.opportunities.models import Opportunity
+from investledger.matching import explain, scoring, selectors, services
+from investledger.matching.forms import DismissForm, WeightsForm
+from investledger.matching.models import Dismissal, MatchWeights
+from investledger.reference.models import Sector
+
+# How many investors an opportunity's page ranks.
+MATCHES_SHOWN = 10
+# Who may dismiss a match, and undo it: whoever may change the opportunity.
+DISMISS = opportunity_permissions.UPDATE
 
 
 def fit_levels() -> list[tuple[str, str]]:
@@ -80,3 +92,79 @@ def weights_edit(request):
     rows = [(form[r], levels[r]) for r in scoring.REASONS]
     context = {"form": form, "rows": rows, "weights": weights, "version": version, "can_change": can_change}
     return render(request, "matching/weights.html", context)
+
+
+def _sector_names(matches: list[scoring.Match]) -> dict[int, str]:
+    ids = {
+        part.facts.get(key)
+        for match in matches
+        for part in match.parts
+        if part.reason == scoring.SECTOR
+        for key in ("investor_sector", "opportunity_sector")
+    }
+    return {pk: sector.label for pk, sector in Sector.objects.in_bulk([i for i in ids if i]).items()}
+
+
+def ranked_investors(user, opportunity, limit: int = MATCHES_SHOWN) -> list[dict]:
+    """The investors `user` may see that fit `opportunity` best, each with its score and reasons said."""
+    matches = selectors.investors_for(selectors.opportunity_input(opportunity), user, limit=limit)
+    investors = Investor.objects.in_bulk([m.investor_id for m in matches])
+    sectors = _sector_names(matches)
+    return [
+        {"investor": investors[m.investor_id], "score": m.score, "reasons": explain.explain(m, sectors)}
+        for m in matches
+    ]
+
+
+def opportunity_matches(request, opportunity, context) -> dict:
+    """The block of an opportunity's page: the investors that fit it, best first, and the matches dismissed."""
+    user = request.user
+    return {
+        "opportunity_page_blocks": [*context["opportunity_page_blocks"], "matching/_opportunity_matches.html"],
+        "matches": ranked_investors(user, opportunity),
+        "dismissed": selectors.dismissed_for(opportunity, user),
+        "can_dismiss": allowed(Opportunity.objects, user, opportunity, DISMISS),
+        "dismiss_form": DismissForm(),
+    }
+
+
+def _opportunity_url(opportunity) -> str:
+    return reverse("opportunities:opportunity_detail", args=[opportunity.pk]) + "#matches"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def match_dismiss(request, pk: int, investor_pk: int):
+    """Dismiss an investor's match for an opportunity, with the reason (a form of its own when refused)."""
+    user = request.user
+    opportunity = get_visible_or_404(Opportunity.objects.select_related("list"), user, pk, DISMISS)
+    investor = get_visible_or_404(Investor.objects, user, investor_pk)
+    form = DismissForm(posted(request))
+    done = submit(
+        request,
+        form,
+        lambda data: services.match_dismiss(
+            opportunity=opportunity, investor=investor, reason=data["reason"], user=user
+        ),
+        success=_("Match of “%(investor)s” dismissed; it no longer ranks for this opportunity.")
+        % {"investor": investor.name},
+        then=_opportunity_url(opportunity),
+    )
+    context = {"form": form, "opportunity": opportunity, "investor": investor}
+    return done or render(request, "matching/dismiss_form.html", context)
+
+
+@login_required
+@require_POST
+def match_restore(request, pk: int):
+    """Undo a dismissal: the investor ranks for the opportunity again."""
+    user = request.user
+    dismissal = get_visible_or_404(Dismissal.objects.select_related("opportunity", "investor"), user, pk, DISMISS)
+    if not Investor.objects.visible_to(user).filter(pk=dismissal.investor_id).exists():
+        raise Http404
+    services.match_restore(dismissal=dismissal)
+    messages.success(
+        request,
+        _("Dismissal undone: “%(investor)s” ranks for this opportunity again.") % {"investor": dismissal.investor.name},
+    )
+    return redirect(_opportunity_url(dismissal.opportunity))

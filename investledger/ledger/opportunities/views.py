@@ -128,8 +128,17 @@ def opportunity_detail(request, pk: int):
         "project_visible": opportunity.project_id is not None
         and Project.objects.visible_to(user).filter(pk=opportunity.project_id).exists(),
         "can_change": allowed(Opportunity.objects, user, opportunity, permissions.UPDATE),
+        "opportunity_page_blocks": [],
     }
+    for extend in OPPORTUNITY_PAGE:
+        context.update(extend(request, opportunity, context))
     return render(request, "opportunities/opportunity_detail.html", context)
+
+
+# What apps above the ledger add to an opportunity's page (matching ranks the investors that fit it):
+# functions of (request, opportunity, context) giving context, registered from their AppConfig.ready();
+# a block shown on the page appends its template to the context's `opportunity_page_blocks`.
+OPPORTUNITY_PAGE: list = []
 
 
 @login_required

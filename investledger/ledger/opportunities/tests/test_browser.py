@@ -1,16 +1,20 @@
 """In Chromium: an officer publishes a list and an opportunity, a reader expresses interest on the public
-page, the officer finds it in the inbox and marks the opportunity signed with its project."""
+page, the officer finds it in the inbox, reads the investors matched to the opportunity (dismisses one,
+undoes it), and marks the opportunity signed with the project of the investor that fits best."""
 
 import importlib
 import re
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from django.apps import apps
 from playwright.sync_api import expect
 
+from investledger.core.audit import audit_context
+from investledger.ledger.investors.services import profile_save
 from investledger.ledger.opportunities.models import Interest, Opportunity
-from investledger.testing import PASSWORD, make_project
+from investledger.testing import PASSWORD, make_investor, make_project
 
 SHOTS = Path("/tmp/shots")
 
@@ -37,8 +41,31 @@ def categories(transactional_db):
     importlib.import_module("investledger.ledger.opportunities.migrations.0002_seed_categories").seed(apps, None)
 
 
-def test_publish_express_interest_and_sign(browser, live_server, personas, reference_data, categories):
-    project = make_project(name="北区冷链物流中心项目", area=reference_data.north, sector=reference_data.food)
+def profiled(name, reference_data, *, low, high):
+    investor = make_investor(name)
+    source = {"text": "Visit to the bureau", "url": "", "on": "2023-03-01"}
+    with audit_context(source="test"):
+        profile_save(
+            investor=investor,
+            fields={
+                "ticket_min_cny": Decimal(low),
+                "ticket_max_cny": Decimal(high),
+                "modes": ["joint"],
+                "plans": "",
+                "sources": {fact: source for fact in ("sectors", "ticket", "regions", "modes")},
+            },
+            sectors=[reference_data.food.pk],
+            regions=[reference_data.north.pk],
+        )
+    return investor
+
+
+def test_publish_express_interest_match_and_sign(browser, live_server, personas, reference_data, categories):
+    harbour = profiled("Harbour Logistics Ltd", reference_data, low="1000000000", high="3000000000")
+    inland = profiled("Inland Cold Chain Co", reference_data, low="100000000", high="500000000")
+    project = make_project(
+        name="北区冷链物流中心项目", area=reference_data.north, sector=reference_data.food, investor=harbour
+    )
     officer = browser.new_page(viewport={"width": 1400, "height": 900})
     log_in(officer, live_server.url, personas.officer_north)
 
@@ -59,6 +86,7 @@ def test_publish_express_interest_and_sign(browser, live_server, personas, refer
     officer.fill("#id_estimated_value", "1.5")
     officer.check("#id_value_approximate")
     officer.select_option("#id_cooperation_mode", "joint")
+    officer.select_option("#id_sectors", [str(reference_data.food.pk)])
     officer.click("main button[type=submit]")
     officer.wait_for_url(re.compile(r"/opportunities/\d+/$"))
     opportunity = Opportunity.objects.get(title="北区冷链物流中心")
@@ -86,6 +114,31 @@ def test_publish_express_interest_and_sign(browser, live_server, personas, refer
     officer.goto(f"{live_server.url}/opportunities/inbox/")
     expect(officer.locator("#interest-list")).to_contain_text("Harbour Logistics Ltd")
     officer.click("#interest-list a:has-text('North cold-chain logistics centre')")
+    matches = officer.locator("#match-list > li")
+    expect(matches).to_have_count(2)
+    expect(matches.nth(0)).to_contain_text("Harbour Logistics Ltd")
+    for item in (matches.nth(0), matches.nth(1)):
+        score = Decimal(item.locator("[data-score]").get_attribute("data-score"))
+        points = [
+            Decimal(p) for p in item.locator("[data-points]").evaluate_all("cells => cells.map(c => c.dataset.points)")
+        ]
+        assert sum(points) == score
+    shot(officer, "matches-en")
+    officer.fill(f"#dismiss-reason-{inland.pk}", "只做小型仓储")
+    officer.click(f"#match-list li[data-investor='{inland.pk}'] button[type=submit]")
+    officer.wait_for_url(re.compile(rf"/opportunities/{opportunity.pk}/#matches$"))
+    expect(officer.locator("#match-list > li")).to_have_count(1)
+    expect(officer.locator("#dismissed-matches")).to_contain_text("只做小型仓储")
+    expect(officer.locator("#dismissed-matches")).to_contain_text("officer_north")
+    officer.click("button[data-language=zh-hans]")
+    officer.wait_for_load_state("load")
+    expect(officer.locator("#matches-title")).to_have_text("适合该机会的投资方")
+    shot(officer, "matches-zh")
+    officer.click("#dismissed-matches button[type=submit]")
+    officer.wait_for_url(re.compile(rf"/opportunities/{opportunity.pk}/#matches$"))
+    expect(officer.locator("#match-list > li")).to_have_count(2)
+    officer.click("button[data-language=en]")
+    officer.wait_for_load_state("load")
     officer.click("text=Change status")
     officer.select_option("#id_status", "signed")
     officer.fill("#id_reason", "与港方签约")
