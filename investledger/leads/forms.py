@@ -10,7 +10,7 @@ from investledger.core.access import Action
 from investledger.core.forms import BootstrapFormMixin
 from investledger.core.related import scope_choices
 from investledger.leads.choices import OPEN_STAGES, LeadStage
-from investledger.leads.models import Interaction, Lead, Referrer
+from investledger.leads.models import Interaction, Lead, LeadClass, Referrer
 from investledger.ledger.investors.models import Investor
 from investledger.ledger.projects.forms import AmountField
 from investledger.reference.models import Area, Unit
@@ -57,7 +57,7 @@ class LeadForm(BootstrapFormMixin, forms.ModelForm):
             self.fields["areas"].queryset = Area.objects.order_by("path")
         else:
             self.fields["areas"].queryset = Area.objects.filter(access.area_q(user)).order_by("path")
-        self.fields["referrer"].queryset = Referrer.objects.order_by("kind", "name")
+        self.fields["referrer"].queryset = Referrer.objects.filter(active=True).order_by("kind", "name")
         self.fields["received_on"].required = False
         scope_choices(self, user)
         size = self.fields["size_cny"]
@@ -133,6 +133,10 @@ class AnswerForm(BootstrapFormMixin, forms.Form):
 
 
 class ReferrerForm(BootstrapFormMixin, forms.ModelForm):
+    """An ambassador or agency of the registry; `version` is the one the page was opened on."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
     class Meta:
         model = Referrer
         fields = [
@@ -155,7 +159,46 @@ class ReferrerForm(BootstrapFormMixin, forms.ModelForm):
             "agreement_date": forms.DateInput(attrs={"type": "date"}),
             "term_start": forms.DateInput(attrs={"type": "date"}),
             "term_end": forms.DateInput(attrs={"type": "date"}),
+            "sectors": forms.SelectMultiple(attrs={"size": 6}),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["appointed_at"].queryset = self.fields["appointed_at"].queryset.order_by("-date")
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+
+    def service_fields(self) -> tuple[dict, list]:
+        data = {name: self.cleaned_data[name] for name in self.Meta.fields if name != "sectors"}
+        return data, list(self.cleaned_data["sectors"])
+
+
+class LeadClassForm(BootstrapFormMixin, forms.ModelForm):
+    """A lead class: the amount it starts at, typed in the reader's unit, and its three deadlines."""
+
+    min_value_cny = AmountField(label=_("From amount"))
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = LeadClass
+        fields = ["name", "min_value_cny", "respond_days", "assess_days", "feedback_days"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        amount = self.fields["min_value_cny"]
+        amount.label = f"{amount.label} ({amount.unit_label})"  # type: ignore[attr-defined]
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+
+    def service_fields(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class ActiveForm(BootstrapFormMixin, forms.Form):
+    """Deactivate (or take back) a record of the bureau's, on the version the page showed."""
+
+    active = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    version = forms.IntegerField(widget=forms.HiddenInput)
 
 
 STAGE_CHOICES = [(s.value, s.label) for s in LeadStage]

@@ -53,6 +53,9 @@ class Referrer(BilingualNameMixin, BaseModel):
     contact_phone = models.CharField(_("phone"), max_length=40, blank=True)
     contact_email = models.EmailField(_("e-mail"), blank=True)
     is_demo = models.BooleanField(_("illustrative (demo)"), default=False)
+    active = models.BooleanField(
+        _("active"), default=True, help_text=_("a deactivated referrer keeps its leads and credit but gets no new lead")
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
 
     access_via = ("reference", None)
@@ -75,17 +78,19 @@ class Referrer(BilingualNameMixin, BaseModel):
 class LeadClass(BaseModel):
     """Response deadlines for leads of a size and above, in working days: data the bureau edits.
 
-    A lead takes the class with the largest threshold it reaches (its size in yuan; a lead of unknown
-    size takes the class of threshold 0, or the register's default 1 / 3 / 7 when there is none).
+    A lead takes the active class with the largest threshold it reaches (its size in yuan; a lead of
+    unknown size takes the class of threshold 0, or the register's default 1 / 3 / 7 when there is
+    none). A lead keeps the deadlines it was given when it was received: editing or deactivating a
+    class changes those of the leads received afterwards.
     """
 
     name = models.CharField(_("name"), max_length=100)
-    min_value_cny = models.DecimalField(
-        _("from amount (yuan)"), **MONEY_FIELD, validators=[AmountValidator()], unique=True
-    )
+    min_value_cny = models.DecimalField(_("from amount (yuan)"), **MONEY_FIELD, validators=[AmountValidator()])
     respond_days = models.PositiveSmallIntegerField(_("respond within (working days)"), validators=WORKING_DAYS)
     assess_days = models.PositiveSmallIntegerField(_("assess within (working days)"), validators=WORKING_DAYS)
     feedback_days = models.PositiveSmallIntegerField(_("feed back within (working days)"), validators=WORKING_DAYS)
+    active = models.BooleanField(_("active"), default=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     access_via = ("reference", None)
 
@@ -101,7 +106,13 @@ class LeadClass(BaseModel):
                 & models.Q(assess_days__lte=models.F("feedback_days")),
                 name="lead_class_deadlines_in_order",
                 violation_error_message=_("Deadlines must not shrink: respond ≤ assess ≤ feed back."),
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["min_value_cny"],
+                condition=models.Q(active=True),
+                name="lead_class_one_active_per_threshold",
+                violation_error_message=_("An active lead class already starts at this amount."),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -74,8 +74,8 @@ def _user(by):
 
 
 def class_for(size_cny: Decimal | None) -> LeadClass | None:
-    """The lead class of a lead of this size: the largest threshold it reaches."""
-    return LeadClass.objects.filter(min_value_cny__lte=size_cny or 0).order_by("-min_value_cny").first()
+    """The lead class of a lead of this size: the active class with the largest threshold it reaches."""
+    return LeadClass.objects.filter(active=True, min_value_cny__lte=size_cny or 0).order_by("-min_value_cny").first()
 
 
 def deadlines_for(
@@ -100,6 +100,10 @@ def _check_source(lead: Lead) -> None:
     if kind and lead.referrer_id is None:
         raise ValidationError({"referrer": _("Name the referrer of a lead from an ambassador or agency.")})
     referrer = lead.referrer if lead.referrer_id is not None else None
+    if referrer is not None and not referrer.active:
+        raise ValidationError(
+            {"referrer": _("%(referrer)s was deactivated: new leads no longer name them.") % {"referrer": referrer}}
+        )
     if referrer is not None and (kind is None or referrer.kind != kind):
         raise ValidationError(
             {"referrer": _("%(referrer)s is not a referrer of this source.") % {"referrer": lead.referrer}}
@@ -406,13 +410,20 @@ def referral_answer(*, referral: Referral, accept: bool, answer: str, by) -> Ref
 # --- Referrers ------------------------------------------------------------------------------------
 
 
+def _require_bureau(by, message: str) -> None:
+    """The registry and the lead classes are the bureau's reference data: changed by those who manage it
+    (the access rule's `reference` kind), never by a district or a unit."""
+    if by is not None and not access.can(by, Action.MANAGE):
+        raise PermissionDenied(message)
+
+
 @transaction.atomic
 def referrer_save(
     *, fields: dict, sectors=None, by, referrer: Referrer | None = None, expected_version=None
 ) -> Referrer:
     """Register an ambassador or agency, or change one (administrators keep the registry)."""
-    if by is not None and not access.can(by, Action.MANAGE):
-        raise PermissionDenied(_("Only the bureau keeps the registry of referrers."))
+    _require_bureau(by, _("Only the bureau keeps the registry of referrers."))
+    fields = {name: value for name, value in fields.items() if name != "active"}
     if referrer is None:
         obj = Referrer(**fields)
         obj.full_clean()
@@ -431,4 +442,74 @@ def referrer_save(
     if sectors is not None:
         locked.sectors.set(sectors)
     audit.record(locked, AuditEntry.Kind.UPDATE, before=before)
+    return locked
+
+
+@transaction.atomic
+def referrer_set_active(*, referrer: Referrer, active: bool, by, expected_version: int | None = None) -> Referrer:
+    """Deactivate a referrer (its term ended, its agreement was ended) or take it back. A deactivated
+    referrer keeps its leads, credit and ranking; new leads can no longer name it."""
+    _require_bureau(by, _("Only the bureau keeps the registry of referrers."))
+    locked = lock(Referrer, referrer.pk, expected_version)
+    if locked.active == active:
+        raise ValidationError(
+            (_("%(referrer)s is already active.") if active else _("%(referrer)s is already deactivated."))
+            % {"referrer": locked}
+        )
+    before = audit.snapshot(locked)
+    locked.active = active
+    locked.version += 1
+    locked.save(update_fields=["active", "version", "updated"])
+    audit.record(locked, AuditEntry.Kind.UPDATE, before=before, message="activated" if active else "deactivated")
+    referrer.__dict__.update(locked.__dict__)
+    return locked
+
+
+# --- Lead classes ---------------------------------------------------------------------------------
+
+LEAD_CLASS_FIELDS = ("name", "min_value_cny", "respond_days", "assess_days", "feedback_days")
+
+
+@transaction.atomic
+def lead_class_save(
+    *, fields: dict, by, lead_class: LeadClass | None = None, expected_version: int | None = None
+) -> LeadClass:
+    """Create a lead class or change its threshold and deadlines. Leads already received keep the
+    deadlines they were given; leads received from now on take the new ones."""
+    _require_bureau(by, _("Only the bureau sets the response deadlines of leads."))
+    fields = {name: fields[name] for name in LEAD_CLASS_FIELDS if name in fields}
+    if lead_class is None:
+        obj = LeadClass(**fields)
+        obj.full_clean()
+        obj.save()
+        audit.record(obj, AuditEntry.Kind.CREATE)
+        return obj
+    locked = lock(LeadClass, lead_class.pk, expected_version)
+    before = audit.snapshot(locked)
+    for name, value in fields.items():
+        setattr(locked, name, value)
+    locked.version += 1
+    locked.full_clean()
+    locked.save()
+    audit.record(locked, AuditEntry.Kind.UPDATE, before=before)
+    return locked
+
+
+@transaction.atomic
+def lead_class_set_active(*, lead_class: LeadClass, active: bool, by, expected_version: int | None = None) -> LeadClass:
+    """Deactivate a lead class (new leads take the next class below it) or take it back."""
+    _require_bureau(by, _("Only the bureau sets the response deadlines of leads."))
+    locked = lock(LeadClass, lead_class.pk, expected_version)
+    if locked.active == active:
+        raise ValidationError(
+            (_("%(name)s is already active.") if active else _("%(name)s is already deactivated."))
+            % {"name": locked.name}
+        )
+    before = audit.snapshot(locked)
+    locked.active = active
+    locked.version += 1
+    locked.full_clean()
+    locked.save(update_fields=["active", "version", "updated"])
+    audit.record(locked, AuditEntry.Kind.UPDATE, before=before, message="activated" if active else "deactivated")
+    lead_class.__dict__.update(locked.__dict__)
     return locked

@@ -1,22 +1,44 @@
-"""Pages of the registry of ambassadors and agencies, and their ranking."""
+"""Pages of the registry of ambassadors and agencies, and their ranking.
+
+Every signed-in user with a role reads the registry; the bureau (those who manage reference data)
+registers, edits and deactivates referrers, through `services.referrer_save` and
+`services.referrer_set_active`, on the version the page showed.
+"""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from investledger.leads import selectors
+from investledger.core import access
+from investledger.core.access import Action
+from investledger.core.views import get_visible_or_404, posted, require, submit
+from investledger.leads import selectors, services
 from investledger.leads.choices import ReferrerKind
+from investledger.leads.forms import ActiveForm, ReferrerForm
 from investledger.leads.models import Lead, Referrer
+
+
+def _detail_url(referrer: Referrer) -> str:
+    return reverse("leads:referrer_detail", args=[referrer.pk])
+
+
+def _conflict() -> str:
+    return _("Someone else changed this referrer meanwhile. Open it again to see their change, then make yours.")
 
 
 @login_required
 @require_GET
 def referrer_list(request: HttpRequest) -> HttpResponse:
-    referrers = Referrer.objects.visible_to(request.user).select_related("area", "appointed_at")
+    visible = Referrer.objects.visible_to(request.user)
+    referrers = visible.select_related("area", "appointed_at")
     kind = request.GET.get("kind")
     if kind in ReferrerKind.values:
         referrers = referrers.filter(kind=kind)
@@ -24,12 +46,11 @@ def referrer_list(request: HttpRequest) -> HttpResponse:
         request,
         "leads/referrer_list.html",
         {
-            "page": Paginator(referrers.order_by("kind", "name"), 100).get_page(request.GET.get("page")),
+            "page": Paginator(referrers.order_by("-active", "kind", "name"), 100).get_page(request.GET.get("page")),
             "kinds": ReferrerKind.choices,
             "kind": kind,
-            "totals": {
-                k: Referrer.objects.visible_to(request.user).filter(kind=k).count() for k in ReferrerKind.values
-            },
+            "totals": {k: visible.filter(kind=k).count() for k in ReferrerKind.values},
+            "can_manage": access.can(request.user, Action.MANAGE),
         },
     )
 
@@ -42,7 +63,81 @@ def referrer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     leads = Lead.objects.visible_to(request.user).filter(referrer=referrer).select_related("owning_unit", "project")
     (row,) = selectors.referrer_ranking(Lead.objects.visible_to(request.user), [referrer])
-    return render(request, "leads/referrer_detail.html", {"referrer": referrer, "leads": leads, "row": row})
+    context = {
+        "referrer": referrer,
+        "leads": leads,
+        "row": row,
+        "can_manage": access.can(request.user, Action.MANAGE),
+        "active_form": ActiveForm(initial={"version": referrer.version, "active": not referrer.active}),
+    }
+    return render(request, "leads/referrer_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def referrer_create(request: HttpRequest) -> HttpResponse:
+    require(request.user, Action.MANAGE)
+    form = ReferrerForm(posted(request))
+
+    def create(data):
+        fields, sectors = form.service_fields()
+        return services.referrer_save(fields=fields, sectors=sectors, by=request.user)
+
+    done = submit(
+        request,
+        form,
+        create,
+        success=lambda referrer: _("%(name)s registered.") % {"name": referrer.label},
+        then=_detail_url,
+    )
+    return done or render(request, "leads/referrer_form.html", {"form": form, "creating": True})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def referrer_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    referrer = get_visible_or_404(Referrer.objects, request.user, pk, Action.MANAGE)
+    form = ReferrerForm(posted(request), instance=referrer)
+
+    def update(data):
+        fields, sectors = form.service_fields()
+        return services.referrer_save(
+            referrer=referrer, fields=fields, sectors=sectors, by=request.user, expected_version=data["version"]
+        )
+
+    done = submit(request, form, update, success=_("Changes saved."), conflict=_conflict, then=_detail_url)
+    stored = Referrer.objects.get(pk=pk)
+    return done or render(request, "leads/referrer_form.html", {"form": form, "referrer": stored})
+
+
+@login_required
+@require_POST
+def referrer_set_active(request: HttpRequest, pk: int) -> HttpResponse:
+    referrer = get_visible_or_404(Referrer.objects, request.user, pk, Action.MANAGE)
+    form = ActiveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The page was incomplete; open the referrer again."))
+        return redirect(_detail_url(referrer))
+    active = form.cleaned_data["active"]
+    try:
+        services.referrer_set_active(
+            referrer=referrer, active=active, by=request.user, expected_version=form.cleaned_data["version"]
+        )
+    except services.EditConflict:
+        messages.error(request, _conflict())
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            (
+                _("%(name)s is active again.")
+                if active
+                else _("%(name)s was deactivated: new leads no longer name them.")
+            )
+            % {"name": referrer.label},
+        )
+    return redirect(_detail_url(referrer))
 
 
 @login_required
