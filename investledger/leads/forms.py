@@ -11,9 +11,11 @@ from investledger.core.forms import BootstrapFormMixin
 from investledger.core.related import scope_choices
 from investledger.leads.choices import OPEN_STAGES, LeadStage
 from investledger.leads.models import Interaction, Lead, LeadClass, Referrer
+from investledger.ledger.events.models import SigningEvent
 from investledger.ledger.investors.models import Investor
+from investledger.ledger.projects import permissions as project_permissions
 from investledger.ledger.projects.forms import AmountField
-from investledger.reference.models import Area, Unit
+from investledger.reference.models import Area, Sector, Unit
 
 
 class LeadForm(BootstrapFormMixin, forms.ModelForm):
@@ -92,7 +94,15 @@ class LoseForm(_VersionedForm):
 
 
 class ConvertForm(_VersionedForm):
-    project = forms.CharField(label=_("Project reference"), max_length=20, help_text=_("For example P2026-00001."))
+    """Sign a lead: the project already in the ledger (its reference), or the new project it becomes
+    (created through the projects service), and how the credit is split."""
+
+    project = forms.CharField(
+        label=_("Project reference"),
+        max_length=20,
+        required=False,
+        help_text=_("For example P2026-00001. Leave it empty to create the project from this lead below."),
+    )
     unit_share = forms.DecimalField(label=_("Owning unit's share (%)"), min_value=0, max_value=100, decimal_places=2)
     referrer_share = forms.DecimalField(
         label=_("Referrer's share (%)"), min_value=0, max_value=100, decimal_places=2, required=False
@@ -101,10 +111,60 @@ class ConvertForm(_VersionedForm):
     other_share = forms.DecimalField(
         label=_("Other unit's share (%)"), min_value=0, max_value=100, decimal_places=2, required=False
     )
+    name = forms.CharField(label=_("New project's name"), max_length=300, required=False)
+    host_area = forms.ModelChoiceField(label=_("Host area"), queryset=Area.objects.none(), required=False)
+    sector = forms.ModelChoiceField(label=_("Sector"), queryset=Sector.objects.none(), required=False)
+    contract_value = AmountField(
+        label=_("Contract investment"), required=False, help_text=_("Leave it empty when the amount is undisclosed.")
+    )
+    event = forms.ModelChoiceField(label=_("Signed at"), queryset=SigningEvent.objects.none(), required=False)
+    signed_on = forms.DateField(
+        label=_("Signing date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Defaults to the event's date."),
+    )
+    confirm_new = forms.BooleanField(
+        label=_("This is a new project, not one of the projects listed"), required=False, widget=forms.HiddenInput
+    )
 
-    def __init__(self, *args, **kwargs):
+    # The fields of the new project, shown apart on the page.
+    NEW_PROJECT_FIELDS = ("name", "host_area", "sector", "contract_value", "event", "signed_on", "confirm_new")
+
+    def __init__(self, *args, lead: Lead, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["other_unit"].queryset = Unit.objects.order_by("code")
+        self.fields["host_area"].queryset = lead.areas.filter(access.area_q(user, project_permissions.CREATE)).order_by(
+            "path"
+        )
+        self.fields["sector"].queryset = Sector.objects.order_by("position", "code")
+        self.fields["event"].queryset = SigningEvent.objects.order_by("-date", "name")
+        amount = self.fields["contract_value"]
+        amount.label = f"{amount.label} ({amount.unit_label})"  # type: ignore[attr-defined]
+        if not self.is_bound:
+            self.initial.setdefault("name", _("%(investor)s project") % {"investor": lead.investor_label})
+            self.initial.setdefault("sector", lead.sector_id)
+            self.initial.setdefault("contract_value", lead.size_cny)
+            areas = list(self.fields["host_area"].queryset[:2])
+            if len(areas) == 1:
+                self.initial.setdefault("host_area", areas[0].pk)
+
+    def clean(self):
+        data = super().clean()
+        if not (data.get("project") or "").strip():
+            for name in ("name", "host_area", "sector"):
+                if not data.get(name) and name not in self.errors:
+                    self.add_error(name, _("Needed to create the project (or give the reference of its project)."))
+        return data
+
+    def existing(self) -> bool:
+        return bool((self.cleaned_data.get("project") or "").strip())
+
+    def new_project_fields(self):
+        return [self[name] for name in self.NEW_PROJECT_FIELDS]
+
+    def share_fields(self):
+        return [self[name] for name in ("project", "unit_share", "referrer_share", "other_unit", "other_share")]
 
 
 class InteractionForm(BootstrapFormMixin, forms.ModelForm):

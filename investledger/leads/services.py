@@ -10,6 +10,7 @@ the user may see first); a user who may see the lead but not change it is refuse
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -43,8 +44,14 @@ from investledger.leads.models import (
     Referrer,
 )
 from investledger.leads.selectors import DuplicateLead, find_duplicate_leads
+from investledger.ledger.events.models import SigningEvent
+from investledger.ledger.investors.models import Investor
+from investledger.ledger.investors.services import investor_create
+from investledger.ledger.projects import permissions as project_permissions
 from investledger.ledger.projects.models import Project
-from investledger.reference.models import Area, Unit
+from investledger.ledger.projects.services import DuplicateSuspected as DuplicateSuspected
+from investledger.ledger.projects.services import project_create
+from investledger.reference.models import Area, Sector, Unit
 
 HUNDRED = Decimal("100")
 
@@ -263,10 +270,79 @@ def _checked_shares(shares: list[dict]) -> list[dict]:
     return shares
 
 
+@dataclass
+class NewProject:
+    """The project a signed lead becomes when it is not in the ledger yet: created by the projects
+    service (`project_create`), with its first signing when the event is named. An amount of None is
+    an undisclosed amount (kept at 0, as the project form keeps it)."""
+
+    name: str
+    host_area: Area
+    sector: Sector
+    contract_value: Decimal | None
+    event: SigningEvent | None = None
+    signed_on: dt.date | None = None
+    confirm_not_duplicate: bool = False
+
+
+def _new_project(lead: Lead, new: NewProject, by) -> Project:
+    """Create the project of a signed lead through the projects service, as the project form would:
+    the host area must be one the user may create projects in; the lead's investor (or a new investor
+    of the prospect's name) signs it, and the lead's owning unit leads it."""
+    if by is not None:
+        if not access.can(by, project_permissions.CREATE):
+            raise ValidationError({"project": _("You may not create projects: name the project already signed.")})
+        if not Area.objects.filter(access.area_q(by, project_permissions.CREATE)).filter(pk=new.host_area.pk).exists():
+            raise ValidationError(
+                {"host_area": _("You may not create projects in %(area)s.") % {"area": new.host_area}}
+            )
+    if new.signed_on and new.event is None:
+        raise ValidationError({"event": _("Choose the event at which the project was signed on that date.")})
+    investor = lead.investor if lead.investor_id else None
+    if investor is None:
+        name = lead.prospect_name.strip()
+        investor = Investor.objects.filter(name=name).first() or investor_create(
+            name=name, audit_message=f"from lead {lead.reference}"
+        )
+        lead.investor = investor
+    undisclosed = new.contract_value is None
+    return project_create(
+        fields={
+            "name": (new.name or "").strip(),
+            "investor": investor,
+            "host_area": new.host_area,
+            "sector": new.sector,
+            "contract_value": Decimal(0) if undisclosed else new.contract_value,
+            "value_undisclosed": undisclosed,
+            "lead_unit": lead.owning_unit,
+        },
+        event=new.event,
+        signed_on=new.signed_on,
+        confirm_not_duplicate=new.confirm_not_duplicate,
+        audit_message=f"from lead {lead.reference}",
+    )
+
+
 @transaction.atomic
-def lead_convert(*, lead: Lead, project: Project, shares: list[dict], by, expected_version: int | None = None) -> Lead:
-    """Sign a lead: link it to its project (once) and record how the credit is split (100 % in all)."""
+def lead_convert(
+    *,
+    lead: Lead,
+    shares: list[dict],
+    by,
+    project: Project | None = None,
+    new_project: NewProject | None = None,
+    expected_version: int | None = None,
+) -> Lead:
+    """Sign a lead: link it to its project (once) and record how the credit is split (100 % in all).
+
+    The project is one already in the ledger (`project`) or, when the lead's project is not entered
+    yet, created here through the projects service (`new_project`), in the same transaction: a refusal
+    of either (or a likely duplicate, `DuplicateSuspected`, unless confirmed) leaves nothing written."""
     _require(by, lead)
+    if (project is None) == (new_project is None):
+        raise ValidationError(
+            {"project": _("Name the project the lead was signed as, or give the new project's details.")}
+        )
     locked = lock(Lead, lead.pk, expected_version)
     if locked.stage == LeadStage.SIGNED or locked.project_id:
         raise ValidationError(
@@ -274,18 +350,22 @@ def lead_convert(*, lead: Lead, project: Project, shares: list[dict], by, expect
         )
     if locked.stage == LeadStage.LOST:
         raise ValidationError({"stage": _("A lost lead is reopened before it can be signed.")})
-    if by is not None and not Project.objects.visible_to(by).filter(pk=project.pk).exists():
-        raise ValidationError({"project": _("Choose a project you can see.")})
-    other = Lead.objects.filter(project=project).first()
-    if other is not None:
-        raise ValidationError(
-            {
-                "project": _("Project %(project)s already comes from lead %(lead)s.")
-                % {"project": project, "lead": other.reference}
-            }
-        )
     _checked_shares(shares)
+    if project is not None:
+        if by is not None and not Project.objects.visible_to(by).filter(pk=project.pk).exists():
+            raise ValidationError({"project": _("Choose a project you can see.")})
+        other = Lead.objects.filter(project=project).first()
+        if other is not None:
+            raise ValidationError(
+                {
+                    "project": _("Project %(project)s already comes from lead %(lead)s.")
+                    % {"project": project, "lead": other.reference}
+                }
+            )
     before = audit.snapshot(locked)
+    if new_project is not None:
+        project = _new_project(locked, new_project, by)
+    assert project is not None
     old = locked.stage
     locked.stage, locked.project = LeadStage.SIGNED, project
     _mark_steps(locked, clock.today())

@@ -86,7 +86,10 @@ def _detail_context(request, lead: Lead, **forms) -> dict:
     initial = {**version, "unit_share": Decimal(50 if lead.referrer_id else 100)}
     if lead.referrer_id:
         initial["referrer_share"] = Decimal(50)
-    ctx["convert_form"] = forms.get("convert_form") or ConvertForm(initial=initial, prefix="convert")
+    ctx["convert_form"] = forms.get("convert_form") or ConvertForm(
+        initial=initial, prefix="convert", lead=lead, user=user
+    )
+    ctx["duplicate_projects"] = forms.get("duplicate_projects") or []
     ctx["interaction_form"] = forms.get("interaction_form") or InteractionForm(
         initial={"date": clock.today()}, prefix="interaction"
     )
@@ -113,11 +116,30 @@ def _shares(lead: Lead, data: dict) -> list[dict]:
     return [s for s in shares if s["percent"]]
 
 
+def _convert_to_new_project(request, lead: Lead, data: dict) -> Lead:
+    """Sign the lead as a new project, created by the projects service; likely duplicates in the ledger
+    are listed on the page (those the user may see) and asked about before the project is created."""
+    new = services.NewProject(
+        name=data["name"],
+        host_area=data["host_area"],
+        sector=data["sector"],
+        contract_value=data["contract_value"],
+        event=data["event"],
+        signed_on=data["signed_on"] or (data["event"].date if data["event"] else None),
+        confirm_not_duplicate=bool(data.get("confirm_new")),
+    )
+    return services.lead_convert(
+        lead=lead, new_project=new, shares=_shares(lead, data), by=request.user, expected_version=data["version"]
+    )
+
+
 def _writes(request, lead: Lead) -> dict:
     """Each action of the lead page: its form class and what it does with the form's data."""
     user = request.user
 
     def convert(data):
+        if not (data["project"] or "").strip():
+            return _convert_to_new_project(request, lead, data)
         project = Project.objects.visible_to(user).filter(reference=data["project"].strip()).first()
         if project is None:
             raise ValidationError(
@@ -166,21 +188,38 @@ def lead_act(request: HttpRequest, pk: int, act: str) -> HttpResponse:
     lead = _lead_or_404(request.user, pk, Action.CHANGE)
     writes = _writes(request, lead)
     form_class, write, success = writes[act]
-    form = form_class(request.POST, prefix=act)
+    form = form_class(request.POST, prefix=act, **({"lead": lead, "user": request.user} if act == "convert" else {}))
 
     def conflict() -> str:
         lead.refresh_from_db()
         return _("Someone else changed this lead meanwhile. Read its latest state below and try again.")
 
-    done = submit(
-        request, form, write, success=success, conflict=conflict, then=reverse("leads:lead_detail", args=[lead.pk])
-    )
+    extra: dict = {}
+    try:
+        done = submit(
+            request, form, write, success=success, conflict=conflict, then=reverse("leads:lead_detail", args=[lead.pk])
+        )
+    except services.DuplicateSuspected as warned:
+        # The new project looks like one in the ledger: list those the user may see, and ask again.
+        ids = [c.project.pk for c in warned.candidates]
+        extra["duplicate_projects"] = list(Project.objects.visible_to(request.user).filter(pk__in=ids))
+        data = request.POST.copy()
+        data["convert-confirm_new"] = "True"
+        form = ConvertForm(data, prefix="convert", lead=lead, user=request.user)
+        form.is_valid()
+        form.add_error(
+            None,
+            _(
+                "This looks like a project already in the ledger. Give its reference, or save again if it is "
+                "a new project."
+            ),
+        )
+        done = None
     if done:
         return done
     lead.refresh_from_db()
-    return render(
-        request, "leads/lead_detail.html", _detail_context(request, lead, **{f"{act}_form": form}), status=400
-    )
+    extra[f"{act}_form"] = form
+    return render(request, "leads/lead_detail.html", _detail_context(request, lead, **extra), status=400)
 
 
 @login_required
