@@ -66,7 +66,7 @@ class ImportBatchSerializer(serializers.ModelSerializer):
 
 class UploadSerializer(ScopedRelatedFieldsMixin, serializers.Serializer):
     file = serializers.FileField()
-    kind = serializers.ChoiceField(choices=kinds.choices(), default=Kind.SIGNINGS)
+    kind = serializers.ChoiceField(choices=kinds.sheet_choices(), default=Kind.SIGNINGS)
     source = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
     event = serializers.PrimaryKeyRelatedField(queryset=SigningEvent.objects.all(), required=False, allow_null=True)
     mapping = serializers.JSONField(required=False, help_text="column index → field; the guessed mapping if absent")

@@ -10,6 +10,6 @@ class IntakeConfig(AppConfig):
     def ready(self) -> None:
         # The kinds of sheet an import understands, one module each (docs/architecture.md, Imports).
         from investledger.intake import kinds
-        from investledger.intake.kinds import progress, signing
+        from investledger.intake.kinds import progress, releases, signing
 
-        kinds.register(signing.KIND, progress.KIND)
+        kinds.register(signing.KIND, progress.KIND, releases.KIND)

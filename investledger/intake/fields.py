@@ -17,6 +17,7 @@ class Kind:
 
     SIGNINGS = "signings"
     PROGRESS = "progress"
+    RELEASES = "releases"
 
 
 @dataclass(frozen=True)

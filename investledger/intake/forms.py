@@ -10,7 +10,7 @@ from investledger.ledger.events.models import SigningEvent
 
 class UploadForm(forms.Form):
     file = forms.FileField(label=_("Spreadsheet (.xlsx or .csv)"))
-    kind = forms.ChoiceField(label=_("Kind of sheet"), choices=kinds.choices, initial=Kind.SIGNINGS)
+    kind = forms.ChoiceField(label=_("Kind of sheet"), choices=kinds.sheet_choices, initial=Kind.SIGNINGS)
     source = forms.CharField(
         label=_("Source"),
         max_length=120,

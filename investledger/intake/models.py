@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from investledger.core.models import BaseModel, ScopedQuerySet
 from investledger.core.money import RATE_FIELD, RateValidator
@@ -85,6 +86,7 @@ class ImportBatch(BaseModel):
 
     class Status(models.TextChoices):
         READING = "reading", _("Reading the file")
+        REVIEWING = "reviewing", _("Waiting for the review")
         MAPPING = "mapping", _("Waiting for the column mapping")
         VALIDATING = "validating", _("Checking rows")
         VALIDATED = "validated", _("Ready to commit")
@@ -257,3 +259,62 @@ class ImportRow(models.Model):
     def needs_confirmation(self) -> bool:
         """A progress row whose funds in place exceed investment completed beyond the tolerance."""
         return bool(self.values.get("needs_confirmation")) and not self.resolution and not self.errors
+
+
+class PressRelease(models.Model):
+    """The document of a press-release batch, kept as its source: its text as read and what the
+    reader proposed of it (`newsread`'s proposal, spans indexing `text`). `content_sha256` is the
+    hash of the bytes handed in, by which a release read before is recognised."""
+
+    batch = models.OneToOneField(ImportBatch, on_delete=models.CASCADE, related_name="release")
+    text = models.TextField(_("text"))
+    language = models.CharField(_("language"), max_length=8, blank=True)
+    content_sha256 = models.CharField(_("content hash"), max_length=64, db_index=True)
+    proposal = models.JSONField(_("proposal"), default=dict)
+
+    objects = ScopedQuerySet.as_manager()
+    access_via = ("area", "batch__area")
+
+    class Meta:
+        ordering = ["-batch"]
+        verbose_name = _("press release")
+        verbose_name_plural = _("press releases")
+
+    def __str__(self) -> str:
+        return str(self.batch)
+
+
+class ReleaseDeal(models.Model):
+    """One deal the reader proposed from a press release, and the officer's decision on it.
+
+    `proposed` is the reader's deal as it came (investor, amount, evidence span...); `values` the
+    fields of the signing-list row it becomes once accepted, as proposed or as the officer edited
+    them. Only accepted deals are checked and written, as the rows of a signing list are.
+    """
+
+    class Decision(models.TextChoices):
+        PENDING = "", _("Undecided")
+        ACCEPTED = "accepted", pgettext_lazy("deal of a press release", "Accepted")
+        REJECTED = "rejected", pgettext_lazy("deal of a press release", "Rejected")
+
+    release = models.ForeignKey(PressRelease, on_delete=models.CASCADE, related_name="deals")
+    number = models.PositiveIntegerField(_("deal"))
+    proposed = models.JSONField(_("proposed"), default=dict)
+    values = models.JSONField(_("values"), default=dict)
+    decision = models.CharField(_("decision"), max_length=8, choices=Decision.choices, blank=True, default="")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    version = models.PositiveIntegerField(_("version"), default=1)
+
+    objects = ScopedQuerySet.as_manager()
+    access_via = ("area", "release__batch__area")
+
+    class Meta:
+        ordering = ["release", "number"]
+        verbose_name = _("proposed deal")
+        verbose_name_plural = _("proposed deals")
+        constraints = [models.UniqueConstraint(fields=["release", "number"], name="release_deal_once")]
+
+    def __str__(self) -> str:
+        return f"{self.release_id} deal {self.number}"

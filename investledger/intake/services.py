@@ -95,6 +95,8 @@ def batch_store(*, user, uploaded, file_name: str, kind: str = Kind.SIGNINGS, so
     by its first bytes. Reading it is `batch_read`, queued for the worker by `batch_start_reading`."""
     if kind not in kinds.KINDS:
         raise SheetError(_("Unknown kind of sheet: %(kind)s.") % {"kind": kind})
+    if kinds.get(kind).table is not None:  # its rows come from elsewhere (a release's reviewed deals)
+        raise SheetError(_("%(kind)s is not uploaded as a spreadsheet.") % {"kind": kinds.get(kind).label})
     if not access.can(user, upload_action(kind)):
         raise PermissionError(str(kinds.get(kind).refused))
     folder = Path(settings.MEDIA_ROOT) / "imports" / clock.today().strftime("%Y/%m")
@@ -248,8 +250,12 @@ def batch_validate(batch: ImportBatch, *, report: Callable[[dict], None] | None 
     try:
         path = Path(settings.MEDIA_ROOT) / str(batch.file.name)  # a batch is made with its file
         limits = read_limits()
-        table = open_table(path, batch.file_format, limits=limits, headers=batch.headers)
-        checker = kinds.get(batch.kind).checker(batch, batch.uploaded_by)
+        kind = kinds.get(batch.kind)
+        if kind.table is not None:
+            table = kind.table(batch)
+        else:
+            table = open_table(path, batch.file_format, limits=limits, headers=batch.headers)
+        checker = kind.checker(batch, batch.uploaded_by)
         checker.formulas = table.formulas
         counts = {"read": 0, "validated": 0, "errors": 0, "warnings": 0, "new": 0, "existing": 0}
         chunk: list[ParsedRow] = []

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from investledger.intake import views
+from investledger.intake import views, views_releases
 
 app_name = "intake"
 urlpatterns = [
@@ -14,4 +14,10 @@ urlpatterns = [
     path("<int:pk>/resolve/", views.batch_resolve, name="batch_resolve"),
     path("<int:pk>/commit/", views.batch_commit, name="batch_commit"),
     path("<int:pk>/rerun/", views.batch_rerun, name="batch_rerun"),
+    path("releases/new/", views_releases.release_new, name="release_new"),
+    path("<int:pk>/review/", views_releases.release_review, name="release_review"),
+    path("<int:pk>/review/deal/<int:number>/", views_releases.release_decide, name="release_decide"),
+    path("<int:pk>/review/event/", views_releases.release_event, name="release_event"),
+    path("<int:pk>/review/check/", views_releases.release_check, name="release_check"),
+    path("<int:pk>/review/again/", views_releases.release_reopen, name="release_reopen"),
 ]

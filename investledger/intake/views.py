@@ -26,7 +26,7 @@ from investledger.intake.fields import Kind
 from investledger.intake.forms import MappingForm, UploadForm
 from investledger.intake.kinds import columns_for
 from investledger.intake.kinds.progress import parse_period
-from investledger.intake.models import ImportBatch, ImportRow
+from investledger.intake.models import ImportBatch, ImportRow, PressRelease
 from investledger.intake.parsing import SheetError
 from investledger.ledger.projects.filtersets import ProjectFilterSet
 from investledger.ledger.projects.models import Project
@@ -208,6 +208,8 @@ def _progress_context(batch: ImportBatch) -> dict:
 def batch_detail(request, pk: int):
     """The preview: counts, every error and warning by row and column, the decisions, the rows."""
     batch = get_visible_or_404(ImportBatch.objects.select_related("uploaded_by", "event"), request.user, pk)
+    if batch.status == ImportBatch.Status.REVIEWING:  # a press release waiting for its deals' review
+        return redirect("intake:release_review", pk=batch.pk)
     show = request.GET.get("show", "")
     if show in ("errors", "warnings"):
         rows = batch.rows.select_related("duplicate_of", "project").order_by("number").exclude(**{show: []})
@@ -238,6 +240,7 @@ def batch_detail(request, pk: int):
             "show": show,
             "kind": kinds.get(batch.kind),
             "commit_label": kinds.get(batch.kind).commit_label(batch.rows_validated),
+            "is_release": PressRelease.objects.filter(batch=batch).exists(),
         },
     )
 

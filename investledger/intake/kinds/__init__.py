@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
     from investledger.intake.fields import Column
     from investledger.intake.models import ImportBatch
+    from investledger.intake.parsing import Table
 
 
 @dataclass
@@ -81,6 +82,9 @@ class ImportKind:
     commit_button: Promise  # ngettext_lazy(..., "n"): the commit button of a checked batch of n rows
     committed_text: Promise  # "%(new)s ... %(existing)s": what the page says once committed
     preview_template: str  # the preview table's columns of this kind (head and cells)
+    # A kind whose rows come from no uploaded sheet (press releases: the deals an officer accepted)
+    # gives them itself: (batch) -> a `parsing.Table` over the batch's headers. None: the file is read.
+    table: Callable[[ImportBatch], Table] | None = None
 
     def commit_label(self, rows: int) -> str:
         return str(self.commit_button % {"n": rows})
@@ -112,6 +116,11 @@ def get(name: str) -> ImportKind:
 def choices() -> list[tuple[str, Promise]]:
     """The kinds' choices, for model fields (a callable, so a new kind needs no migration) and forms."""
     return list(CHOICES)
+
+
+def sheet_choices() -> list[tuple[str, Promise]]:
+    """The kinds a user uploads as a spreadsheet (not those giving their own rows), for upload forms."""
+    return [(name, label) for name, label in CHOICES if KINDS[name].table is None]
 
 
 def columns_for(name: str) -> tuple[Column, ...]:
