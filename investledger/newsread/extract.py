@@ -83,7 +83,7 @@ _ZH_SUBJECT = re.compile(
 )
 _SUBJECT_VERB = re.compile(
     r"^\s*(?:,|，)?\s*(?:has |have |had |also |officially |successively |formally |is |are |will |jointly |then )*"
-    r"(?:sign|ink|enter|team|agree|partner|invest|plan|establish|build|set up|pledg|commit|签约|签署|签订|投资|达成|将|拟|计划)",
+    r"(?:sign|ink|enter|team|agree|partner|invest|plan|establish|build|set up|pledg|commit|tailor-made|custom|签约|签署|签订|投资|达成|将|拟|计划)",
     re.IGNORECASE,
 )
 

@@ -134,7 +134,7 @@ def propose(
         chars=len(text),
         event=event,
         aggregates=[_aggregate(a, text, year, default_currency) for a in facts.aggregates],
-        deals=[_deal(d, text, year, default_currency) for d in facts.deals],
+        deals=[_deal(d, text, year, default_currency, work) for d in facts.deals],
     )
     out["flags"] = flags.flags_of(facts, out, text, year, default_currency)
     if out["language"] == "mixed":
@@ -181,9 +181,24 @@ def _aggregate(a: Any, text: str, year: int | None, default_currency: str) -> di
     }
 
 
-def _deal(d: Any, text: str, year: int | None, default_currency: str) -> dict[str, Any]:
+# Characters the conversion to Simplified changes that a name keeps as written: 乾 is the Traditional
+# form of 干 (dry) but in names (乾照光电, 乾隆) it is a character of its own, in both scripts.
+_KEPT_IN_NAMES = frozenset("乾")
+
+
+def _as_written(name: str, span: tuple[int, int], work: str, text: str) -> str:
+    """A name in Simplified characters, but for those a name keeps as written (`_KEPT_IN_NAMES`).
+    The conversion is one for one, so where the name stands in the converted text the original
+    has the same positions."""
+    start, end = span
+    if work[start:end] != name or text[start:end] == name:
+        return name
+    return "".join(o if o in _KEPT_IN_NAMES else c for o, c in zip(text[start:end], name, strict=True))
+
+
+def _deal(d: Any, text: str, year: int | None, default_currency: str, work: str = "") -> dict[str, Any]:
     return {
-        "investor": d.investor,
+        "investor": _as_written(d.investor, d.investor_span, work, text) if work else d.investor,
         "investor_span": [d.investor_span[0], d.investor_span[1]],
         "counterparts": d.counterparts,
         "host_area": d.host_area,

@@ -128,7 +128,7 @@ def _round(value: float) -> bool:
 DEAL_VERB = re.compile(
     r"\bsign(?:ed|s|ing)?\b|\binked\b|\bentered into\b|\bteamed up\b|\bagreed to\b|\bsettle[ds]?\b|\blanded\b|"
     r"\binvest(?:s|ed|ing)?\b|\binvestment of\b|\bwill (?:establish|build|set up)\b|\bto (?:establish|build|set up)\b|"
-    r"\bplans? to (?:build|establish|set up|invest)\b|签约|签署|签订|达成|落户|入驻|投资|投建|合作|入股|增资|拟在|拟建|计划投资",
+    r"\bplans? to (?:build|establish|set up|invest)\b|\b(?:tailor|custom)-made\b|\bcustomi[sz]ed\b|签约|签署|签订|达成|落户|入驻|投资|投建|合作|入股|增资|拟在|拟建|计划投资",
     re.IGNORECASE,
 )
 SIGNED = re.compile(
@@ -145,7 +145,7 @@ STARTED = re.compile(
 )
 CONTRACT = re.compile(r"\bcontracts?\b|合同", re.IGNORECASE)
 COOPERATION = re.compile(
-    r"cooperat|partnership|partner|teamed up|team up|jointly|strategic|framework|memorandum|\bMoU\b|合作|战略|框架|备忘录|共建",
+    r"cooperat|partnership|partner|teamed up|team up|jointly|tailor-made|custom-made|customi[sz]ed|strategic|framework|memorandum|\bMoU\b|合作|战略|框架|备忘录|共建",
     re.IGNORECASE,
 )
 
