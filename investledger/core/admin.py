@@ -35,6 +35,38 @@ class AuditedAdmin(admin.ModelAdmin):
             self.delete_model(request, obj)
 
 
+class ServiceAdmin(AuditedAdmin):
+    """An admin whose saves call the owning app's services, as the pages and the API do: `create(fields)`
+    and `update(obj, fields)` write the record, its version and its audit entry; only `fields` (the names
+    the services take) are editable. Deletes stay AuditedAdmin's."""
+
+    service_fields: tuple[str, ...] = ()
+
+    def create(self, fields: dict):
+        raise NotImplementedError
+
+    def update(self, obj, fields: dict):
+        raise NotImplementedError
+
+    def get_readonly_fields(self, request, obj=None):
+        model = self.model
+        return [
+            f.name
+            for f in model._meta.get_fields()
+            if f.concrete and not f.auto_created and f.editable and f.name not in self.service_fields
+        ]
+
+    def save_model(self, request, obj, form, change):
+        fields = {name: value for name, value in form.cleaned_data.items() if name in self.service_fields}
+        saved = self.update(obj, fields) if change else self.create(fields)
+        obj.__dict__.update(saved.__dict__)
+
+    def save_related(self, request, form, formsets, change):
+        # The service wrote the record and its audit entry.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+
 @admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin):
     list_display = ("id", "timestamp", "actor_name", "source", "kind", "object_repr")

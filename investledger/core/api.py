@@ -10,14 +10,14 @@ The access rule in one place for the API (core/access.py decides, this module on
   signed-in user without a role listing).
 
 Writes to ledger data go through the app's services (areas through reference/services.py, since a
-move re-scopes projects). Reference data without a service of its own (sectors, units, events,
-investors) is written by `AuditedWriteMixin`, which validates the model
+move re-scopes projects; an update of a versioned record through `VersionedUpdateMixin`). Reference
+data without a service of its own (sectors, units) is written by `AuditedWriteMixin`, which validates the model
 (`full_clean`), saves and records the audit entry in one transaction, like a service would.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models, transaction
@@ -25,11 +25,13 @@ from django.db.models import ProtectedError, RestrictedError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import exceptions, permissions, serializers, status, viewsets
+from rest_framework.response import Response
 
 from investledger.core import access, audit
 from investledger.core.access import Action
 from investledger.core.models import AuditEntry
 from investledger.core.money import MONEY_FIELD, AmountValidator, RateValidator
+from investledger.core.versions import EditConflict, changed_since
 
 
 class Conflict(exceptions.APIException):
@@ -60,6 +62,9 @@ class Conflict(exceptions.APIException):
         }
 
 
+# The help of the `version` an update sends.
+VERSION_HELP = gettext_lazy("The version you read; a newer one on file answers HTTP 409.")
+
 # The clashes a 409 names in its `code`.
 CONFLICT_CODES = {
     "edited_meanwhile": "The record was saved by someone else since the version sent; read it again.",
@@ -71,8 +76,10 @@ CONFLICT_CODES = {
 }
 
 
-def edited_meanwhile(current_version: int, detail=None) -> Conflict:
-    """The 409 of an edit whose version is no longer the one on file."""
+def edited_meanwhile(current_version: int, detail=None, *, changed: list[str] | None = None) -> Conflict:
+    """The 409 of an edit whose version is no longer the one on file; `changed` names the fields saved
+    since the version the edit was made on, when they are known."""
+    extra = {"changed": changed} if changed is not None else {}
     return Conflict(
         detail
         or _(
@@ -81,6 +88,7 @@ def edited_meanwhile(current_version: int, detail=None) -> Conflict:
         % {"version": current_version},
         "edited_meanwhile",
         current_version=current_version,
+        **extra,
     )
 
 
@@ -94,6 +102,11 @@ class ConflictSerializer(serializers.Serializer):
     detail = serializers.CharField(help_text="The clash, said for people.")
     current_version = serializers.IntegerField(
         allow_null=True, help_text="The record's version on file, for `edited_meanwhile`; null otherwise."
+    )
+    changed = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        help_text="For `edited_meanwhile` where it is known: the fields saved since the version sent.",
     )
 
 
@@ -263,6 +276,47 @@ class AuditedWriteMixin:
                 % {"object": instance, "count": len(used_by)},
                 "still_in_use",
             ) from exc
+
+
+class VersionedUpdateMixin:
+    """PUT and PATCH of a versioned record through its app's service, with the version the client read.
+
+    `update_serializer` validates the request (its `version` field required); `save_edit(instance, data,
+    version)` calls the service. A PATCH without the version is refused (edits could otherwise overwrite
+    each other); an edit made on an older version answers 409 `edited_meanwhile` with the version on file
+    and the fields saved since; a model rule broken answers 400 naming the field.
+    """
+
+    update_serializer: type[serializers.Serializer]
+    conflict_detail: Any = None  # the 409's words, when the default's do not fit
+
+    def save_edit(self, instance, data: dict, version: int):
+        raise NotImplementedError
+
+    def read_back(self, saved):
+        """What the answer shows of the saved record."""
+        return saved
+
+    def update(self, request, *args, **kwargs):
+        partial = kwargs.pop("partial", False)
+        instance = self.get_object()  # type: ignore[attr-defined]
+        context = self.get_serializer_context()  # type: ignore[attr-defined]
+        serializer = self.update_serializer(instance, data=request.data, partial=partial, context=context)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        version = data.pop("version", None)
+        if version is None:  # a PATCH without it: required here too, or edits could overwrite each other
+            raise serializers.ValidationError({"version": _("Send the version you read.")})
+        try:
+            saved = self.save_edit(instance, data, version)
+        except EditConflict as exc:
+            current = type(instance)._default_manager.get(pk=instance.pk)
+            raise edited_meanwhile(
+                exc.current_version, self.conflict_detail, changed=[f.name for f in changed_since(current, version)]
+            ) from exc
+        except DjangoValidationError as exc:
+            raise validation_error_from(exc) from exc
+        return Response(self.get_serializer(self.read_back(saved)).data)  # type: ignore[attr-defined]
 
 
 class ScopedReadOnlyViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):

@@ -116,6 +116,15 @@ def changes_of(entry: AuditEntry) -> dict:
     return entry.changes
 
 
+def entries_since(obj: models.Model, version: int) -> list[AuditEntry]:
+    """The entries that made the versions of `obj` after `version`, oldest first: what others saved
+    since an edit was started (read to tell the editor what changed)."""
+    entries = AuditEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(obj.__class__), object_id=str(obj.pk)
+    ).order_by("-id")[:100]
+    return [e for e in reversed(entries) if ((e.snapshot or {}).get("version") or 0) > version]
+
+
 def utc_iso(moment: dt.datetime) -> str:
     # The database hands timestamps back in UTC whatever zone they were written in (a frozen clock
     # gives local time), so the hash must cover one spelling of the instant, not the zone it came in.

@@ -82,3 +82,17 @@ def add_validation_error(
                 form.add_error(target, e)
     else:
         form.add_error(unplaced, error)
+
+
+class VersionedFormMixin(_FormBase):
+    """The form of a versioned record carries, hidden, the version it was opened on: the service refuses
+    a save made on an older one (`core.versions.EditConflict`) and `core.views.kept_on_conflict` says
+    what changed. A new record has no version yet (the field is left empty)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        instance = getattr(self, "instance", None)
+        version = instance.version if instance is not None and instance.pk is not None else None
+        self.fields["version"] = forms.IntegerField(widget=forms.HiddenInput, required=version is not None)
+        if version is not None and not self.is_bound:
+            self.initial["version"] = version

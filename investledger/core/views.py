@@ -7,23 +7,30 @@ ids cannot be probed); an action the user may not take on an object they can see
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.db import transaction
+from django.db import models
 from django.http import HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.templatetags.static import static
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.formats import date_format
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from investledger.core import access, audit
 from investledger.core.forms import add_validation_error, style_filters
-from investledger.core.models import AuditEntry
-from investledger.core.versions import EditConflict
+from investledger.core.templatetags.ledger import money
+from investledger.core.versions import EditConflict, changed_since
 
 PAGE_SIZES = (10, 25, 50, 100)
 DEFAULT_PAGE_SIZE = 25
@@ -83,6 +90,102 @@ def submit(request, form, write, *, then, success="", conflict="", rename=None, 
     if text:
         messages.success(request, text)
     return redirect(then(result) if callable(then) else then)
+
+
+def changed_at(updated: dt.datetime) -> str:
+    """When a record was last saved, as an edit conflict says it: the time today, else the date and time."""
+    changed = timezone.localtime(updated)
+    if changed.date() == timezone.localdate():  # real time: `updated` is the row's own wall-clock stamp
+        return date_format(changed, "H:i")
+    return date_format(changed, "Y-m-d H:i")
+
+
+def _shown(obj, field) -> str:
+    """A field's value as a reader knows it, short."""
+    if field.many_to_many:
+        value: Any = ", ".join(str(o) for o in getattr(obj, field.name).all()[:5])
+    elif field.choices:
+        value = getattr(obj, f"get_{field.name}_display")()
+    else:
+        value = getattr(obj, field.name)
+    if value is None or value == "":
+        return _("empty")
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, Decimal):
+        return money(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    text = str(value)
+    return text if len(text) <= 60 else text[:59] + "…"
+
+
+def _raw(form, name: str, value):
+    """What the form's field would be bound to, to show `value` (a model value) in it."""
+    prepared = form.fields[name].prepare_value(value.pk if isinstance(value, models.Model) else value)
+    if isinstance(prepared, bool):
+        return "true" if prepared else "false"
+    return "" if prepared is None else prepared
+
+
+def kept_on_conflict(form, instance) -> Callable[[], str]:
+    """The `conflict` of `submit` for a ModelForm edit of a versioned record that someone saved meanwhile.
+
+    The message says who saved it, when, and each field they changed with its value now (read from the
+    audit entries of the versions after the one the form was opened on, `form.cleaned_data["version"]`).
+    Nothing is lost: a field they changed and this editor left as it was takes their value on the form;
+    a field both changed keeps what this editor typed, and the message says so; every other field keeps
+    what was typed. The form's hidden `version` moves on to the one on file, so saving again is accepted
+    (a third edit meanwhile is refused again).
+    """
+
+    def message() -> str:
+        model = type(instance)
+        current = model._default_manager.get(pk=instance.pk)
+        read = form.cleaned_data.get("version") or 0
+        entries = audit.entries_since(current, read)
+        at_read: dict = {}
+        for entry in entries:
+            for name, (before, _after) in audit.changes_of(entry).items():
+                at_read.setdefault(name, before)
+        typed = audit.snapshot(instance)  # the ModelForm set what was typed on its instance
+        data = form.data.copy()
+        data[form.add_prefix("version")] = str(current.version)
+        changed, clashes = changed_since(current, read), []
+        for field in changed:
+            if field.name not in form.fields:
+                continue  # not on this form: saving it leaves their value as it is
+            if field.many_to_many or typed.get(field.attname) != at_read.get(field.attname):
+                clashes.append(field)
+            else:
+                data[form.add_prefix(field.name)] = _raw(form, field.name, getattr(current, field.name))
+        form.data = data
+        names = sorted({e.actor.get_full_name() or e.actor_name if e.actor else "" for e in entries} - {""})
+        what = {
+            "who": ", ".join(names) or _("Someone else"),
+            "what": model._meta.verbose_name,
+            "time": changed_at(current.updated),
+        }
+        if not changed:
+            return (
+                _("%(who)s saved this %(what)s at %(time)s. What you typed is kept below: save again to keep it.")
+                % what
+            )
+        fields = "; ".join(
+            _("%(field)s (now “%(value)s”)") % {"field": field.verbose_name, "value": _shown(current, field)}
+            for field in changed
+        )
+        text = [_("%(who)s saved this %(what)s at %(time)s and changed: %(fields)s.") % {**what, "fields": fields}]
+        if len(clashes) < len(changed):
+            text.append(_("Their values are now on the form, beside what you typed: check it and save again."))
+        if clashes:
+            text.append(
+                _("You changed %(fields)s too: your value is kept below; save again to keep it instead of theirs.")
+                % {"fields": ", ".join(str(field.verbose_name) for field in clashes)}
+            )
+        return ("" if (get_language() or "").startswith("zh") else " ").join(text)  # Chinese runs on unspaced
+
+    return message
 
 
 def page_size_from(request) -> int:
@@ -187,21 +290,3 @@ class ObjectListView(LoginRequiredMixin, TemplateView):
         # The same URL answers with a fragment or a full page: caches must keep them apart.
         patch_vary_headers(response, ("HX-Request", "HX-Target"))
         return response
-
-
-@transaction.atomic
-def save_audited(form, *, message: str = ""):
-    """Save a ModelForm of reference data (events, investors) with its audit entry, in one transaction.
-
-    Used for records without their own service module; ledger data (projects, signings) goes through
-    the app's services instead.
-    """
-    instance = form.instance
-    creating = instance.pk is None
-    before = None
-    if not creating:
-        stored = type(instance).objects.select_for_update().get(pk=instance.pk)
-        before = audit.snapshot(stored)
-    obj = form.save()
-    audit.record(obj, AuditEntry.Kind.CREATE if creating else AuditEntry.Kind.UPDATE, before=before, message=message)
-    return obj

@@ -11,17 +11,26 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Count, DecimalField, Q, Sum, Value
 from django.db.models.functions import Coalesce
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import filters, serializers
 from rest_framework.response import Response
 
 from investledger.core.access import project_q
-from investledger.core.api import BoundedDecimalsMixin, ReferenceViewSet
+from investledger.core.api import (
+    VERSION_HELP,
+    BoundedDecimalsMixin,
+    ConflictSerializer,
+    ReferenceViewSet,
+    VersionedUpdateMixin,
+    validation_error_from,
+)
 from investledger.core.money import quantize
 from investledger.core.related import ScopedRelatedFieldsMixin
+from investledger.ledger.events import services
 from investledger.ledger.events.models import SigningEvent
 from investledger.ledger.events.selectors import figures_by_event
 from investledger.ledger.projects.filtersets import SigningEventFilterSet
@@ -119,11 +128,16 @@ class SigningEventSerializer(BoundedDecimalsMixin, ScopedRelatedFieldsMixin, ser
             "source_url",
             "notes",
             "is_demo",
+            "version",
             "project_count",
             "signed_value_cny",
             "large_project_count",
             "strategic_emerging_value_cny",
         ]
+
+
+class SigningEventUpdateSerializer(SigningEventSerializer):
+    version = serializers.IntegerField(min_value=1, help_text=VERSION_HELP)
 
 
 class SigningEventDetailSerializer(SigningEventSerializer):
@@ -137,10 +151,19 @@ class SigningEventDetailSerializer(SigningEventSerializer):
         return by_sector(event, self.context["request"].user)
 
 
-class SigningEventViewSet(ReferenceViewSet):
+@extend_schema_view(
+    update=extend_schema(
+        request=SigningEventUpdateSerializer, responses={200: SigningEventSerializer, 409: ConflictSerializer}
+    ),
+    partial_update=extend_schema(
+        request=SigningEventUpdateSerializer, responses={200: SigningEventSerializer, 409: ConflictSerializer}
+    ),
+)
+class SigningEventViewSet(VersionedUpdateMixin, ReferenceViewSet):
     """Signing events (签约活动) with the ledger's own count beside the announced one.
 
-    Read by every user with a role (figures limited to their projects); changed by administrators.
+    Read by every user with a role (figures limited to their projects); changed by administrators,
+    through events/services.py. An update sends the `version` it read: 409 when someone saved meanwhile.
     """
 
     queryset = SigningEvent.objects.select_related("lead_unit", "host_area")
@@ -177,17 +200,21 @@ class SigningEventViewSet(ReferenceViewSet):
     def get_serializer_class(self):
         return SigningEventDetailSerializer if self.action == "retrieve" else SigningEventSerializer
 
-    def _refetch(self, serializer):
+    def read_back(self, saved):
         # The figures are annotations: read the saved event back through the annotated queryset.
-        serializer.instance = self.get_queryset().get(pk=serializer.instance.pk)
+        return self.get_queryset().get(pk=saved.pk)
 
     def perform_create(self, serializer):
-        super().perform_create(serializer)
-        self._refetch(serializer)
+        try:
+            created = services.event_create(fields=dict(serializer.validated_data))
+        except DjangoValidationError as exc:
+            raise validation_error_from(exc) from exc
+        serializer.instance = self.read_back(created)
 
-    def perform_update(self, serializer):
-        super().perform_update(serializer)
-        self._refetch(serializer)
+    update_serializer = SigningEventUpdateSerializer
+
+    def save_edit(self, instance, data: dict, version: int):
+        return services.event_update(event=instance, fields=data, expected_version=version)
 
 
 ROUTES = [("events", SigningEventViewSet, "event")]

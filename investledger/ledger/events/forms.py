@@ -3,14 +3,14 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from investledger.core.forms import BootstrapFormMixin
+from investledger.core.forms import BootstrapFormMixin, VersionedFormMixin
 from investledger.core.related import scope_choices
 from investledger.ledger.events.models import SigningEvent
 from investledger.ledger.projects.forms import AmountField, DateInput
 from investledger.reference.models import Area, Unit
 
 
-class SigningEventForm(BootstrapFormMixin, forms.ModelForm):
+class SigningEventForm(VersionedFormMixin, BootstrapFormMixin, forms.ModelForm):
     announced_value_cny = AmountField(
         label=_("Value announced (CNY)"),
         required=False,
@@ -46,3 +46,7 @@ class SigningEventForm(BootstrapFormMixin, forms.ModelForm):
         self.fields["host_area"].queryset = Area.objects.order_by("path")
         scope_choices(self, user)
         self.style()
+
+    def service_fields(self) -> dict:
+        """What `services.event_create` / `event_update` take from the form."""
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}

@@ -41,6 +41,8 @@ class SigningEvent(BilingualNameMixin, BaseModel):
     source_url = models.URLField(_("source"), blank=True)
     notes = models.TextField(_("notes"), blank=True)
     is_demo = models.BooleanField(_("demo data"), default=False)
+    # Counted up by each saved edit (events/services.py): an edit made on an older version is refused.
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     access_via = ("reference", None)
 

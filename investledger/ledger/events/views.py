@@ -16,7 +16,16 @@ from django.views.decorators.http import require_http_methods
 
 from investledger.core import access, asof
 from investledger.core.access import Action
-from investledger.core.views import ObjectListView, allowed, get_visible_or_404, require, save_audited, submit
+from investledger.core.views import (
+    ObjectListView,
+    allowed,
+    get_visible_or_404,
+    kept_on_conflict,
+    posted,
+    require,
+    submit,
+)
+from investledger.ledger.events import services
 from investledger.ledger.events.forms import SigningEventForm
 from investledger.ledger.events.models import SigningEvent
 from investledger.ledger.events.selectors import event_totals, event_totals_as_of, figures_by_event
@@ -102,11 +111,11 @@ def event_detail(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def event_create(request):
     require(request.user, Action.MANAGE)
-    form = SigningEventForm(request.POST or None, user=request.user)
+    form = SigningEventForm(posted(request), user=request.user)
     done = submit(
         request,
         form,
-        lambda data: save_audited(form),
+        lambda data: services.event_create(fields=form.service_fields()),
         success=lambda event: _("Signing event “%(name)s” created.") % {"name": event.label},
         then=lambda event: reverse("events:event_detail", args=[event.pk]),
     )
@@ -119,14 +128,16 @@ def event_create(request):
 @require_http_methods(["GET", "POST"])
 def event_edit(request, pk: int):
     event = get_visible_or_404(SigningEvent.objects, request.user, pk, Action.MANAGE)
-    form = SigningEventForm(request.POST or None, instance=event, user=request.user)
+    form = SigningEventForm(posted(request), instance=event, user=request.user)
     done = submit(
         request,
         form,
-        lambda data: save_audited(form),
+        lambda data: services.event_update(event=event, fields=form.service_fields(), expected_version=data["version"]),
         success=lambda event: _("Changes to “%(name)s” saved.") % {"name": event.label},
+        conflict=kept_on_conflict(form, event),
         then=lambda event: reverse("events:event_detail", args=[event.pk]),
     )
     if done:
         return done
-    return render(request, "events/event_form.html", {"form": form, "event": event, "creating": False})
+    stored = SigningEvent.objects.get(pk=event.pk)  # the form set what was typed on `event`
+    return render(request, "events/event_form.html", {"form": form, "event": stored, "creating": False})

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from investledger.core.forms import BootstrapFormMixin
+from investledger.core.forms import BootstrapFormMixin, VersionedFormMixin
 from investledger.core.related import scope_choices
 from investledger.ledger.investors.models import SOURCE_TEXT_MAX, Investor, InvestorProfile
 from investledger.ledger.projects.forms import AmountField, DateInput
@@ -11,7 +11,7 @@ from investledger.reference.choices import CooperationMode
 from investledger.reference.models import Area, Sector
 
 
-class InvestorForm(BootstrapFormMixin, forms.ModelForm):
+class InvestorForm(VersionedFormMixin, BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = Investor
         fields = [
@@ -46,6 +46,10 @@ class InvestorForm(BootstrapFormMixin, forms.ModelForm):
                 raise forms.ValidationError(_("An investor cannot belong to its own subsidiary."))
             node = node.parent
         return parent
+
+    def service_fields(self) -> dict:
+        """What `services.investor_create` / `investor_update` take from the form."""
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
 class ProfileForm(BootstrapFormMixin, forms.Form):

@@ -50,6 +50,8 @@ class Investor(BaseModel):
     listed = models.BooleanField(_("listed company"), default=False)
     notes = models.TextField(_("notes"), blank=True)
     is_demo = models.BooleanField(_("demo data"), default=False)
+    # Counted up by each saved edit (investors/services.py): an edit made on an older version is refused.
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     # Seen through the projects a reader may see: the rule is `core.access.investor_q`.
     access_via = ("investor", None)

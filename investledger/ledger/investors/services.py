@@ -1,19 +1,39 @@
-"""Writes to investors that happen outside the investor form: a new investor entered with its project,
-and an investor's profile (what it is looking for)."""
+"""Writes to investors: a new investor (on its own page, or entered with its project), an edit of one, and
+an investor's profile (what it is looking for). Pages, API, admin and imports call these.
+
+An investor and its profile carry a `version`: an edit made on an older one is refused (`EditConflict`)
+rather than overwriting what someone saved meanwhile.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from investledger.core import audit
+from investledger.core import audit, versions
 from investledger.core.models import AuditEntry
+from investledger.core.versions import EditConflict as EditConflict
 from investledger.core.versions import lock
 from investledger.ledger.investors.models import Investor, InvestorProfile
 
+# What a user gives when entering or editing an investor (form, API, admin).
+INVESTOR_FIELDS = (
+    "name",
+    "name_en",
+    "parent",
+    "origin",
+    "country",
+    "ownership",
+    "fortune_global_500",
+    "china_top_500",
+    "listed",
+    "notes",
+    "is_demo",
+)
 PROFILE_FIELDS = ("ticket_min_cny", "ticket_max_cny", "modes", "plans")
 # The facts a profile states only with a source and a date (ownership is the investor's own record).
 SOURCED = {
@@ -33,6 +53,23 @@ def investor_create(*, name: str, audit_message: str = "", **fields) -> Investor
     investor.save()
     audit.record(investor, AuditEntry.Kind.CREATE, message=audit_message)
     return investor
+
+
+@transaction.atomic
+def investor_update(
+    *,
+    investor: Investor,
+    fields: Mapping[str, Any],
+    expected_version: int | None = None,
+    audit_message: str = "",
+) -> Investor:
+    """Change an investor; refuses with EditConflict if it changed since `expected_version`."""
+    unknown = set(fields) - set(INVESTOR_FIELDS)
+    if unknown:
+        raise ValueError(f"{sorted(unknown)} are not fields a user gives on an investor")
+    if "name" in fields:
+        fields = {**fields, "name": fields["name"].strip()}
+    return versions.edit(Investor, investor.pk, fields, expected_version=expected_version, message=audit_message)
 
 
 def _unsourced(profile: InvestorProfile, m2m: dict) -> dict[str, list[str]]:
@@ -109,10 +146,9 @@ def profile_save(
 
 
 def _set_ownership(investor: Investor, ownership: str, audit_message: str) -> None:
-    locked = Investor.objects.select_for_update().get(pk=investor.pk)
+    locked = lock(Investor, investor.pk)
     before = audit.snapshot(locked)
     locked.ownership = ownership
     locked.full_clean(validate_unique=False)
-    locked.save(update_fields=["ownership", "updated"])
-    audit.record(locked, AuditEntry.Kind.UPDATE, before=before, message=audit_message)
-    investor.ownership = ownership
+    versions.save_edit(locked, before, message=audit_message)  # a new version of the investor: an open edit clashes
+    investor.ownership, investor.version = ownership, locked.version

@@ -14,7 +14,15 @@ from django.views.decorators.http import require_http_methods
 
 from investledger.core import access
 from investledger.core.access import Action
-from investledger.core.views import ObjectListView, allowed, get_visible_or_404, require, save_audited, submit
+from investledger.core.views import (
+    ObjectListView,
+    allowed,
+    get_visible_or_404,
+    kept_on_conflict,
+    posted,
+    require,
+    submit,
+)
 from investledger.ledger.investors import services
 from investledger.ledger.investors.forms import InvestorForm, ProfileForm
 from investledger.ledger.investors.models import Investor, InvestorProfile
@@ -154,11 +162,11 @@ def _posted_version(request, default):
 def investor_create(request):
     # Whoever may enter projects may enter the investor of a new project; changing one is the bureau's.
     require(request.user, Action.CREATE)
-    form = InvestorForm(request.POST or None, user=request.user)
+    form = InvestorForm(posted(request), user=request.user)
     done = submit(
         request,
         form,
-        lambda data: save_audited(form),
+        lambda data: services.investor_create(**form.service_fields()),
         success=lambda investor: _("Investor “%(name)s” created.") % {"name": investor.name},
         then=lambda investor: reverse("investors:investor_detail", args=[investor.pk]),
     )
@@ -171,17 +179,21 @@ def investor_create(request):
 @require_http_methods(["GET", "POST"])
 def investor_edit(request, pk: int):
     investor = get_visible_or_404(Investor.objects, request.user, pk, Action.CHANGE)
-    form = InvestorForm(request.POST or None, instance=investor, user=request.user)
+    form = InvestorForm(posted(request), instance=investor, user=request.user)
     done = submit(
         request,
         form,
-        lambda data: save_audited(form),
+        lambda data: services.investor_update(
+            investor=investor, fields=form.service_fields(), expected_version=data["version"]
+        ),
         success=lambda investor: _("Changes to “%(name)s” saved.") % {"name": investor.name},
+        conflict=kept_on_conflict(form, investor),
         then=lambda investor: reverse("investors:investor_detail", args=[investor.pk]),
     )
     if done:
         return done
-    return render(request, "investors/investor_form.html", {"form": form, "investor": investor, "creating": False})
+    stored = Investor.objects.get(pk=investor.pk)  # the form set what was typed on `investor`
+    return render(request, "investors/investor_form.html", {"form": form, "investor": stored, "creating": False})
 
 
 SEARCH_LIMIT = 8

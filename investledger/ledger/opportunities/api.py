@@ -22,6 +22,7 @@ from investledger.core.api import (
     BoundedDecimalsMixin,
     ConflictSerializer,
     ScopedModelViewSet,
+    VersionedUpdateMixin,
     edited_meanwhile,
     validation_error_from,
 )
@@ -134,40 +135,14 @@ class StatusChangeSerializer(ScopedRelatedFieldsMixin, serializers.ModelSerializ
         read_only_fields = ["id", "from_status"]
 
 
+CONFLICT_DETAIL = gettext_lazy("Someone else saved this record meanwhile. Read it again and re-apply your change.")
+
+
 def _conflict(exc: services.EditConflict):
-    return edited_meanwhile(
-        exc.current_version, _("Someone else saved this record meanwhile. Read it again and re-apply your change.")
-    )
+    return edited_meanwhile(exc.current_version, CONFLICT_DETAIL)
 
 
 CONFLICT = OpenApiResponse(ConflictSerializer, description="edited meanwhile")
-
-
-class VersionedUpdateMixin:
-    """PUT and PATCH through the app's service, with the version read: 409 when someone saved meanwhile."""
-
-    update_serializer: type[serializers.Serializer]
-
-    def save_edit(self, instance, data: dict, version: int):
-        raise NotImplementedError
-
-    def update(self, request, *args, **kwargs):
-        partial = kwargs.pop("partial", False)
-        instance = self.get_object()  # type: ignore[attr-defined]
-        context = self.get_serializer_context()  # type: ignore[attr-defined]
-        serializer = self.update_serializer(instance, data=request.data, partial=partial, context=context)
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
-        version = data.pop("version", None)
-        if version is None:  # a PATCH without it: required here too, or edits could overwrite each other
-            raise serializers.ValidationError({"version": _("Send the version you read.")})
-        try:
-            saved = self.save_edit(instance, data, version)
-        except services.EditConflict as exc:
-            raise _conflict(exc) from exc
-        except DjangoValidationError as exc:
-            raise validation_error_from(exc) from exc
-        return Response(self.get_serializer(saved).data)  # type: ignore[attr-defined]
 
 
 @extend_schema_view(
@@ -199,6 +174,7 @@ class OpportunityListViewSet(VersionedUpdateMixin, ScopedModelViewSet):
         return Response(self.get_serializer(created).data, status=status.HTTP_201_CREATED)
 
     update_serializer = OpportunityListUpdateSerializer
+    conflict_detail = CONFLICT_DETAIL
 
     def save_edit(self, instance, data: dict, version: int):
         return services.list_update(opportunity_list=instance, fields=data, expected_version=version)
@@ -236,6 +212,7 @@ class OpportunityViewSet(VersionedUpdateMixin, ScopedModelViewSet):
         return Response(self.get_serializer(created).data, status=status.HTTP_201_CREATED)
 
     update_serializer = OpportunityUpdateSerializer
+    conflict_detail = CONFLICT_DETAIL
 
     def save_edit(self, instance, data: dict, version: int):
         sectors = data.pop("sectors", None)

@@ -13,14 +13,12 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Sum
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from investledger.core import access
 from investledger.core.templatetags.ledger import money
-from investledger.core.views import ObjectListView, allowed, get_visible_or_404, posted, require, submit
+from investledger.core.views import ObjectListView, allowed, changed_at, get_visible_or_404, posted, require, submit
 from investledger.core.widgets import FastSelect
 from investledger.ledger.investors.models import Investor
 from investledger.ledger.projects import permissions, services
@@ -231,12 +229,7 @@ def _detail_url(project) -> str:
 
 
 def _conflict_message(project_pk: int) -> str:
-    current = Project.objects.only("updated").get(pk=project_pk)
-    changed = timezone.localtime(current.updated)
-    if changed.date() == timezone.localdate():  # real time: `updated` is the row's own wall-clock stamp
-        when = date_format(changed, "H:i")
-    else:
-        when = date_format(changed, "Y-m-d H:i")
+    when = changed_at(Project.objects.only("updated").get(pk=project_pk).updated)
     return _("Someone else changed this project at %(time)s; reload to see their changes.") % {"time": when}
 
 

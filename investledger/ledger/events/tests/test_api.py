@@ -160,14 +160,14 @@ class TestWrites:
 
     def test_it_names_a_last_day_before_the_first(self, reference_data, personas):
         response = client_for(personas.admin).patch(
-            f"/api/events/{reference_data.event.pk}/", {"end_date": "2022-08-01"}, format="json"
+            f"/api/events/{reference_data.event.pk}/", {"end_date": "2022-08-01", "version": 1}, format="json"
         )
         assert response.status_code == 400
         assert "end_date" in response.json()
 
     def test_an_administrator_changes_an_event_with_an_audit_entry(self, reference_data, personas, signed):
         response = client_for(personas.admin).patch(
-            f"/api/events/{reference_data.event.pk}/", {"place": "Chongqing"}, format="json"
+            f"/api/events/{reference_data.event.pk}/", {"place": "Chongqing", "version": 1}, format="json"
         )
         assert response.status_code == 200
         assert response.json()["project_count"] == 2

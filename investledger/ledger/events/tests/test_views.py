@@ -140,7 +140,7 @@ class TestEventEdit:
         event = SigningEvent.objects.get(name="智博会签约仪式")
         assert response.status_code == 302
         assert event.announced_value_cny == Decimal("212100000000")
-        response = client.post(reverse("events:event_edit", args=[event.pk]), self.data(place="重庆"))
+        response = client.post(reverse("events:event_edit", args=[event.pk]), self.data(place="重庆", version=1))
         assert response.status_code == 302
         event.refresh_from_db()
         assert event.place == "重庆"

@@ -93,7 +93,7 @@ def test_a_district_officer_may_not_change_a_shared_investor(personas, investors
 
 def test_an_administrator_changes_an_investor_with_an_audit_entry(personas, investors):
     response = client_for(personas.admin).patch(
-        f"/api/investors/{investors['idle'].pk}/", {"listed": True}, format="json"
+        f"/api/investors/{investors['idle'].pk}/", {"listed": True, "version": 1}, format="json"
     )
     assert response.status_code == 200
     entry = AuditEntry.objects.filter(object_id=str(investors["idle"].pk), kind="update").latest("id")

@@ -92,7 +92,9 @@ class TestInvestorEdit:
         response = client.post(reverse("investors:investor_create"), self.data(listed="on"))
         investor = Investor.objects.get(name="宁德时代")
         assert response.status_code == 302 and investor.listed
-        response = client.post(reverse("investors:investor_edit", args=[investor.pk]), self.data(country="中国"))
+        response = client.post(
+            reverse("investors:investor_edit", args=[investor.pk]), self.data(country="中国", version=1)
+        )
         assert response.status_code == 302
         investor.refresh_from_db()
         assert investor.country == "中国"
