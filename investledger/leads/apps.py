@@ -6,3 +6,11 @@ class LeadsConfig(AppConfig):
     name = "investledger.leads"
     label = "leads"
     verbose_name = _("Leads and referrers")
+
+    def ready(self) -> None:
+        # The opportunities' inbox offers "open a lead" on each interest; opportunities imports no lead.
+        from investledger.leads.views_interest import inbox_offers
+        from investledger.ledger.opportunities import views as opportunity_views
+
+        if inbox_offers not in opportunity_views.INBOX_OFFERS:
+            opportunity_views.INBOX_OFFERS.append(inbox_offers)

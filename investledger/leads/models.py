@@ -200,6 +200,24 @@ class Lead(BaseModel):
     level = models.PositiveSmallIntegerField(_("escalation level"), default=1, editable=False)
     lost_reason = models.TextField(_("why it was lost"), blank=True)
     lost_to = models.CharField(_("where it went"), max_length=200, blank=True)
+    opportunity = models.ForeignKey(
+        "opportunities.Opportunity",
+        verbose_name=_("opportunity"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="leads",
+        editable=False,
+    )
+    interest = models.OneToOneField(
+        "opportunities.Interest",
+        verbose_name=_("expression of interest"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="lead",
+        editable=False,
+    )
     project = models.OneToOneField(
         "projects.Project",
         verbose_name=_("signed project"),

@@ -16,6 +16,7 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from investledger.core import access, audit, clock, references
@@ -47,6 +48,8 @@ from investledger.leads.selectors import DuplicateLead, find_duplicate_leads
 from investledger.ledger.events.models import SigningEvent
 from investledger.ledger.investors.models import Investor
 from investledger.ledger.investors.services import investor_create
+from investledger.ledger.opportunities.models import Interest
+from investledger.ledger.opportunities.services import interest_handle
 from investledger.ledger.projects import permissions as project_permissions
 from investledger.ledger.projects.models import Project
 from investledger.ledger.projects.services import DuplicateSuspected as DuplicateSuspected
@@ -156,6 +159,51 @@ def lead_create(*, fields: dict, areas, by, confirm_not_duplicate: bool = False)
     LeadStageChange.objects.create(lead=lead, from_stage="", to_stage=lead.stage, by=_user(by), at=clock.now())
     audit.record(lead, AuditEntry.Kind.CREATE)
     return lead
+
+
+def lead_from_interest(*, interest: Interest, by, confirm_not_duplicate: bool = False) -> Lead:
+    """Open a lead from an expression of interest left on the public catalogue (one click in the inbox).
+
+    The lead keeps the interest and its opportunity; the prospect is the interested organisation, what
+    they want is their message (with who wrote it), and the opportunity gives the area, sector and size.
+    The list's unit owns it when the user may open leads for it, else the user's own unit. The interest
+    is marked handled through the opportunities service, in the same transaction. Likely duplicates are
+    raised as for any new lead (DuplicateLeadSuspected) unless the user confirms."""
+    with transaction.atomic():
+        if by is not None and not Interest.objects.visible_to(by).filter(pk=interest.pk).exists():
+            raise PermissionDenied(_("You may not read this expression of interest."))
+        locked = Interest.objects.select_for_update().select_related("opportunity__list").get(pk=interest.pk)
+        existing = Lead.objects.filter(interest=locked).first()
+        if existing is not None:
+            raise ValidationError(_("This interest already became lead %(lead)s.") % {"lead": existing.reference})
+        opportunity = locked.opportunity
+        units = Unit.objects.filter(access.lead_unit_q(by)) if by is not None else Unit.objects.all()
+        publishing = (
+            units.filter(pk=opportunity.list.publishing_unit_id) if opportunity.list.publishing_unit_id else None
+        )
+        unit = (publishing.first() if publishing is not None else None) or units.order_by("code").first()
+        if unit is None:
+            raise ValidationError(_("You may not open leads."))
+        received = timezone.localtime(locked.created).date()  # real time: when the interest arrived
+        lead = lead_create(
+            fields={
+                "prospect_name": locked.organisation,
+                "need": f"{locked.message}\n— {locked.name} <{locked.email}>",
+                "source": LeadSource.OPPORTUNITY,
+                "sector": opportunity.sectors.order_by("position", "code").first(),
+                "size_cny": opportunity.estimated_value_cny,
+                "owning_unit": unit,
+                "received_on": min(received, clock.today()),
+                "opportunity": opportunity,
+                "interest": locked,
+            },
+            areas=[opportunity.host_area],
+            by=by,
+            confirm_not_duplicate=confirm_not_duplicate,
+        )
+        interest_handle(interest=locked, note=_("Lead %(lead)s opened.") % {"lead": lead.reference})
+        interest.__dict__.update(locked.__dict__)
+        return lead
 
 
 def _areas_outside(by, areas: list) -> list:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from investledger.leads import views, views_classes, views_referrers
+from investledger.leads import views, views_classes, views_interest, views_referrers
 
 app_name = "leads"
 urlpatterns = [
@@ -8,6 +8,7 @@ urlpatterns = [
     path("new/", views.lead_new, name="lead_new"),
     path("<int:pk>/", views.lead_detail, name="lead_detail"),
     path("<int:pk>/<str:act>/", views.lead_act, name="lead_act"),
+    path("from-interest/<int:pk>/", views_interest.lead_from_interest, name="lead_from_interest"),
     path("referrals/<int:pk>/answer/", views.referral_answer, name="referral_answer"),
     path("referrers/", views_referrers.referrer_list, name="referrer_list"),
     path("referrers/new/", views_referrers.referrer_create, name="referrer_create"),

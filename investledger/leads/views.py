@@ -32,6 +32,7 @@ from investledger.leads.forms import (
     ReferForm,
 )
 from investledger.leads.models import Lead, Referral
+from investledger.ledger.opportunities.models import Opportunity
 from investledger.ledger.projects.models import Project
 
 PAGE_SIZE = 50
@@ -78,6 +79,8 @@ def _detail_context(request, lead: Lead, **forms) -> dict:
         "credit_shares": lead.credit_shares.select_related("unit", "referrer"),
         "escalations": lead.escalations.all(),
         "answerable": [r for r in lead.referrals.filter(status="pending") if services.may_answer(user, r)],
+        "opportunity_visible": bool(lead.opportunity_id)
+        and Opportunity.objects.visible_to(user).filter(pk=lead.opportunity_id).exists(),
         "project_visible": bool(lead.project_id)
         and Project.objects.visible_to(user).filter(pk=lead.project_id).exists(),
     }

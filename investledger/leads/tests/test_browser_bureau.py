@@ -59,3 +59,34 @@ def test_the_bureau_edits_deadlines_and_the_registry_from_the_leads_pages(page, 
         page.click("#nav-lead-classes")
     assert "响应时限" in page.locator("h1").inner_text()
     page.screenshot(path="/tmp/leads-classes-zh.png", full_page=True)
+
+
+def test_the_bureau_opens_a_lead_from_the_inbox_with_one_click(page, live_server, reference_data, personas):
+    import importlib
+
+    from django.apps import apps
+
+    from investledger.ledger.opportunities.models import Interest
+    from investledger.ledger.opportunities.tests.conftest import add_opportunity, north_list
+
+    importlib.import_module("investledger.ledger.opportunities.migrations.0002_seed_categories").seed(apps, None)
+    the_list = north_list.__wrapped__(reference_data)
+    opportunity = add_opportunity(the_list, title="北区物流园", area=reference_data.north, code="industrial-carriers")
+    interest = Interest.objects.create(
+        opportunity=opportunity,
+        name="李女士",
+        organisation="顺丰速运",
+        email="li@example.org",
+        message="Site visit in May?",
+    )
+    login(page, live_server, "admin")
+    page.context.add_cookies([{"name": "django_language", "value": "zh-hans", "url": live_server.url}])
+    page.goto(f"{live_server.url}/opportunities/inbox/")
+    page.locator("#interest-list").screenshot(path="/tmp/leads-inbox-zh.png")
+    page.context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
+    page.goto(f"{live_server.url}/opportunities/inbox/")
+    with page.expect_navigation():
+        page.click(f"[data-interest='{interest.pk}'] button[data-offer='open-lead']")
+    assert "顺丰速运" in page.locator("h1").inner_text()
+    assert "北区物流园" in page.locator("#lead-opportunity").inner_text()
+    page.screenshot(path="/tmp/leads-from-interest-en.png", full_page=True)

@@ -209,6 +209,12 @@ def opportunity_status(request, pk: int):
     return done or render(request, "opportunities/status_form.html", {"form": form, "opportunity": opportunity})
 
 
+# What higher apps offer on an item of the inbox, registered from their AppConfig.ready() so that
+# opportunities imports none of them (leads: open a lead from the interest). Each is called with the
+# user and the page's interests and answers {interest pk: {"label", "url", and "post" for a button}}.
+INBOX_OFFERS: list = []
+
+
 @login_required
 def inbox(request):
     """Interest left on the public catalogue for the user's areas and unit, newest first."""
@@ -227,6 +233,13 @@ def inbox(request):
         .filter(pk__in=[i.pk for i in page.object_list])
         .values_list("pk", flat=True)
     )
+    for interest in page.object_list:
+        interest.offers = []
+    for offers_of in INBOX_OFFERS:
+        offers = offers_of(user, page.object_list)
+        for interest in page.object_list:
+            if interest.pk in offers:
+                interest.offers.append(offers[interest.pk])
     context = {"page_obj": page, "handleable": handleable, "state": state, "states": InterestState.choices}
     return render(request, "opportunities/inbox.html", context)
 
