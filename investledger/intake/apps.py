@@ -13,3 +13,8 @@ class IntakeConfig(AppConfig):
         from investledger.intake.kinds import progress, releases, signing
 
         kinds.register(signing.KIND, progress.KIND, releases.KIND)
+
+        from investledger.ledger.events import views as event_views
+
+        # The event page sets what the event's press releases announced beside the ledger.
+        event_views.EVENT_PAGE["announced"] = releases.announced_for_event

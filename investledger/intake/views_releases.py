@@ -22,7 +22,7 @@ from investledger.core.access import Action
 from investledger.core.audit import audit_context
 from investledger.core.related import scope_choices
 from investledger.core.versions import EditConflict
-from investledger.core.views import get_visible_or_404, require
+from investledger.core.views import allowed, get_visible_or_404, require
 from investledger.intake import services
 from investledger.intake.fields import Kind
 from investledger.intake.kinds import releases
@@ -159,6 +159,8 @@ def release_review(request, pk: int):
             "notes": [releases.said(m) for m in proposal.get("messages", [])],
             "event": (proposal.get("event") or {}),
             "events": events,
+            "can_announce": batch.event is not None
+            and allowed(SigningEvent.objects, request.user, batch.event, Action.MANAGE),
             "can_act": can_act and reviewing,
             "reviewing": reviewing,
             "undecided": sum(1 for d in deals if not d.decision),
@@ -205,6 +207,25 @@ def release_event(request, pk: int):
         releases.release_set_event(batch=batch, event=event)
     except services.ImportRefused as exc:
         messages.error(request, str(exc))
+    return redirect("intake:release_review", pk=batch.pk)
+
+
+@login_required
+@require_POST
+def release_announce(request, pk: int, number: int):
+    """Take one of the release's totals as its event's announced figures (by those who manage events)."""
+    batch = _release_batch(request, pk)
+    if batch.event is None or not allowed(SigningEvent.objects, request.user, batch.event, Action.MANAGE):
+        raise PermissionDenied
+    try:
+        with audit_context(actor=request.user, source=f"import:{batch.pk}"):
+            event = releases.release_announce(batch=batch, number=number)
+    except services.ImportRefused as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request, _("The figures announced at “%(event)s” are now those of this release.") % {"event": event.label}
+        )
     return redirect("intake:release_review", pk=batch.pk)
 
 

@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext_lazy
 
@@ -31,6 +33,7 @@ from investledger.intake.models import ImportBatch, PressRelease, ReleaseDeal
 from investledger.intake.parsing import SheetError, Table
 from investledger.intake.values import normalise_key
 from investledger.ledger.events.models import SigningEvent
+from investledger.ledger.events.services import event_set_announced
 from investledger.newsread import cli, loaders
 from investledger.newsread.proposal import propose
 from investledger.reference.models import Area, Sector
@@ -250,6 +253,56 @@ def release_reopen(*, batch: ImportBatch) -> ImportBatch:
     )
     batch.refresh_from_db()
     return batch
+
+
+# --- What a release announced for its event -----------------------------------------------------------
+
+
+def headline(proposal: dict[str, Any]) -> dict[str, Any] | None:
+    """The release's top-level total of projects signed (or started): the largest by count, then value."""
+    totals = [a for a in proposal.get("aggregates", []) if a.get("kind") != "opportunity"]
+    if not totals:
+        return None
+    return max(totals, key=lambda a: (a["project_count"] or 0, (a["amount"] or {}).get("cny_value") or 0))
+
+
+def _cny(aggregate: dict[str, Any]) -> Decimal | None:
+    value = (aggregate.get("amount") or {}).get("cny_value")
+    return Decimal(str(value)).quantize(Decimal("0.01")) if value is not None else None
+
+
+def announced_for_event(user, event: SigningEvent) -> list[dict[str, Any]]:
+    """The totals the releases of an event announced, for the event page: one per release the user
+    may see (a release belongs to its uploader's area, as its batch)."""
+    found = []
+    for release in PressRelease.objects.visible_to(user).filter(batch__event=event).select_related("batch"):
+        top = headline(release.proposal)
+        if top is None:
+            continue
+        found.append(
+            {
+                "label": f"#{release.batch_id} {release.batch.file_name}",
+                "url": reverse("intake:release_review", args=[release.batch_id]),
+                "count": top["project_count"],
+                "value_cny": _cny(top),
+                "evidence": top["evidence"]["text"],
+            }
+        )
+    return found
+
+
+def release_announce(*, batch: ImportBatch, number: int) -> SigningEvent:
+    """Take a total the release announced (its `number`, from 1, among the proposal's aggregates) as the
+    announced figures of the batch's event, audited (`events.services.event_set_announced`)."""
+    if batch.event is None:
+        raise services.ImportRefused(_("Choose the signing event of this release first."))
+    aggregates = PressRelease.objects.get(batch=batch).proposal.get("aggregates", [])
+    if not 1 <= number <= len(aggregates):
+        raise services.ImportRefused(_("The release announced no such total."))
+    chosen = aggregates[number - 1]
+    return event_set_announced(
+        event=batch.event, count=chosen["project_count"], value_cny=_cny(chosen), source=f"import:{batch.pk}"
+    )
 
 
 def table(batch: ImportBatch) -> Table:

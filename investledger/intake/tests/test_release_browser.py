@@ -1,7 +1,8 @@
 """Reading press releases in a real Chromium: an English and a Chinese release pasted, their deals
 reviewed with the evidence highlighted, and the accepted ones written to the ledger.
 
-Screenshots are saved under /tmp (release-review-en.png, release-review-zh.png, release-committed-zh.png).
+Screenshots are saved under /tmp (release-review-en.png, release-review-zh.png, release-committed-zh.png,
+release-event-en.png, release-event-zh.png).
 """
 
 import pytest
@@ -51,6 +52,9 @@ def test_an_officer_turns_an_english_and_a_chinese_release_into_ledger_entries(
     decide(page, 2, "rejected")
     check_and_commit(page)
     assert "1 new projects" in page.locator(".alert-success").inner_text()
+    page.goto(f"{live_server.url}/events/{reference_data.event.pk}/")
+    assert "1 project missing" in page.locator("#announced-releases").inner_text()
+    page.screenshot(path="/tmp/release-event-en.png", full_page=True)
 
     page.context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": "zh-hans", "url": live_server.url}])
     paste(page, live_server, CHINESE, reference_data.event)
@@ -65,6 +69,9 @@ def test_an_officer_turns_an_english_and_a_chinese_release_into_ledger_entries(
     assert page.locator("#deal-2 .decision").inner_text() == "已采纳"
     check_and_commit(page)
     page.screenshot(path="/tmp/release-committed-zh.png", full_page=True)
+    page.goto(f"{live_server.url}/events/{reference_data.event.pk}/")
+    assert "台账中有 3 个" in page.locator("#announced-releases").inner_text()
+    page.screenshot(path="/tmp/release-event-zh.png", full_page=True)
 
     names = set(Project.objects.values_list("investor__name", flat=True))
     assert names == {"Acme Biotech Co., Ltd.", "华康生物医药有限公司", "南山食品集团有限公司"}

@@ -8,6 +8,7 @@ saved meanwhile.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -65,3 +66,17 @@ def event_update(
     """Change an event; refuses with EditConflict if it changed since `expected_version`."""
     _only(fields)
     return versions.edit(SigningEvent, event.pk, fields, expected_version=expected_version, message=audit_message)
+
+
+def event_set_announced(
+    *, event: SigningEvent, count: int | None, value_cny: Decimal | None, source: str
+) -> SigningEvent:
+    """Take the project count and value a press release announced as the event's announced figures,
+    audited with where they were read. A figure the release did not state (None) is left as it is.
+    It names no version: the officer chose these figures on the release, not on the event's form."""
+    fields: dict[str, Any] = {}
+    if count is not None:
+        fields["announced_count"] = count
+    if value_cny is not None:
+        fields["announced_value_cny"] = value_cny.quantize(Decimal("0.01"))
+    return event_update(event=event, fields=fields, audit_message=f"announced figures from {source}"[:500])

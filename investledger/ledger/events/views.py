@@ -100,11 +100,28 @@ def event_detail(request, pk: int):
         "projects": projects,
         "count_gap": (totals.count - event.announced_count) if event.announced_count is not None else None,
         "value_gap": (totals.value_cny - event.announced_value_cny) if event.announced_value_cny is not None else None,
+        "announced_elsewhere": announced_elsewhere(user, event, totals) if not as_of else [],
         "city_wide": access.is_city_wide(user),
         "can_manage": allowed(SigningEvent.objects, user, event, Action.MANAGE),
         "can_enter_projects": access.can(user, Action.CREATE),
     }
     return render(request, "events/event_detail.html", context)
+
+
+# What higher apps add to the event page, registered from their AppConfig.ready() so that events
+# imports none of them: "announced" (user, event → the totals press releases announced for the
+# event, as dicts with `label`, `url`, `count`, `value_cny`, `evidence`), given by intake.
+EVENT_PAGE: dict = {}
+
+
+def announced_elsewhere(user, event, totals) -> list[dict]:
+    """Each release's announced total beside the ledger's count and value of the event (the same
+    `event_totals` as the table above), with what is missing from the ledger."""
+    found = EVENT_PAGE["announced"](user, event) if "announced" in EVENT_PAGE else []
+    for item in found:
+        item["missing_count"] = item["count"] - totals.count if item["count"] is not None else None
+        item["missing_value"] = item["value_cny"] - totals.value_cny if item["value_cny"] is not None else None
+    return found
 
 
 @login_required
