@@ -18,3 +18,9 @@ class IntakeConfig(AppConfig):
 
         # The event page sets what the event's press releases announced beside the ledger.
         event_views.EVENT_PAGE["announced"] = releases.announced_for_event
+
+        from investledger.intake import watch
+        from investledger.ledger.projects import views as project_views
+
+        # The project page shows the watch list's signals about the project.
+        project_views.PROJECT_PAGE["watch"] = watch.signals_for_project

@@ -318,3 +318,45 @@ class ReleaseDeal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.release_id} deal {self.number}"
+
+
+class WatchSignal(models.Model):
+    """A sign of trouble (terminated, suspended, withdrew...) or progress (groundbreaking, production...)
+    that an article read by the intake gives about a project in the ledger, with its sentence.
+
+    It changes nothing on the project: it waits on the project's page until a supervisor confirms or
+    dismisses it (`watch.signal_decide`), and whoever acts on it does so through the project's own pages.
+    """
+
+    class Kind(models.TextChoices):
+        TROUBLE = "trouble", _("Trouble")
+        PROGRESS = "progress", _("Progress")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("To confirm")
+        CONFIRMED = "confirmed", _("Confirmed")
+        DISMISSED = "dismissed", _("Dismissed")
+
+    project = models.ForeignKey("projects.Project", on_delete=models.CASCADE, related_name="+")
+    release = models.ForeignKey(PressRelease, on_delete=models.CASCADE, related_name="signals")
+    code = models.CharField(_("signal"), max_length=20)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    evidence = models.TextField(_("evidence"))
+    span = models.JSONField(_("where in the article"), default=list)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    version = models.PositiveIntegerField(_("version"), default=1)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+    access_via = ("project", "project")
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        verbose_name = _("watch signal")
+        verbose_name_plural = _("watch signals")
+
+    def __str__(self) -> str:
+        return f"{self.code} · {self.project_id}"

@@ -19,6 +19,7 @@ urlpatterns = [
     path("<int:pk>/review/deal/<int:number>/", views_releases.release_decide, name="release_decide"),
     path("<int:pk>/review/event/", views_releases.release_event, name="release_event"),
     path("<int:pk>/review/total/<int:number>/", views_releases.release_announce, name="release_announce"),
+    path("watch/<int:pk>/", views_releases.watch_decide, name="watch_decide"),
     path("<int:pk>/review/check/", views_releases.release_check, name="release_check"),
     path("<int:pk>/review/again/", views_releases.release_reopen, name="release_reopen"),
 ]

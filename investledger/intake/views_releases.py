@@ -23,13 +23,14 @@ from investledger.core.audit import audit_context
 from investledger.core.related import scope_choices
 from investledger.core.versions import EditConflict
 from investledger.core.views import allowed, get_visible_or_404, require
-from investledger.intake import services
+from investledger.intake import services, watch
 from investledger.intake.fields import Kind
 from investledger.intake.kinds import releases
-from investledger.intake.models import ImportBatch, PressRelease, ReleaseDeal
+from investledger.intake.models import ImportBatch, PressRelease, ReleaseDeal, WatchSignal
 from investledger.intake.parsing import SheetError
 from investledger.ledger.events.models import SigningEvent
 from investledger.ledger.projects.choices import AgreementType
+from investledger.ledger.projects.models import Project
 from investledger.reference.models import Area, Sector
 
 CURRENCIES = ["CNY", "USD", "HKD", "EUR", "JPY", "GBP"]
@@ -163,6 +164,10 @@ def release_review(request, pk: int):
             and allowed(SigningEvent.objects, request.user, batch.event, Action.MANAGE),
             "can_act": can_act and reviewing,
             "reviewing": reviewing,
+            "signals": [
+                {"said": watch.said(s.code), "kind": s.kind, "project": s.project, "evidence": s.evidence}
+                for s in WatchSignal.objects.visible_to(request.user).filter(release=release).select_related("project")
+            ],
             "undecided": sum(1 for d in deals if not d.decision),
             "accepted": sum(1 for d in deals if d.decision == ReleaseDeal.Decision.ACCEPTED),
         },
@@ -251,3 +256,25 @@ def release_reopen(request, pk: int):
         messages.error(request, str(exc))
         return redirect("intake:batch_detail", pk=batch.pk)
     return redirect("intake:release_review", pk=batch.pk)
+
+
+@login_required
+@require_POST
+def watch_decide(request, pk: int):
+    """Confirm or dismiss a signal of the watch list (a supervisor of the project's area)."""
+    signal = get_visible_or_404(WatchSignal.objects.select_related("project"), request.user, pk)
+    if not allowed(Project.objects, request.user, signal.project, Action.SUPERVISE):
+        raise PermissionDenied
+    try:
+        with audit_context(actor=request.user, source="web:watch"):
+            watch.signal_decide(
+                signal=signal,
+                user=request.user,
+                status=request.POST.get("status", ""),
+                version=int(request.POST["version"]) if request.POST.get("version", "").isdigit() else None,
+            )
+    except EditConflict:
+        messages.error(request, _("Someone decided on this signal meanwhile: see it below."))
+    except services.ImportRefused as exc:
+        messages.error(request, str(exc))
+    return redirect(reverse("projects:project_detail", args=[signal.project_id]) + "#watch-signals")

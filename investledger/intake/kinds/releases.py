@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from investledger.core import access, audit, clock, versions
 from investledger.core.access import Action
-from investledger.intake import services
+from investledger.intake import services, watch
 from investledger.intake.fields import SIGNING_COLUMNS, Kind
 from investledger.intake.kinds import ImportKind
 from investledger.intake.kinds.signing import RowChecker
@@ -179,6 +179,7 @@ def release_store(*, user, data: bytes | str, file_name: str, event: SigningEven
             ReleaseDeal(release=release, number=n, proposed=deal, values=deal_values(proposal, deal))
             for n, deal in enumerate(proposal["deals"], start=1)
         )
+        watch.watch_release(release)
     return batch
 
 

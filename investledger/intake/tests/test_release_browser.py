@@ -2,7 +2,7 @@
 reviewed with the evidence highlighted, and the accepted ones written to the ledger.
 
 Screenshots are saved under /tmp (release-review-en.png, release-review-zh.png, release-committed-zh.png,
-release-event-en.png, release-event-zh.png).
+release-event-en.png, release-event-zh.png, release-watch-zh.png, release-watch-en.png).
 """
 
 import pytest
@@ -72,6 +72,20 @@ def test_an_officer_turns_an_english_and_a_chinese_release_into_ledger_entries(
     page.goto(f"{live_server.url}/events/{reference_data.event.pk}/")
     assert "台账中有 3 个" in page.locator("#announced-releases").inner_text()
     page.screenshot(path="/tmp/release-event-zh.png", full_page=True)
+
+    # An article about one of these projects: the watch flags it on the project's page.
+    page.goto(f"{live_server.url}/intake/releases/new/")
+    page.fill("#id_text", "据报道，华康生物医药有限公司在北区投资建设的项目已终止，公司称资金未能到位。")
+    page.click("#release-form button[type=submit]")
+    page.wait_for_selector("#release-signals")
+    page.click("#release-signals a")
+    page.wait_for_selector("#watch-signals")
+    assert "已终止" in page.locator("#watch-signals").inner_text()
+    page.screenshot(path="/tmp/release-watch-zh.png", full_page=True)
+    page.context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": "en", "url": live_server.url}])
+    page.reload()
+    assert "terminated" in page.locator("#watch-signals").inner_text()
+    page.screenshot(path="/tmp/release-watch-en.png", full_page=True)
 
     names = set(Project.objects.values_list("investor__name", flat=True))
     assert names == {"Acme Biotech Co., Ltd.", "华康生物医药有限公司", "南山食品集团有限公司"}

@@ -131,7 +131,8 @@ def project_list(request, *args, **kwargs):
 # What apps above projects add to the project page, registered from their AppConfig.ready() (as
 # services.AFTER_PROJECT_CHANGE), so that projects imports neither: supervision explains the light's
 # reasons ("explain_light": fired rules → lines), escalation gives the follow-up ("follow_up":
-# user, project → dict).
+# user, project → dict); intake the watch list's signals ("watch": user, project → dict with
+# `signals` and `can_decide`, or absent).
 PROJECT_PAGE: dict = {}
 
 
@@ -168,6 +169,7 @@ def project_detail(request, pk: int):
         "can_add_signing": allowed(Project.objects, user, project, permissions.ADD_SIGNING),
         "can_set_side_state": allowed(Project.objects, user, project, permissions.SET_SIDE_STATE),
         "follow_up": follow_up_of(user, project),
+        "watch": PROJECT_PAGE["watch"](user, project) if "watch" in PROJECT_PAGE else None,
     }
     return render(request, "projects/project_detail.html", context)
 

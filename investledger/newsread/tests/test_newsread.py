@@ -210,3 +210,22 @@ def test_html_docx_pdf_and_text_documents_give_the_same_facts(fmt, data):
     assert p["format"] == fmt
     assert [(a["project_count"], a["amount"]["value"]) for a in p["aggregates"]] == [(70, 2.121e11)]
     assert [(d["investor"], d["amount"]["value"]) for d in p["deals"]] == [("Kingdee Software Co., Ltd.", 3e9)]
+
+
+def test_the_watch_finds_trouble_and_progress_and_leaves_out_what_is_denied():
+    from investledger.newsread import watch
+
+    text = "Acme Co. halted work on its plant. Bolt Inc. has not withdrawn. The Cobalt mill went into production."
+    assert [(s["code"], s["kind"]) for s in watch.signals(text)] == [
+        ("suspended", "trouble"),
+        ("in_production", "progress"),
+    ]
+    assert watch.named(text, ["Acme Co., Ltd.", "Bolt Inc", "Cobalt", "Zeta Co."]) == {
+        "Acme Co., Ltd.",
+        "Bolt Inc",
+        "Cobalt",
+    }
+    assert watch.named("华康生物医药有限公司项目终止。", ["华康生物医药有限公司", "华康"]) == {
+        "华康生物医药有限公司",
+        "华康",
+    }
