@@ -6,3 +6,15 @@ class ReportingConfig(AppConfig):
     name = "investledger.reporting"
     label = "reporting"
     verbose_name = _("Reports and figures")
+
+    def ready(self) -> None:
+        # Imported here, not at the top: an app's modules that import models load once the registry is ready.
+        from investledger.ledger.opportunities import selectors as opportunity_selectors
+        from investledger.reporting import opportunities, opportunity_pages
+
+        # The opportunity pages and API show the registry's figures (they sit below it in the layers).
+        opportunity_selectors.FIGURES.update(
+            list_totals=opportunities.list_totals,
+            totals_by_list=opportunities.totals_by_list,
+            follow_up=opportunity_pages.follow_up,
+        )

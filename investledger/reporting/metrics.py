@@ -28,10 +28,11 @@ from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from investledger.core.money import BILLION, quantize
 from investledger.ledger.projects.choices import SideState, Stage, stages_from
+from investledger.reporting import opportunities as opportunity_figures_source
 from investledger.reporting import sources
 from investledger.reporting.cohort import Cohort, frame
 
@@ -93,7 +94,7 @@ class Metric:
     variant: Promise | None = None
     numerator: str | None = None  # a part name, for ledger figures
     denominator: str | None = None
-    source: str = "ledger"  # ledger | supervision | escalation
+    source: str = "ledger"  # ledger | supervision | escalation | opportunities
     compute: Callable | None = None  # for figures outside the ledger: (user, cohort, as_of) -> Result
 
     def names(self) -> dict[str, str]:
@@ -198,6 +199,107 @@ def _overdue_issues(user, cohort: Cohort, as_of: dt.date, base=None) -> Result:
         return not_available(metric, cohort, as_of, _("Not available yet: issues are not recorded yet."))
     count = found.count()
     return Result(metric, count, count, None, cohort.describe(), as_of)
+
+
+# --- Opportunity lists: what was listed and what became of it (reporting/opportunities.py) --------
+
+OPPORTUNITY_KEYS = (
+    "opportunities_listed",
+    "opportunity_estimated_value",
+    "opportunities_published",
+    "opportunities_taken_up",
+    "opportunities_signed",
+    "opportunity_signed_value",
+)
+
+
+def opportunity_cohort_text(cohort: Cohort) -> str:
+    if cohort == Cohort():
+        return _("all opportunities in your scope")
+    return _("opportunities in your scope, by their host area, sector, list's event and release date: %(cohort)s") % {
+        "cohort": cohort.describe(scoped=False)
+    }
+
+
+def opportunity_figures(user, cohort: Cohort, as_of: dt.date, opportunities=None) -> dict[str, Result]:
+    """Every opportunity figure of the cohort as of the date, in two queries (`opportunities` narrows the
+    frame, to one list's for its page)."""
+    source = opportunity_figures_source
+    rows = source.frame(user, cohort, as_of, opportunities)
+    found = source.figures(rows, as_of)
+    signed = source.signed(user, rows, as_of)
+    text = opportunity_cohort_text(cohort)
+
+    def count(key: str, part: str) -> Result:
+        return Result(REGISTRY[key], found[part], found[part], None, text, as_of)
+
+    estimated = Result(
+        REGISTRY["opportunity_estimated_value"],
+        found["estimated"] if found["estimated_known"] else None,
+        found["estimated"] if found["estimated_known"] else None,
+        None,
+        text,
+        as_of,
+        extra={
+            "known": found["estimated_known"],
+            "approximate": bool(found["estimated_inexact"]),
+            "undisclosed": found["listed"] > 0 and not found["estimated_known"],
+        },
+    )
+    if found["listed"] and not found["estimated_known"]:
+        estimated.note = _("No opportunity of the cohort has a published amount.")
+    elif found["estimated_known"] < found["listed"]:
+        estimated.note = ngettext(
+            "%(count)d opportunity without a published amount is not included.",
+            "%(count)d opportunities without a published amount are not included.",
+            found["listed"] - found["estimated_known"],
+        ) % {"count": found["listed"] - found["estimated_known"]}
+    all_undisclosed = signed["projects"] > 0 and signed["undisclosed"] == signed["projects"]
+    value = None if all_undisclosed else signed["value"]
+    signed_value = Result(
+        REGISTRY["opportunity_signed_value"],
+        value,
+        value,
+        None,
+        text,
+        as_of,
+        extra={"projects": signed["projects"], "undisclosed": signed["undisclosed"]},
+    )
+    if all_undisclosed:
+        signed_value.note = _("The amounts of the projects signed are undisclosed.")
+    elif signed["undisclosed"]:
+        signed_value.note = ngettext(
+            "%(count)d signed project with an undisclosed amount is not included.",
+            "%(count)d signed projects with an undisclosed amount are not included.",
+            signed["undisclosed"],
+        ) % {"count": signed["undisclosed"]}
+    unseen = found["signed"] - signed["projects"]
+    if unseen > 0:
+        # The opportunity is signed, but its project is not a signed project of the ledger that day
+        # (no signing date yet) or not one the reader may see: said, rather than silently left out.
+        missing = ngettext(
+            "%(count)d opportunity signed as a project the ledger does not count as signed by then, or "
+            "outside your view, is not included.",
+            "%(count)d opportunities signed as projects the ledger does not count as signed by then, or "
+            "outside your view, are not included.",
+            unseen,
+        ) % {"count": unseen}
+        signed_value.note = f"{signed_value.note} {missing}".strip()
+    return {
+        "opportunities_listed": count("opportunities_listed", "listed"),
+        "opportunity_estimated_value": estimated,
+        "opportunities_published": count("opportunities_published", "published"),
+        "opportunities_taken_up": count("opportunities_taken_up", "taken_up"),
+        "opportunities_signed": count("opportunities_signed", "signed"),
+        "opportunity_signed_value": signed_value,
+    }
+
+
+def _opportunity_figure(key: str) -> Callable:
+    def compute(user, cohort: Cohort, as_of: dt.date, base=None) -> Result:
+        return opportunity_figures(user, cohort, as_of)[key]
+
+    return compute
 
 
 # --- The registry ----------------------------------------------------------------------------------
@@ -375,6 +477,79 @@ METRICS = [
         source="escalation",
         compute=_overdue_issues,
     ),
+    Metric(
+        "opportunities_listed",
+        gettext_lazy("Opportunities listed"),
+        gettext_lazy(
+            "Opportunities on the opportunity lists (机会清单) of the cohort, published or not, listed by the "
+            "as-of date. The cohort reads for opportunities: the area hosting them, their sectors, the event "
+            "where their list was released and the list's release date."
+        ),
+        gettext_lazy("opportunities"),
+        None,
+        "count",
+        source="opportunities",
+        compute=_opportunity_figure("opportunities_listed"),
+    ),
+    Metric(
+        "opportunity_estimated_value",
+        gettext_lazy("Estimated investment listed"),
+        gettext_lazy(
+            "Sum of the estimated investment (in CNY) of the opportunities listed. Opportunities without a "
+            "published amount add nothing and are said apart; when none has one, the figure is undisclosed."
+        ),
+        gettext_lazy("estimated investment"),
+        None,
+        CNY,
+        source="opportunities",
+        compute=_opportunity_figure("opportunity_estimated_value"),
+    ),
+    Metric(
+        "opportunities_published",
+        gettext_lazy("Opportunities published"),
+        gettext_lazy(
+            "Opportunities listed on a list marked published and released by the as-of date (or with no release date)."
+        ),
+        gettext_lazy("opportunities published"),
+        None,
+        "count",
+        source="opportunities",
+        compute=_opportunity_figure("opportunities_published"),
+    ),
+    Metric(
+        "opportunities_taken_up",
+        gettext_lazy("Opportunities taken up"),
+        gettext_lazy("Opportunities in talks or signed on the as-of date, by their status history."),
+        gettext_lazy("opportunities in talks or signed"),
+        None,
+        "count",
+        source="opportunities",
+        compute=_opportunity_figure("opportunities_taken_up"),
+    ),
+    Metric(
+        "opportunities_signed",
+        gettext_lazy("Opportunities signed"),
+        gettext_lazy("Opportunities signed as projects by the as-of date, by their status history."),
+        gettext_lazy("opportunities signed"),
+        None,
+        "count",
+        source="opportunities",
+        compute=_opportunity_figure("opportunities_signed"),
+    ),
+    Metric(
+        "opportunity_signed_value",
+        gettext_lazy("Value signed from listed opportunities"),
+        gettext_lazy(
+            "Sum of the contract investment (in CNY) of the projects the opportunities signed became, as the "
+            "ledger held them on the as-of date, among the projects you may see. A project with an "
+            "undisclosed amount adds nothing and is said apart; when every one is, the figure is undisclosed."
+        ),
+        gettext_lazy("contract investment"),
+        None,
+        CNY,
+        source="opportunities",
+        compute=_opportunity_figure("opportunity_signed_value"),
+    ),
 ]
 REGISTRY: dict[str, Metric] = {m.key: m for m in METRICS}
 
@@ -414,9 +589,13 @@ def compute_all(
         for m in wanted:
             if m.compute is None:
                 out[m.key] = result_from_parts(m, values, cohort_text, as_of)
+    if any(m.source == "opportunities" for m in wanted):
+        out.update(opportunity_figures(user, cohort, as_of))
     for m in wanted:
         if m.key == "funds_in_place_rate":
             out[m.key] = _funds_from(m, figures, cohort, as_of)
+        elif m.source == "opportunities":
+            continue
         elif m.compute is not None:
             out[m.key] = m.compute(user, cohort, as_of, base)
     return {m.key: out[m.key] for m in wanted}

@@ -19,8 +19,11 @@ from investledger.reporting.metrics import METRICS, REGISTRY, label
 
 
 def metric_choices():
-
-    return [(m.key, label(m)) for m in METRICS]
+    """The figures a ranking weighs or the public page shows: those over signed projects. Opportunity
+    figures are left out: the ranking reads figures per area from the ledger's parts, and the public
+    page withholds a figure by the number of signed projects of its cohort, which says nothing of how
+    few projects an opportunity figure rests on."""
+    return [(m.key, label(m)) for m in METRICS if m.source != "opportunities"]
 
 
 # The formula used until the bureau sets its own: what supervisors usually weigh.

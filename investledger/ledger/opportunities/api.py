@@ -40,7 +40,12 @@ VERSION_HELP = gettext_lazy("The version you read; a newer one on file answers H
 class TotalsSerializer(serializers.Serializer):
     count = serializers.IntegerField()
     categories = serializers.IntegerField()
-    value_cny = serializers.DecimalField(max_digits=22, decimal_places=2)
+    value_cny = serializers.DecimalField(
+        max_digits=22,
+        decimal_places=2,
+        allow_null=True,
+        help_text="Sum of the published amounts; null when no opportunity of the list has one (undisclosed).",
+    )
     approximate = serializers.BooleanField(help_text="An amount on the list is approximate or not given.")
     text = serializers.CharField(help_text="The totals said for people, in the request's language.")
 
@@ -61,7 +66,7 @@ class OpportunityListSerializer(ScopedRelatedFieldsMixin, serializers.ModelSeria
             {
                 "count": totals.count,
                 "categories": totals.categories,
-                "value_cny": totals.value_cny,
+                "value_cny": None if totals.undisclosed else totals.value_cny,
                 "approximate": totals.approximate,
                 "text": totals.text,
             }

@@ -1,32 +1,41 @@
-"""The figures of opportunity lists, defined once: every page, the API and the feed read them here.
+"""The figures of opportunity lists as pages show them; computed by the metric registry.
 
-- a list's totals: opportunities, categories, estimated investment in CNY (about, when any amount on it
-  is approximate or not given), and the same by category (`list_totals`);
-- the follow-up of what was listed (`follow_up`): opportunities published (on a published list), taken
-  up (in talks or signed), signed, and the value signed from them (the contract investment of the
-  projects they became).
+A list's totals (opportunities, categories, estimated investment, by category) and the follow-up of
+what was listed (published, taken up, signed, value signed) are figures of the registry
+(`reporting/metrics.py`, `reporting/opportunities.py`), which sits above the ledger: it registers the
+functions computing them in `FIGURES` when the apps are ready, and the pages and the API of
+opportunities call them through `list_totals`, `totals_by_list` and `follow_up` here, so that they
+and the registry give one number each. This module keeps only how the figures read.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import QuerySet
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from investledger.core.money import BILLION, YI
 from investledger.core.templatetags.ledger import money
-from investledger.ledger.opportunities.choices import Status
 from investledger.ledger.opportunities.models import Opportunity, OpportunityCategory
+
+# The registry's functions, registered by `reporting` (ReportingConfig.ready()): "list_totals" and
+# "totals_by_list" of (opportunities), "follow_up" of (user, opportunities).
+FIGURES: dict[str, Callable] = {}
 
 
 @dataclass
 class CategoryLine:
     category: OpportunityCategory
     count: int
-    value_cny: Decimal
+    value_cny: Decimal | None  # None: no opportunity of the category has a published amount
+
+    @property
+    def value_text(self) -> str:
+        return money(self.value_cny, 1) if self.value_cny is not None else _("undisclosed")
 
 
 @dataclass
@@ -35,6 +44,11 @@ class Totals:
     value_cny: Decimal
     approximate: bool  # an amount on the list is approximate or not given: the sum is "about"
     by_category: list[CategoryLine] = field(default_factory=list)
+    known: int = 0  # opportunities with a published amount; none: the total is undisclosed, not 0
+
+    @property
+    def undisclosed(self) -> bool:
+        return self.count > 0 and self.known == 0
 
     @property
     def categories(self) -> int:
@@ -47,6 +61,11 @@ class Totals:
         categories = ngettext("%(count)d category", "%(count)d categories", self.categories) % {
             "count": self.categories
         }
+        if self.undisclosed:
+            return _("%(opportunities)s in %(categories)s, amount undisclosed") % {
+                "opportunities": opportunities,
+                "categories": categories,
+            }
         amount = money(self.value_cny, 1)
         if self.approximate:
             return _("%(opportunities)s in %(categories)s, about %(amount)s") % {
@@ -67,7 +86,10 @@ class Totals:
         return {
             "categories": [line.category.label for line in self.by_category],
             "counts": [line.count for line in self.by_category],
-            "values": [float((line.value_cny / unit).quantize(Decimal("0.1"))) for line in self.by_category],
+            "values": [
+                float((line.value_cny / unit).quantize(Decimal("0.1"))) if line.value_cny is not None else None
+                for line in self.by_category
+            ],
             "count_label": _("Opportunities"),
             "value_label": _("Estimated investment (%(unit)s)") % {"unit": unit_name},
         }
@@ -75,57 +97,25 @@ class Totals:
 
 def list_totals(opportunities: QuerySet[Opportunity]) -> Totals:
     """The totals of the opportunities given (one list's, or any filtered set), by category."""
-    return _totals(opportunities, None).get(None) or Totals(0, Decimal("0"), False)
+    return FIGURES["list_totals"](opportunities)
 
 
 def totals_by_list(opportunities: QuerySet[Opportunity]) -> dict[int, Totals]:
     """`list_totals` of each list among the opportunities given, in one query (the lists index)."""
-    return _totals(opportunities, "list")
+    return FIGURES["totals_by_list"](opportunities)
 
 
-def _totals(opportunities: QuerySet[Opportunity], key: str | None) -> dict:
-    rows = list(
-        opportunities.order_by()
-        .values(*([key] if key else []), "category")
-        .annotate(
-            count=Count("pk"),
-            value=Sum("estimated_value_cny"),
-            inexact=Count("pk", filter=Q(value_approximate=True) | Q(estimated_value_cny__isnull=True)),
-        )
-    )
-    categories = OpportunityCategory.objects.in_bulk({row["category"] for row in rows})
-    out: dict = {}
-    for row in rows:
-        totals = out.setdefault(row[key] if key else None, Totals(0, Decimal("0"), False))
-        value = row["value"] or Decimal("0")
-        totals.by_category.append(CategoryLine(categories[row["category"]], row["count"], value))
-        totals.count += row["count"]
-        totals.value_cny += value
-        totals.approximate = totals.approximate or bool(row["inexact"])
-    for totals in out.values():
-        totals.by_category.sort(key=lambda line: (line.category.position, line.category.code))
-    return out
+@dataclass(frozen=True)
+class Figure:
+    """A registered figure as a page shows it: its key, name, value said in the reader's unit, and why
+    it may be partial (amounts undisclosed)."""
+
+    key: str
+    name: str
+    text: str
+    note: str = ""
 
 
-@dataclass
-class FollowUp:
-    published: int
-    taken_up: int
-    signed: int
-    signed_value_cny: Decimal
-
-
-def follow_up(opportunities: QuerySet[Opportunity]) -> FollowUp:
-    """What became of the opportunities given: published, taken up, signed, and the value signed."""
-    figures = opportunities.order_by().aggregate(
-        published=Count("pk", filter=Q(list__published=True)),
-        taken_up=Count("pk", filter=Q(status__in=[Status.IN_TALKS, Status.SIGNED])),
-        signed=Count("pk", filter=Q(status=Status.SIGNED)),
-        signed_value=Sum("project__contract_value_cny", filter=Q(status=Status.SIGNED)),
-    )
-    return FollowUp(
-        published=figures["published"],
-        taken_up=figures["taken_up"],
-        signed=figures["signed"],
-        signed_value_cny=figures["signed_value"] or Decimal("0"),
-    )
+def follow_up(user, opportunities: QuerySet[Opportunity]) -> list[Figure]:
+    """What became of the opportunities given, today: published, taken up, signed, value signed."""
+    return FIGURES["follow_up"](user, opportunities)

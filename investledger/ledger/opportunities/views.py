@@ -45,7 +45,7 @@ def list_index(request):
     rows = [(item, totals.get(item.pk) or selectors.Totals(0, Decimal("0"), False)) for item in lists]
     context = {
         "rows": rows,
-        "follow_up": selectors.follow_up(opportunities),
+        "follow_up": selectors.follow_up(user, opportunities),
         "can_create": access.can(user, permissions.CREATE),
         "unread": Interest.objects.visible_to(user).filter(state=InterestState.NEW).count(),
     }
@@ -70,7 +70,7 @@ def list_detail(request, pk: int):
         "opportunities": opportunities,
         "totals": totals,
         "chart": totals.chart(),
-        "follow_up": selectors.follow_up(opportunities),
+        "follow_up": selectors.follow_up(user, opportunities),
         "can_change": allowed(OpportunityList.objects, user, opportunity_list, permissions.UPDATE),
     }
     return render(request, "opportunities/list_detail.html", context)

@@ -14,7 +14,8 @@ def figure(result):
     if result is None or not result.available:
         return _("not available yet")
     if result.value is None:
-        return "—"
+        # An amount resting only on undisclosed amounts is undisclosed, as the ledger says it; never 0.
+        return _("undisclosed") if result.extra.get("undisclosed") else "—"
     if result.metric.unit == metrics.CNY:
         return money(result.value)
     if result.metric.unit == metrics.RATIO:

@@ -41,6 +41,10 @@ def categories(transactional_db):
     importlib.import_module("investledger.ledger.opportunities.migrations.0002_seed_categories").seed(apps, None)
 
 
+def project_value_zh(project) -> str:
+    return f"{project.contract_value_cny / 100_000_000:.2f}亿元"
+
+
 def profiled(name, reference_data, *, low, high):
     investor = make_investor(name)
     source = {"text": "Visit to the bureau", "url": "", "on": "2023-03-01"}
@@ -64,7 +68,11 @@ def test_publish_express_interest_match_and_sign(browser, live_server, personas,
     harbour = profiled("Harbour Logistics Ltd", reference_data, low="1000000000", high="3000000000")
     inland = profiled("Inland Cold Chain Co", reference_data, low="100000000", high="500000000")
     project = make_project(
-        name="北区冷链物流中心项目", area=reference_data.north, sector=reference_data.food, investor=harbour
+        name="北区冷链物流中心项目",
+        area=reference_data.north,
+        sector=reference_data.food,
+        investor=harbour,
+        event=reference_data.event,
     )
     officer = browser.new_page(viewport={"width": 1400, "height": 900})
     log_in(officer, live_server.url, personas.officer_north)
@@ -153,6 +161,10 @@ def test_publish_express_interest_match_and_sign(browser, live_server, personas,
     officer.wait_for_load_state("load")
     expect(officer.locator("#opportunity-status")).to_have_text("签约")
     shot(officer, "signed-zh")
+    officer.goto(f"{live_server.url}/opportunities/lists/{opportunity.list_id}/")
+    expect(officer.locator("[data-figure=opportunities_signed]")).to_have_text("1")
+    expect(officer.locator("[data-figure=opportunity_signed_value]")).to_have_text(project_value_zh(project))
+    shot(officer, "list-signed-zh")
 
     reader.goto(f"{live_server.url}/opportunities/public/{opportunity.pk}/")
     assert "404" in reader.title() or reader.locator("h1").count() == 0 or "Not Found" in reader.content()
