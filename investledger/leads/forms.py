@@ -7,14 +7,13 @@ from django.utils.translation import gettext_lazy as _
 
 from investledger.core import access
 from investledger.core.access import Action
-from investledger.core.forms import BootstrapFormMixin
+from investledger.core.forms import AmountField, BootstrapFormMixin
 from investledger.core.related import scope_choices
 from investledger.leads.choices import OPEN_STAGES, LeadStage
 from investledger.leads.models import Interaction, Lead, LeadClass, Referrer
 from investledger.ledger.events.models import SigningEvent
 from investledger.ledger.investors.models import Investor
 from investledger.ledger.projects import permissions as project_permissions
-from investledger.ledger.projects.forms import AmountField
 from investledger.reference.models import Area, Sector, Unit
 
 

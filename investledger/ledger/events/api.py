@@ -31,9 +31,9 @@ from investledger.core.api import (
 from investledger.core.money import quantize
 from investledger.core.related import ScopedRelatedFieldsMixin
 from investledger.ledger.events import services
+from investledger.ledger.events.filtersets import SigningEventFilterSet
 from investledger.ledger.events.models import SigningEvent
 from investledger.ledger.events.selectors import figures_by_event
-from investledger.ledger.projects.filtersets import SigningEventFilterSet
 from investledger.ledger.projects.models import MONEY, Project, Signing
 from investledger.reference.models import Sector
 

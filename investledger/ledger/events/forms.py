@@ -3,10 +3,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from investledger.core.forms import BootstrapFormMixin, VersionedFormMixin
+from investledger.core.forms import AmountField, BootstrapFormMixin, DateInput, VersionedFormMixin
 from investledger.core.related import scope_choices
 from investledger.ledger.events.models import SigningEvent
-from investledger.ledger.projects.forms import AmountField, DateInput
 from investledger.reference.models import Area, Unit
 
 

@@ -26,10 +26,10 @@ from investledger.core.views import (
     submit,
 )
 from investledger.ledger.events import services
+from investledger.ledger.events.filtersets import SigningEventFilterSet
 from investledger.ledger.events.forms import SigningEventForm
 from investledger.ledger.events.models import SigningEvent
 from investledger.ledger.events.selectors import event_totals, event_totals_as_of, figures_by_event
-from investledger.ledger.projects.filtersets import SigningEventFilterSet
 from investledger.ledger.projects.models import Project
 
 

@@ -23,8 +23,8 @@ from investledger.core.api import (
 )
 from investledger.core.related import ScopedRelatedFieldsMixin
 from investledger.ledger.investors import services
+from investledger.ledger.investors.filtersets import InvestorFilterSet
 from investledger.ledger.investors.models import Investor
-from investledger.ledger.projects.filtersets import InvestorFilterSet
 
 
 class InvestorSerializer(ScopedRelatedFieldsMixin, serializers.ModelSerializer):

@@ -169,3 +169,10 @@ def source_problems(sources) -> list[tuple[str, str]]:
             except (TypeError, ValueError):
                 problems.append((fact, _("%(fact)s: “%(on)s” is not a date.") % {"fact": label, "on": on}))
     return problems
+
+
+def ledger_projects() -> models.Manager:
+    """The projects' manager. Projects sit above investors (a project names its investor and co-investors):
+    investors reach them through the reverse relations (`Investor.projects`, `co_projects`), never by
+    importing the projects app."""
+    return Investor._meta.get_field("projects").related_model._default_manager

@@ -24,11 +24,10 @@ from investledger.core.views import (
     submit,
 )
 from investledger.ledger.investors import services
+from investledger.ledger.investors.filtersets import InvestorFilterSet
 from investledger.ledger.investors.forms import InvestorForm, ProfileForm
-from investledger.ledger.investors.models import Investor, InvestorProfile
+from investledger.ledger.investors.models import Investor, InvestorProfile, ledger_projects
 from investledger.ledger.investors.selectors import profile_facts
-from investledger.ledger.projects.filtersets import InvestorFilterSet
-from investledger.ledger.projects.models import Project
 
 MONEY = DecimalField(max_digits=20, decimal_places=2)
 
@@ -36,9 +35,11 @@ MONEY = DecimalField(max_digits=20, decimal_places=2)
 def with_project_totals(queryset, user):
     """Annotate investors with the number and contract value of the projects they lead, that `user` may see."""
     # Scope through an id subquery: `visible_to` may join to-many relations and repeat rows.
-    ids = Project.objects.filter(
-        investor=OuterRef("pk"), pk__in=Project.objects.visible_to(user).values("pk")
-    ).order_by()
+    ids = (
+        ledger_projects()
+        .filter(investor=OuterRef("pk"), pk__in=ledger_projects().visible_to(user).values("pk"))
+        .order_by()
+    )
     count = ids.values("investor").annotate(n=Count("pk")).values("n")
     value = ids.values("investor").annotate(v=Sum("contract_value_cny")).values("v")
     return queryset.annotate(
@@ -76,8 +77,12 @@ def investor_detail(request, pk: int):
     user = request.user
     investor = get_visible_or_404(Investor.objects.select_related("parent"), user, pk)
     projects = (
-        Project.objects.filter(
-            pk__in=Project.objects.visible_to(user).filter(Q(investor=investor) | Q(co_investors=investor)).values("pk")
+        ledger_projects()
+        .filter(
+            pk__in=ledger_projects()
+            .visible_to(user)
+            .filter(Q(investor=investor) | Q(co_investors=investor))
+            .values("pk")
         )
         .select_related("host_area", "sector", "first_event", "investor")
         .order_by("-signed_on", "-pk")

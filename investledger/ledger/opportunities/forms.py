@@ -6,12 +6,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from investledger.core import access
-from investledger.core.forms import BootstrapFormMixin
+from investledger.core.forms import AmountField, BootstrapFormMixin, DateInput, RateField, area_label
 from investledger.core.related import scope_choices
 from investledger.ledger.opportunities import permissions, services
 from investledger.ledger.opportunities.choices import TRANSITIONS, Status
 from investledger.ledger.opportunities.models import Opportunity, OpportunityList
-from investledger.ledger.projects.forms import AmountField, DateInput, RateField, area_label
 from investledger.ledger.projects.models import Project
 from investledger.reference.models import Area
 

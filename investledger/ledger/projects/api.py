@@ -45,12 +45,11 @@ from investledger.core.api import (
     validation_error_from,
 )
 from investledger.core.related import ScopedRelatedFieldsMixin
-from investledger.ledger.events.models import SigningEvent
 from investledger.ledger.investors.models import Investor
 from investledger.ledger.projects import permissions, services
 from investledger.ledger.projects.choices import Currency, SideState, SigningKind
 from investledger.ledger.projects.filtersets import ProjectFilterSet
-from investledger.ledger.projects.models import MONEY, Project, Signing
+from investledger.ledger.projects.models import MONEY, Project, Signing, signing_events
 from investledger.reference.models import Area, Sector, Unit
 
 # --- Serializers -------------------------------------------------------------------------------
@@ -186,7 +185,7 @@ class ProjectWriteSerializer(BoundedDecimalsMixin, ScopedRelatedFieldsMixin, ser
 
 class ProjectCreateSerializer(ProjectWriteSerializer):
     event = serializers.PrimaryKeyRelatedField(
-        queryset=SigningEvent.objects.all(),
+        queryset=signing_events().all(),
         required=False,
         allow_null=True,
         help_text=gettext_lazy("The signing event where it was signed; records the first signing."),
@@ -257,7 +256,7 @@ class DeleteSerializer(serializers.Serializer):
 
 
 class SigningSerializer(BoundedDecimalsMixin, ScopedRelatedFieldsMixin, serializers.ModelSerializer):
-    event = serializers.PrimaryKeyRelatedField(queryset=SigningEvent.objects.all())
+    event = serializers.PrimaryKeyRelatedField(queryset=signing_events().all())
     event_name = serializers.CharField(source="event.label", read_only=True)
     kind = serializers.ChoiceField(choices=SigningKind.choices, default=SigningKind.RESIGNING)
     confirm_increment = serializers.BooleanField(

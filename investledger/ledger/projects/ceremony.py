@@ -21,12 +21,11 @@ from django.utils.translation import gettext_lazy
 
 from investledger.core import access
 from investledger.core.access import Action
-from investledger.core.forms import BootstrapFormMixin
+from investledger.core.forms import AmountField, BootstrapFormMixin, area_label
 from investledger.ledger.investors import services as investor_services
 from investledger.ledger.investors.models import Investor
 from investledger.ledger.projects import services
 from investledger.ledger.projects.choices import SigningKind
-from investledger.ledger.projects.forms import AmountField, area_label
 from investledger.ledger.projects.models import Project
 from investledger.reference.models import Area, Sector
 

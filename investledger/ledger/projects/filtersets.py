@@ -6,10 +6,9 @@ from django.utils.translation import gettext_lazy as _
 
 from investledger.core.filters import ObjectIdFilter
 from investledger.core.money import YI
-from investledger.ledger.events.models import SigningEvent
 from investledger.ledger.investors.models import Investor
 from investledger.ledger.projects.choices import AgreementType, SideState, Stage
-from investledger.ledger.projects.models import Project, Signing
+from investledger.ledger.projects.models import Project, Signing, signing_events
 from investledger.reference.models import Area, Sector
 
 
@@ -29,9 +28,9 @@ class ProjectFilterSet(filters.FilterSet):
     stage = filters.MultipleChoiceFilter(choices=Stage.choices, label=_("Stage"), distinct=False)  # one row each
     side_state = filters.ChoiceFilter(choices=SideState.choices, label=_("Side state"))
     agreement_type = filters.ChoiceFilter(choices=AgreementType.choices, label=_("Agreement type"))
-    event = ObjectIdFilter(queryset=SigningEvent.objects.all(), method="filter_event", label=_("Signing event"))
+    event = ObjectIdFilter(queryset=signing_events().all(), method="filter_event", label=_("Signing event"))
     first_event = filters.ModelChoiceFilter(
-        queryset=SigningEvent.objects.all(), field_name="first_event", label=_("First signed at")
+        queryset=signing_events().all(), field_name="first_event", label=_("First signed at")
     )
     investor = ObjectIdFilter(queryset=Investor.objects.all(), method="filter_investor", label=_("Investor"))
     value_min = filters.NumberFilter(method="filter_value_min", label=_("Value from (100 million CNY)"))
@@ -114,31 +113,3 @@ class ProjectFilterSet(filters.FilterSet):
         if value is None:
             return queryset
         return queryset.large() if value else queryset.exclude(contract_value_cny__gte=10 * YI)
-
-
-class SigningEventFilterSet(filters.FilterSet):
-    q = filters.CharFilter(method="filter_q", label=_("Search"))
-    kind = filters.ChoiceFilter(choices=SigningEvent.Kind.choices, label=_("Kind"))
-    date_from = filters.DateFilter(field_name="date", lookup_expr="gte", label=_("From"))
-    date_to = filters.DateFilter(field_name="date", lookup_expr="lte", label=_("To"))
-
-    class Meta:
-        model = SigningEvent
-        fields: list[str] = []
-
-    def filter_q(self, queryset, name, value):
-        return queryset.filter(Q(name__icontains=value) | Q(name_en__icontains=value) | Q(place__icontains=value))
-
-
-class InvestorFilterSet(filters.FilterSet):
-    q = filters.CharFilter(method="filter_q", label=_("Search"))
-    origin = filters.ChoiceFilter(choices=Investor.Origin.choices, label=_("Origin"))
-    ownership = filters.ChoiceFilter(choices=Investor.Ownership.choices, label=_("Ownership"))
-    fortune_global_500 = filters.BooleanFilter(label=_("Fortune Global 500"))
-
-    class Meta:
-        model = Investor
-        fields: list[str] = []
-
-    def filter_q(self, queryset, name, value):
-        return queryset.filter(Q(name__icontains=value) | Q(name_en__icontains=value))

@@ -2,135 +2,21 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from investledger.core import access
 from investledger.core.access import Role
-from investledger.core.forms import BootstrapFormMixin
-from investledger.core.money import AMOUNT_MAX, BILLION, CENT, RATE_FIELD, YI, grouped, rate_problem
+from investledger.core.forms import AmountField, BootstrapFormMixin, DateInput, RateField, area_label, in_reader_unit
 from investledger.core.related import scope_choices
-from investledger.ledger.events.models import SigningEvent
 from investledger.ledger.investors.models import Investor
 from investledger.ledger.projects import services
 from investledger.ledger.projects.choices import Currency, SideState, SigningKind
-from investledger.ledger.projects.models import Project
+from investledger.ledger.projects.models import Project, signing_events
 from investledger.reference.models import Area, Sector, Unit
-
-
-def reader_multiplier() -> Decimal:
-    """Yuan per unit of the amounts people read and type: 亿 (10^8) in Chinese, billions in English."""
-    return YI if (get_language() or "en").startswith("zh") else BILLION
-
-
-def in_reader_unit(value: Decimal) -> str:
-    """An amount in yuan as typed in the reader's unit, exactly: 1530000000 → "15.3" (亿) or "1.53" (bn)."""
-    text = format(value / reader_multiplier(), "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
-
-
-class AmountInput(forms.TextInput):
-    """Shows a stored amount (in yuan) in the unit people read and type beside it."""
-
-    def format_value(self, value):
-        if isinstance(value, Decimal):
-            return in_reader_unit(value)
-        return super().format_value(value)
-
-
-class AmountField(forms.DecimalField):
-    """A non-negative amount typed in the reader's unit (亿 in Chinese, bn in English), kept in yuan.
-
-    The unit is shown beside the field (`unit_label`), the same unit pages show and imports read in
-    headers; the conversion is exact in Decimal, and a figure finer than a cent is refused, not rounded.
-    `in_cny` says whether the amount is always in yuan (“亿元”, “RMB bn”) or in a currency chosen
-    beside it (“亿”, “bn”).
-    """
-
-    default_error_messages = {
-        "invalid": _("Enter the amount as a number in %(unit)s, such as 15 or 2.5."),
-        "min_value": _("An amount cannot be negative."),
-        "too_large": _("%(value)s %(unit)s is more than the largest amount the ledger holds, %(limit)s %(unit)s."),
-        "too_fine": _("Give the amount to the cent at most: %(value)s %(unit)s has too many decimal places."),
-    }
-
-    def __init__(self, *, in_cny: bool = True, **kwargs):
-        self.in_cny = in_cny
-        kwargs.setdefault("max_digits", 20)
-        kwargs.setdefault("decimal_places", 2)
-        kwargs.setdefault("min_value", Decimal("0"))
-        kwargs.setdefault("widget", AmountInput)
-        super().__init__(**kwargs)
-        self.widget.attrs.setdefault("inputmode", "decimal")
-
-    @property
-    def unit_label(self) -> str:
-        zh = (get_language() or "en").startswith("zh")
-        # The units of pages and import headers: 亿元 in Chinese, RMB bn in English.
-        if self.in_cny:
-            return "亿元" if zh else "RMB bn"
-        return "亿" if zh else "bn"
-
-    def to_python(self, value):
-        if value in self.empty_values:
-            return None
-        if isinstance(value, Decimal):
-            return value
-        text = str(value).replace(",", "").replace("，", "").replace(" ", "").strip()
-        try:
-            number = Decimal(text)
-        except InvalidOperation:
-            raise forms.ValidationError(
-                self.error_messages["invalid"], code="invalid", params={"unit": self.unit_label}
-            ) from None
-        if not number.is_finite():
-            raise forms.ValidationError(
-                self.error_messages["invalid"], code="invalid", params={"unit": self.unit_label}
-            )
-        if number < 0:
-            raise forms.ValidationError(self.error_messages["min_value"], code="min_value")
-        multiplier = reader_multiplier()
-        if number > AMOUNT_MAX / multiplier:  # the one bound of money (core.money), in the reader's unit
-            raise forms.ValidationError(
-                self.error_messages["too_large"],
-                code="too_large",
-                params={"value": text, "unit": self.unit_label, "limit": grouped(AMOUNT_MAX / multiplier)},
-            )
-        amount = number * multiplier
-        if amount != amount.quantize(CENT):
-            raise forms.ValidationError(
-                self.error_messages["too_fine"], code="too_fine", params={"value": text, "unit": self.unit_label}
-            )
-        return amount.quantize(CENT)
-
-
-class RateField(forms.DecimalField):
-    """An exchange rate (CNY per unit of a currency): 0 to `RATE_MAX`, at most six decimals (`core.money`)."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("max_digits", RATE_FIELD["max_digits"])
-        kwargs.setdefault("decimal_places", RATE_FIELD["decimal_places"])
-        kwargs.setdefault("min_value", Decimal("0"))
-        super().__init__(**kwargs)
-
-    def validate(self, value):
-        super().validate(value)
-        if value not in self.empty_values:
-            problem = rate_problem(value)
-            if problem is not None:  # one message naming the bound, before the digit counts
-                raise problem.error()
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("format", "%Y-%m-%d")
-        super().__init__(**kwargs)
 
 
 def contact_users():
@@ -236,17 +122,12 @@ class ProjectForm(BootstrapFormMixin, forms.ModelForm):
         return fields, m2m
 
 
-def area_label(area) -> str:
-    """An area in a choice list, indented by its depth (ideographic spaces survive in <option> text)."""
-    return "\u3000" * area.depth + area.label
-
-
 class ProjectCreateForm(ProjectForm):
     """A new project, with its optional first signing and the duplicate confirmation."""
 
     event = forms.ModelChoiceField(
         label=_("First signed at"),
-        queryset=SigningEvent.objects.none(),
+        queryset=signing_events().none(),
         required=False,
         help_text=_("The signing event where the project was signed; it counts under this event."),
     )
@@ -260,7 +141,7 @@ class ProjectCreateForm(ProjectForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["event"].queryset = SigningEvent.objects.order_by("-date", "name")
+        self.fields["event"].queryset = signing_events().order_by("-date", "name")
         scope_choices(self, self.user)
         self.style()
 
@@ -313,7 +194,7 @@ class SigningForm(BootstrapFormMixin, forms.Form):
     project's new total is asked about before it is saved (`services.capital_increase_warnings`).
     """
 
-    event = forms.ModelChoiceField(label=_("Signing event"), queryset=SigningEvent.objects.none())
+    event = forms.ModelChoiceField(label=_("Signing event"), queryset=signing_events().none())
     signed_on = forms.DateField(
         label=_("Signing date"), required=False, widget=DateInput(), help_text=_("Defaults to the event's date.")
     )
@@ -331,9 +212,7 @@ class SigningForm(BootstrapFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.project = project
         self.increment_warnings: list[str] = []
-        self.fields["event"].queryset = SigningEvent.objects.exclude(signings__project=project).order_by(
-            "-date", "name"
-        )
+        self.fields["event"].queryset = signing_events().exclude(signings__project=project).order_by("-date", "name")
         scope_choices(self, user)
         self.fields["event"].error_messages["invalid_choice"] = _(
             "Choose an event where this project is not yet recorded as signed."

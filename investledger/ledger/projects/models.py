@@ -288,3 +288,10 @@ class Signing(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.project} @ {self.event}"
+
+
+def signing_events() -> models.Manager:
+    """The signing events' manager. Events sit above projects (their pages count the projects signed
+    there): projects reach them through their own relations (`Signing.event`, `Project.first_event`,
+    named by label), never by importing the events app."""
+    return Signing._meta.get_field("event").related_model._default_manager

@@ -15,15 +15,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from investledger.core.access import Action
 from investledger.core.views import get_visible_or_404, require
-from investledger.ledger.events.models import SigningEvent
 from investledger.ledger.projects import ceremony
+from investledger.ledger.projects.models import signing_events
 
 MAX_ROWS = 200
 
 
-def _event_for(request, event_pk: int) -> SigningEvent:
+def _event_for(request, event_pk: int):
     require(request.user, Action.CREATE)
-    return get_visible_or_404(SigningEvent.objects, request.user, event_pk)
+    return get_visible_or_404(signing_events(), request.user, event_pk)
 
 
 @login_required
