@@ -26,7 +26,7 @@ from investledger.core import access, audit, clock, references
 from investledger.core.models import AuditEntry
 from investledger.core.versions import EditConflict as EditConflict
 from investledger.core.versions import lock
-from investledger.escalation import notifications, permissions
+from investledger.escalation import ladder, notifications, permissions
 from investledger.escalation.choices import (
     IssueStatus,
     Level,
@@ -37,7 +37,6 @@ from investledger.escalation.choices import (
     Step,
 )
 from investledger.escalation.models import (
-    LEVEL_AFTER_MISSING,
     DeadlinePolicy,
     EscalationStep,
     Inspection,
@@ -238,93 +237,38 @@ def _reason(step: Step, deadline: dt.date, days: int) -> str:
     return text % {"deadline": deadline.isoformat(), "after": after}
 
 
-def missed_steps(issue: Issue, as_of: dt.date, calendar: WorkCalendar) -> list[Step]:
-    """Steps whose deadline has passed without the step done in time, as seen on `as_of`.
+def _tell_escalated(issue: Issue, level: int, reason: str) -> None:
+    level_label = Level(level).label
+    recipients = list(notifications.holders_of_level(issue, level)) + list(
+        notifications.unit_users(issue.responsible_unit)
+    )
+    notifications.notify(
+        recipients,
+        kind=NotificationKind.ISSUE_ESCALATED,
+        key=f"issue:{issue.pk}:escalated:{level}",
+        subject=_("Escalated to %(level)s: %(issue)s") % {"level": level_label, "issue": issue},
+        body=_("%(reason)s. Project %(project)s, responsible unit %(unit)s.")
+        % {"reason": reason, "project": issue.project, "unit": issue.responsible_unit},
+        link=_issue_link(issue),
+    )
 
-    A deadline counts as passed from the next working day after it: nobody escalates on a
-    Sunday what was due on Friday; Monday morning's scan does.
-    """
-    missed = []
-    for step in (Step.RESPOND, Step.ASSESS, Step.RESOLVE):
-        deadline = issue.deadline(step)
-        if calendar.next_working_day(deadline) > as_of:
-            break
-        done = issue.step_done_on(step)
-        if done is None or done > deadline:
-            missed.append(step)
-    return missed
+
+ISSUES = ladder.Climber(
+    model=Issue,
+    step_model=EscalationStep,
+    owner="issue",
+    started_on="raised_on",
+    related=("project__host_area", "responsible_unit"),
+    is_open=lambda issue: not issue.is_closed,
+    reason=_reason,
+    notify=_tell_escalated,
+)
 
 
 def escalate_overdue(as_of: dt.date | None = None) -> list[EscalationStep]:
-    """Raise every open issue to the level its missed deadlines call for, once per level.
-
-    Idempotent: the level only climbs, and each (issue, level) step exists once, so a second run
-    on the same day (or a run for an earlier day) changes nothing. Each issue is its own
-    transaction, so one bad row does not hold back the others.
-    """
-    as_of = as_of or clock.today()
-    calendar = WorkCalendar.load()
-    candidates = (
-        Issue.objects.open()
-        .filter(level__lt=Level.LEADER, raised_on__lte=as_of, respond_by__lt=as_of)
-        .values_list("pk", flat=True)
-        .order_by("pk")
-    )
-    steps: list[EscalationStep] = []
-    for pk in list(candidates):
-        steps.extend(_escalate_one(pk, as_of, calendar))
-    return steps
-
-
-@transaction.atomic
-def _escalate_one(pk: int, as_of: dt.date, calendar: WorkCalendar) -> list[EscalationStep]:
-    issue = Issue.objects.select_for_update().select_related("project__host_area", "responsible_unit").get(pk=pk)
-    if issue.is_closed:
-        return []
-    missed = missed_steps(issue, as_of, calendar)
-    made = []
-    for step in missed:
-        target = LEVEL_AFTER_MISSING[step]
-        if target <= issue.level:
-            continue
-        before = audit.snapshot(issue)
-        deadline = issue.deadline(step)
-        reason = _reason(step, deadline, calendar.between(issue.raised_on, deadline))
-        escalation = EscalationStep.objects.create(
-            issue=issue,
-            from_level=issue.level,
-            to_level=target,
-            missed_step=step,
-            missed_deadline=deadline,
-            reason=reason[:300],
-            escalated_on=as_of,
-            escalated_at=clock.now(),
-        )
-        issue.level = target
-        issue.version += 1
-        issue.save(update_fields=["level", "version", "updated"])
-        audit.record(escalation, AuditEntry.Kind.CREATE)
-        audit.record(
-            issue,
-            AuditEntry.Kind.ACTION,
-            before=before,
-            message=f"escalated to {Level(target).label}: {reason}",
-        )
-        level_label = Level(target).label
-        recipients = list(notifications.holders_of_level(issue, target)) + list(
-            notifications.unit_users(issue.responsible_unit)
-        )
-        notifications.notify(
-            recipients,
-            kind=NotificationKind.ISSUE_ESCALATED,
-            key=f"issue:{issue.pk}:escalated:{target}",
-            subject=_("Escalated to %(level)s: %(issue)s") % {"level": level_label, "issue": issue},
-            body=_("%(reason)s. Project %(project)s, responsible unit %(unit)s.")
-            % {"reason": reason, "project": issue.project, "unit": issue.responsible_unit},
-            link=_issue_link(issue),
-        )
-        made.append(escalation)
-    return made
+    """Raise every open issue to the level its missed deadlines call for, once per level (idempotent;
+    each issue its own transaction): the one ladder of `escalation.ladder`."""
+    return ladder.escalate_overdue(ISSUES, as_of)
 
 
 # --- Supervision notices ------------------------------------------------------------------------

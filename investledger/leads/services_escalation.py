@@ -1,32 +1,26 @@
 """Overdue leads climb the same ladder as issues, on the same working-day calendar.
 
-A lead's deadlines (respond, assess, feed back) come from its class; the scan reads them with the
-issue register's own rule (`escalation.services.missed_steps`: a deadline counts as passed from the
-next working day after it) and climbs the same levels (`LEVEL_AFTER_MISSING`: owning unit → district
-→ city bureau → city leader), notifying through `escalation.notifications` once per level.
+A lead's deadlines (respond, assess, feed back) come from its class; the scan is the issue register's
+own (`escalation.ladder`: a deadline counts as passed from the next working day after it; the same
+levels, owning unit → district → city bureau → city leader), with the words and the people of a lead
+(`LEADS`), notifying through `escalation.notifications` once per level.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from investledger.core import audit, clock
 from investledger.core.access import Role
-from investledger.core.models import AuditEntry
-from investledger.escalation import notifications
+from investledger.escalation import ladder, notifications
 from investledger.escalation.choices import Level, NotificationKind, Step
-from investledger.escalation.models import LEVEL_AFTER_MISSING
-from investledger.escalation.services import missed_steps
-from investledger.escalation.workdays import WorkCalendar
 from investledger.leads.models import Lead, LeadEscalation
 from investledger.leads.services import lead_link
 
 
-def _reason(step: str, deadline: dt.date, days: int) -> str:
+def _reason(step: Step, deadline: dt.date, days: int) -> str:
     after = ngettext(
         "%(days)s working day after it was received", "%(days)s working days after it was received", days
     ) % {"days": days}
@@ -50,59 +44,31 @@ def holders_of_level(lead: Lead, level: int) -> list:
     return list(users.values())
 
 
+def _tell_escalated(lead: Lead, level: int, reason: str) -> None:
+    label = Level(level).label
+    notifications.notify(
+        holders_of_level(lead, level) + holders_of_level(lead, Level.UNIT),
+        kind=NotificationKind.LEAD_ESCALATED,
+        key=f"lead:{lead.pk}:escalated:{level}",
+        subject=_("Lead escalated to %(level)s: %(lead)s") % {"level": label, "lead": lead},
+        body=_("%(reason)s. Owning unit %(unit)s.") % {"reason": reason, "unit": lead.owning_unit},
+        link=lead_link(lead),
+    )
+
+
+LEADS = ladder.Climber(
+    model=Lead,
+    step_model=LeadEscalation,
+    owner="lead",
+    started_on="received_on",
+    related=("owning_unit",),
+    is_open=lambda lead: lead.is_open,
+    reason=_reason,
+    notify=_tell_escalated,
+)
+
+
 def escalate_overdue_leads(as_of: dt.date | None = None) -> list[LeadEscalation]:
     """Raise every open lead to the level its missed deadlines call for, once per level (idempotent);
-    each lead is its own transaction."""
-    as_of = as_of or clock.today()
-    calendar = WorkCalendar.load()
-    candidates = (
-        Lead.objects.open()
-        .filter(level__lt=Level.LEADER, received_on__lte=as_of, respond_by__lt=as_of)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
-    made: list[LeadEscalation] = []
-    for pk in list(candidates):
-        made.extend(_escalate_one(pk, as_of, calendar))
-    return made
-
-
-@transaction.atomic
-def _escalate_one(pk: int, as_of: dt.date, calendar: WorkCalendar) -> list[LeadEscalation]:
-    lead = Lead.objects.select_for_update().select_related("owning_unit").get(pk=pk)
-    if not lead.is_open:
-        return []
-    made = []
-    for step in missed_steps(lead, as_of, calendar):  # type: ignore[arg-type]  # a lead reads as an issue
-        target = LEVEL_AFTER_MISSING[step]
-        if target <= lead.level:
-            continue
-        before = audit.snapshot(lead)
-        deadline = lead.deadline(step)
-        reason = _reason(step, deadline, calendar.between(lead.received_on, deadline))
-        escalation = LeadEscalation.objects.create(
-            lead=lead,
-            missed_step=step,
-            missed_deadline=deadline,
-            from_level=lead.level,
-            to_level=target,
-            reason=reason[:300],
-            escalated_on=as_of,
-            escalated_at=clock.now(),
-        )
-        lead.level = target
-        lead.version += 1
-        lead.save(update_fields=["level", "version", "updated"])
-        audit.record(escalation, AuditEntry.Kind.CREATE)
-        label = Level(target).label
-        audit.record(lead, AuditEntry.Kind.ACTION, before=before, message=f"escalated to {label}: {reason}")
-        notifications.notify(
-            holders_of_level(lead, target) + holders_of_level(lead, Level.UNIT),
-            kind=NotificationKind.LEAD_ESCALATED,
-            key=f"lead:{lead.pk}:escalated:{target}",
-            subject=_("Lead escalated to %(level)s: %(lead)s") % {"level": label, "lead": lead},
-            body=_("%(reason)s. Owning unit %(unit)s.") % {"reason": reason, "unit": lead.owning_unit},
-            link=lead_link(lead),
-        )
-        made.append(escalation)
-    return made
+    each lead is its own transaction: the ladder issues climb (`escalation.ladder`)."""
+    return ladder.escalate_overdue(LEADS, as_of)
