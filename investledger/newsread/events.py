@@ -67,8 +67,7 @@ def _field(value: str, start: int, end: int) -> dict[str, Any]:
 
 def event_of(text: str) -> dict[str, Any]:
     """{"name", "date", "place"}: each {"value", "span"} or None."""
-    years = YEAR.findall(text[:3000])
-    default_year = int(max(set(years), key=years.count)) if years else None
+    default_year = _most_cited_year(text)
     name = None
     m_en = EN_EVENT.search(text)
     m_zh = ZH_EVENT.search(text)
@@ -108,5 +107,11 @@ def year_of(event: dict[str, Any], text: str) -> int | None:
     """The year the document's amounts are converted at: the event's, else the most cited year near the top."""
     if event.get("date"):
         return int(event["date"]["value"][:4])
+    return _most_cited_year(text)
+
+
+def _most_cited_year(text: str) -> int | None:
+    """The year cited most often in the first 3,000 characters; of years cited as often, the first
+    cited (a set's order would make it change from one run of Python to the next)."""
     years = YEAR.findall(text[:3000])
-    return int(max(set(years), key=years.count)) if years else None
+    return int(max(dict.fromkeys(years), key=years.count)) if years else None

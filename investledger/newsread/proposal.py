@@ -161,7 +161,8 @@ def propose(
 def _default_currency(facts: Facts) -> str:
     stated = [a.amount.currency for a in facts.aggregates if a.amount and a.amount.currency]
     stated += [d.amount.currency for d in facts.deals if d.amount and d.amount.currency]
-    return max(set(stated), key=stated.count) if stated else "CNY"
+    # Of currencies stated as often, the first stated: a set's order changes from one run to the next.
+    return max(dict.fromkeys(stated), key=stated.count) if stated else "CNY"
 
 
 def _evidence(text: str, span: tuple[int, int]) -> dict[str, Any]:

@@ -229,3 +229,26 @@ def test_the_watch_finds_trouble_and_progress_and_leaves_out_what_is_denied():
         "华康生物医药有限公司",
         "华康",
     }
+
+
+def test_the_year_and_currency_of_a_release_are_the_same_in_every_run_of_python():
+    """Ties between years (or currencies) cited as often were broken by a set's order, which changes
+    with Python's string hashing from one process to the next."""
+    import os
+    import subprocess
+    import sys
+
+    text = (
+        "某县举行招商引资项目集中签约仪式\n12月22日上午，某县举行招商引资项目集中签约仪式。"
+        "该县2017年引进项目3个，2023年引进项目5个。本次签约项目4个，签约金额合计17.51亿元。"
+    )
+    code = (
+        "import sys; from investledger.newsread import propose;"
+        "p = propose(sys.argv[1]); print(p['event']['date']['value'][:4], p['aggregates'][0]['amount']['rate']['year'])"
+    )
+    years = set()
+    for seed in ("1", "2", "3", "4", "5", "6"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        out = subprocess.run([sys.executable, "-c", code, text], env=env, capture_output=True, text=True, check=True)
+        years.add(out.stdout.strip())
+    assert years == {"2017 2017"}
