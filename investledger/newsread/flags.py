@@ -1,4 +1,8 @@
-"""What a careful analyst would query in a release: each flag with its code, a message and a span."""
+"""What a careful analyst would query in a release: each flag with its code, a message and a span.
+
+The message is English; `params` hold its figures, so that an application can say it in its own
+language from the code (investledger's intake does, in English and Chinese).
+"""
 
 from __future__ import annotations
 
@@ -34,6 +38,12 @@ def _conversion(item: dict[str, Any], year: int | None) -> dict[str, Any] | None
             f"{_money(amount['value'], cur)} is about {_money(expected, to)} at the {a[1] or b[1]} rate, "
             f"not {_money(stated['value'], to)} as stated."
         ),
+        "params": {
+            "amount": _money(amount["value"], cur),
+            "expected": _money(expected, to),
+            "year": a[1] or b[1],
+            "stated": _money(stated["value"], to),
+        },
         "span": [amount["span"][0], stated["span"][1] + 1],
     }
 
@@ -53,6 +63,7 @@ def flags_of(
                 {
                     "code": "hedged",
                     "message": f"The figure is hedged ({hedge}): the amount is approximate.",
+                    "params": {"hedge": hedge},
                     "span": amount["span"],
                 }
             )
@@ -62,6 +73,7 @@ def flags_of(
             {
                 "code": "amount_without_investor",
                 "message": f"{_money(loose.amount.value, loose.amount.currency or default_currency)} is stated with no investor and is not a total.",
+                "params": {"amount": _money(loose.amount.value, loose.amount.currency or default_currency)},
                 "span": [loose.amount.start, loose.amount.end],
             }
         )
@@ -92,6 +104,11 @@ def _parts(proposal: dict[str, Any]) -> list[dict[str, Any]]:
             {
                 "code": "parts_exceed_whole",
                 "message": f"Breakdowns add up to CNY {total / 1e9:,.2f} bn, more than the total of CNY {whole['amount']['cny_value'] / 1e9:,.2f} bn.",
+                "params": {
+                    "what": "amount",
+                    "parts": _money(total, "CNY"),
+                    "whole": _money(whole["amount"]["cny_value"], "CNY"),
+                },
                 "span": whole["evidence"]["span"],
             }
         )
@@ -100,6 +117,7 @@ def _parts(proposal: dict[str, Any]) -> list[dict[str, Any]]:
             {
                 "code": "parts_exceed_whole",
                 "message": f"Breakdowns add up to {count} projects, more than the total of {whole['project_count']}.",
+                "params": {"what": "count", "parts": count, "whole": whole["project_count"]},
                 "span": whole["evidence"]["span"],
             }
         )

@@ -61,9 +61,43 @@ FLAGS = {
 }
 
 
+# Flags said with their figures (the library's `params`), by code; `what` tells the two kinds of
+# parts exceeding the whole apart.
+FLAGS_WITH_FIGURES = {
+    "conversion_inconsistent": gettext_lazy(
+        "%(amount)s is about %(expected)s at the %(year)s rate, not %(stated)s as stated."
+    ),
+    "hedged": gettext_lazy("The figure is hedged (%(hedge)s): the amount is approximate."),
+    "amount_without_investor": gettext_lazy("%(amount)s is stated with no investor and is not a total."),
+    "parts_exceed_whole/amount": gettext_lazy("The breakdowns add up to %(parts)s, more than the total of %(whole)s."),
+    "parts_exceed_whole/count": gettext_lazy(
+        "The breakdowns add up to %(parts)s projects, more than the total of %(whole)s."
+    ),
+}
+HEDGES = {
+    "about": gettext_lazy("about"),
+    "nearly": gettext_lazy("nearly"),
+    "over": gettext_lazy("over"),
+    "up to": gettext_lazy("up to"),
+}
+
+
 def said(item: dict[str, Any]) -> str:
-    """A message or flag of the reader in the user's language (its English words for a code unknown here)."""
-    text = MESSAGES.get(item.get("code", "")) or FLAGS.get(item.get("code", ""))
+    """A message or flag of the reader in the user's language, with its figures where it gives them
+    (its English words for a code unknown here)."""
+    code = item.get("code", "")
+    params = dict(item.get("params") or {})
+    if params:
+        key = f"{code}/{params['what']}" if "what" in params else code
+        if "hedge" in params:
+            params["hedge"] = str(HEDGES.get(params["hedge"], params["hedge"]))
+        template = FLAGS_WITH_FIGURES.get(key)
+        if template is not None:
+            try:
+                return str(template) % params
+            except (KeyError, TypeError, ValueError):
+                pass
+    text = MESSAGES.get(code) or FLAGS.get(code)
     return str(text) if text else str(item.get("message", ""))
 
 

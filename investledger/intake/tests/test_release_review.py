@@ -192,3 +192,22 @@ def test_a_release_is_not_uploaded_as_a_spreadsheet(personas, tmp_path):
             file_name="x.csv",
             kind="releases",
         )
+
+
+def test_the_reader_flags_are_said_with_their_figures_in_english_and_chinese():
+    from django.utils import translation
+
+    from investledger.newsread import propose
+
+    flags = propose("Acme Co., Ltd. signed an agreement to invest RMB 5 billion ($7300 million) in 2020.")["flags"]
+    conversion = next(f for f in flags if f["code"] == "conversion_inconsistent")
+    with translation.override("en"):
+        assert releases.said(conversion) == (
+            "CNY 5.00 bn is about USD 724.9 m at the 2020 rate, not USD 7.30 bn as stated."
+        )
+    with translation.override("zh-hans"):
+        assert releases.said(conversion) == "按 2020 年汇率，CNY 5.00 bn 约合 USD 724.9 m，而非文中所述的 USD 7.30 bn。"
+        assert releases.said({"code": "hedged", "params": {"hedge": "over"}}) == "数字带有约数词（超过），金额为概数。"
+        assert releases.said({"level": "error", "code": "empty", "message": "The document is empty."}) == (
+            "文件为空，没有可读取的内容。"
+        )
