@@ -44,6 +44,16 @@ def lock(rows: Any, pk: Any, expected_version: int | None = None) -> Any:
     return locked
 
 
+def create(model: Any, fields: Mapping[str, Any], *, message: str = "") -> Any:
+    """A new versioned record (version 1) of plain `fields`, validated (`full_clean`) and saved with its
+    audit entry; the caller is the app's service, inside its transaction."""
+    record = model(**fields)
+    record.full_clean()
+    record.save()
+    audit.record(record, AuditEntry.Kind.CREATE, message=message)
+    return record
+
+
 def save_edit(locked: Any, before: dict, *, message: str = "") -> bool:
     """Save an edited record (locked by the caller, `before` its snapshot) as its next version, with its
     audit entry. Nothing is written when nothing changed: no new version, no entry."""

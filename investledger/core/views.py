@@ -18,7 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
 from django.http import HttpResponsePermanentRedirect
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
@@ -186,6 +186,33 @@ def kept_on_conflict(form, instance) -> Callable[[], str]:
         return ("" if (get_language() or "").startswith("zh") else " ").join(text)  # Chinese runs on unspaced
 
     return message
+
+
+def record_form_page(
+    request, form_class, *, write, success, then, template: str, name: str, instance=None, **form_kwargs
+):
+    """The page that creates (no `instance`) or edits a record through its service, the whole of it.
+
+    The form (`form_class(data, instance=..., user=..., **form_kwargs)`) goes through `submit`:
+    `write(form, data)` calls the service; `success` and `then` are as `submit` takes them; an edit made
+    on an older version is refused with `kept_on_conflict`. Otherwise `template` is rendered with the
+    form, `creating`, and the record as stored under `name` (the form set what was typed on `instance`).
+    """
+    form = form_class(posted(request), instance=instance, user=request.user, **form_kwargs)
+    done = submit(
+        request,
+        form,
+        lambda data: write(form, data),
+        success=success,
+        then=then,
+        conflict=kept_on_conflict(form, instance) if instance is not None else "",
+    )
+    if done:
+        return done
+    context = {"form": form, "creating": instance is None}
+    if instance is not None:
+        context[name] = type(instance)._default_manager.get(pk=instance.pk)
+    return render(request, template, context)
 
 
 def page_size_from(request) -> int:

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from investledger.core.forms import AmountField, BootstrapFormMixin, DateInput, VersionedFormMixin
 from investledger.core.related import scope_choices
+from investledger.ledger.events import services
 from investledger.ledger.events.models import SigningEvent
 from investledger.reference.models import Area, Unit
 
@@ -21,22 +22,7 @@ class SigningEventForm(VersionedFormMixin, BootstrapFormMixin, forms.ModelForm):
 
     class Meta:
         model = SigningEvent
-        fields = [
-            "name",
-            "name_en",
-            "kind",
-            "date",
-            "end_date",
-            "place",
-            "online",
-            "organiser",
-            "lead_unit",
-            "host_area",
-            "announced_count",
-            "announced_value_cny",
-            "source_url",
-            "notes",
-        ]
+        fields = [name for name in services.EVENT_FIELDS if name != "is_demo"]  # demo data is not typed
         widgets = {"date": DateInput(), "end_date": DateInput(), "notes": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, user, **kwargs):

@@ -13,8 +13,7 @@ from typing import Any
 
 from django.db import transaction
 
-from investledger.core import audit, versions
-from investledger.core.models import AuditEntry
+from investledger.core import versions
 from investledger.core.versions import EditConflict as EditConflict
 from investledger.ledger.events.models import SigningEvent
 
@@ -48,11 +47,7 @@ def _only(fields: Mapping[str, Any]) -> None:
 def event_create(*, fields: Mapping[str, Any], audit_message: str = "") -> SigningEvent:
     """A new signing event with its audit entry."""
     _only(fields)
-    event = SigningEvent(**fields)
-    event.full_clean()
-    event.save()
-    audit.record(event, AuditEntry.Kind.CREATE, message=audit_message)
-    return event
+    return versions.create(SigningEvent, fields, message=audit_message)
 
 
 @transaction.atomic

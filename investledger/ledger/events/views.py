@@ -20,10 +20,8 @@ from investledger.core.views import (
     ObjectListView,
     allowed,
     get_visible_or_404,
-    kept_on_conflict,
-    posted,
+    record_form_page,
     require,
-    submit,
 )
 from investledger.ledger.events import services
 from investledger.ledger.events.filtersets import SigningEventFilterSet
@@ -124,37 +122,38 @@ def announced_elsewhere(user, event, totals) -> list[dict]:
     return found
 
 
+def _detail_url(event) -> str:
+    return reverse("events:event_detail", args=[event.pk])
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def event_create(request):
     require(request.user, Action.MANAGE)
-    form = SigningEventForm(posted(request), user=request.user)
-    done = submit(
+    return record_form_page(
         request,
-        form,
-        lambda data: services.event_create(fields=form.service_fields()),
+        SigningEventForm,
+        write=lambda form, data: services.event_create(fields=form.service_fields()),
         success=lambda event: _("Signing event “%(name)s” created.") % {"name": event.label},
-        then=lambda event: reverse("events:event_detail", args=[event.pk]),
+        then=_detail_url,
+        template="events/event_form.html",
+        name="event",
     )
-    if done:
-        return done
-    return render(request, "events/event_form.html", {"form": form, "creating": True})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def event_edit(request, pk: int):
     event = get_visible_or_404(SigningEvent.objects, request.user, pk, Action.MANAGE)
-    form = SigningEventForm(posted(request), instance=event, user=request.user)
-    done = submit(
+    return record_form_page(
         request,
-        form,
-        lambda data: services.event_update(event=event, fields=form.service_fields(), expected_version=data["version"]),
+        SigningEventForm,
+        instance=event,
+        write=lambda form, data: services.event_update(
+            event=event, fields=form.service_fields(), expected_version=data["version"]
+        ),
         success=lambda event: _("Changes to “%(name)s” saved.") % {"name": event.label},
-        conflict=kept_on_conflict(form, event),
-        then=lambda event: reverse("events:event_detail", args=[event.pk]),
+        then=_detail_url,
+        template="events/event_form.html",
+        name="event",
     )
-    if done:
-        return done
-    stored = SigningEvent.objects.get(pk=event.pk)  # the form set what was typed on `event`
-    return render(request, "events/event_form.html", {"form": form, "event": stored, "creating": False})

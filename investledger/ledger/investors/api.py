@@ -36,18 +36,8 @@ class InvestorSerializer(ScopedRelatedFieldsMixin, serializers.ModelSerializer):
         model = Investor
         fields = [
             "id",
-            "name",
-            "name_en",
-            "parent",
+            *services.INVESTOR_FIELDS,
             "parent_name",
-            "origin",
-            "country",
-            "ownership",
-            "fortune_global_500",
-            "china_top_500",
-            "listed",
-            "notes",
-            "is_demo",
             "version",
         ]
 

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from investledger.core.forms import AmountField, BootstrapFormMixin, DateInput, VersionedFormMixin
 from investledger.core.related import scope_choices
+from investledger.ledger.investors import services
 from investledger.ledger.investors.models import SOURCE_TEXT_MAX, Investor, InvestorProfile
 from investledger.reference.choices import CooperationMode
 from investledger.reference.models import Area, Sector
@@ -13,18 +14,7 @@ from investledger.reference.models import Area, Sector
 class InvestorForm(VersionedFormMixin, BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = Investor
-        fields = [
-            "name",
-            "name_en",
-            "parent",
-            "origin",
-            "country",
-            "ownership",
-            "fortune_global_500",
-            "china_top_500",
-            "listed",
-            "notes",
-        ]
+        fields = [name for name in services.INVESTOR_FIELDS if name != "is_demo"]  # demo data is not typed
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, user, **kwargs):

@@ -48,11 +48,7 @@ SOURCED = {
 @transaction.atomic
 def investor_create(*, name: str, audit_message: str = "", **fields) -> Investor:
     """A new investor with its audit entry; the name must be new (names are unique)."""
-    investor = Investor(name=name.strip(), **fields)
-    investor.full_clean()
-    investor.save()
-    audit.record(investor, AuditEntry.Kind.CREATE, message=audit_message)
-    return investor
+    return versions.create(Investor, {"name": name.strip(), **fields}, message=audit_message)
 
 
 @transaction.atomic

@@ -18,8 +18,7 @@ from investledger.core.views import (
     ObjectListView,
     allowed,
     get_visible_or_404,
-    kept_on_conflict,
-    posted,
+    record_form_page,
     require,
     submit,
 )
@@ -162,43 +161,42 @@ def _posted_version(request, default):
         return default
 
 
+def _detail_url(investor) -> str:
+    return reverse("investors:investor_detail", args=[investor.pk])
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def investor_create(request):
     # Whoever may enter projects may enter the investor of a new project; changing one is the bureau's.
     require(request.user, Action.CREATE)
-    form = InvestorForm(posted(request), user=request.user)
-    done = submit(
+    return record_form_page(
         request,
-        form,
-        lambda data: services.investor_create(**form.service_fields()),
+        InvestorForm,
+        write=lambda form, data: services.investor_create(**form.service_fields()),
         success=lambda investor: _("Investor “%(name)s” created.") % {"name": investor.name},
-        then=lambda investor: reverse("investors:investor_detail", args=[investor.pk]),
+        then=_detail_url,
+        template="investors/investor_form.html",
+        name="investor",
     )
-    if done:
-        return done
-    return render(request, "investors/investor_form.html", {"form": form, "creating": True})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def investor_edit(request, pk: int):
     investor = get_visible_or_404(Investor.objects, request.user, pk, Action.CHANGE)
-    form = InvestorForm(posted(request), instance=investor, user=request.user)
-    done = submit(
+    return record_form_page(
         request,
-        form,
-        lambda data: services.investor_update(
+        InvestorForm,
+        instance=investor,
+        write=lambda form, data: services.investor_update(
             investor=investor, fields=form.service_fields(), expected_version=data["version"]
         ),
         success=lambda investor: _("Changes to “%(name)s” saved.") % {"name": investor.name},
-        conflict=kept_on_conflict(form, investor),
-        then=lambda investor: reverse("investors:investor_detail", args=[investor.pk]),
+        then=_detail_url,
+        template="investors/investor_form.html",
+        name="investor",
     )
-    if done:
-        return done
-    stored = Investor.objects.get(pk=investor.pk)  # the form set what was typed on `investor`
-    return render(request, "investors/investor_form.html", {"form": form, "investor": stored, "creating": False})
 
 
 SEARCH_LIMIT = 8
