@@ -125,7 +125,7 @@ ZH_COUNT = re.compile(
 )
 HEDGE_BEFORE = re.compile(
     r"(approx\.?|approximately|approximating|about|around|nearly|almost|close to|over|more than|above|no less than|not less than|at least|"
-    r"exceeding|exceeds?|north of|up to|some|roughly|upwards of|in excess of|约|近|超过|超|逾|达到|大约)\s*(?:a total of\s*|of\s*)?$",
+    r"exceeding|exceeds?|north of|up to|some|roughly|upwards of|in excess of|(?<![签合协条预公制节契邀履])约|近|超过|超|逾|达到|大约)\s*(?:a total of\s*|of\s*)?$",
     re.IGNORECASE,
 )
 HEDGE_WORDS = {

@@ -77,6 +77,11 @@ _THE_PROJECT = re.compile(
     r"该项目|项目计划|项目总投资|项目投资|总投资计划|\bthe (?:project|base|plant|facility|company)\b|^\s*(?:under the agreement, )?the total investment\b",
     re.IGNORECASE,
 )
+# "X Signing Ceremony held...": the name is the event's, not a party's.
+_EVENT_AFTER = re.compile(
+    r"\s+(?:(?:investment|project|projects)\s+)?signing\s+(?:ceremony|event|conference|meeting|session)\b",
+    re.IGNORECASE,
+)
 _PLURAL = re.compile(r"\bprojects\b|\bthey\b|\bthese\b|项目\d+个|\d+个项目|这些|上述", re.IGNORECASE)
 _ZH_SUBJECT = re.compile(
     r"(?:^|[，,；;：:])(?:其中，?)?(?P<name>[\u4e00-\u9fa5A-Za-z]{2,10}?)(?:拟|计划|将)?(?:投资|出资|入股)(?:约|超|逾)?\d"
@@ -211,7 +216,7 @@ class Reader:
                 or (s < verb_at and bool(re.match(r"\s+and\s", self.text[e:end])))
                 or (s == start and self.text[e : e + 1] in ",，")
             )
-            if _in_title(self.text, start, s, end):
+            if _in_title(self.text, start, s, end) or _EVENT_AFTER.match(self.text, e, end):
                 continue
             if not _is_investor_name(n, in_list, before_verb):
                 continue

@@ -252,3 +252,15 @@ def test_the_year_and_currency_of_a_release_are_the_same_in_every_run_of_python(
         out = subprocess.run([sys.executable, "-c", code, text], env=env, capture_output=True, text=True, check=True)
         years.add(out.stdout.strip())
     assert years == {"2017 2017"}
+
+
+def test_a_count_after_signed_is_not_hedged_by_the_yue_of_qianyue():
+    """约 in 签约 is no "about": 共签约项目2个 states two projects exactly; 约30亿元 is still about."""
+    proposal = propose("本次活动共签约项目2个，总投资30亿元。另有5个在谈项目总投资约12亿元。")
+    assert [f["code"] for f in proposal["flags"]].count("hedged") == 1
+    assert proposal["aggregates"][0]["hedge"] is None
+
+
+def test_a_name_that_opens_a_signing_ceremony_is_the_event_not_an_investor():
+    text = "Westlake signing ceremony held in North District\n\nAcme Co., Ltd. will invest RMB 2 billion in a plant."
+    assert [d["investor"] for d in propose(text)["deals"]] == ["Acme Co., Ltd."]
