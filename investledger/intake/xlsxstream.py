@@ -1,9 +1,9 @@
 """Reading an .xlsx worksheet row by row, straight from the zip, in memory that does not grow with it.
 
 python-calamine reads a whole sheet into memory before the first row is seen, so its memory grows
-with the sheet (docs/benchmarks.md, Import). Large sheets are therefore read here instead: the
-sheet's XML is decompressed in pieces and each complete `<row>` is cut out and read with a few
-regular expressions (C speed; an XML parser building an element per cell is much slower). What a row
+with the sheet, and aborts the process on a sheet with a cell at XFD1048576 (docs/benchmarks.md,
+"Reading .xlsx"). Sheets are therefore read here instead: the sheet's XML is decompressed in pieces
+and each complete `<row>` is cut out and read with a few regular expressions (C speed; an XML parser building an element per cell is much slower). What a row
 holds is what calamine gives: numbers as float, text, booleans, dates as `date` or `datetime`
 (numbers in a date format, 1900 or 1904 system), errors as text, and '' for cells in between.
 
