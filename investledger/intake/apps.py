@@ -10,9 +10,9 @@ class IntakeConfig(AppConfig):
     def ready(self) -> None:
         # The kinds of sheet an import understands, one module each (docs/architecture.md, Imports).
         from investledger.intake import kinds
-        from investledger.intake.kinds import progress, releases, signing
+        from investledger.intake.kinds import opportunities, progress, releases, signing
 
-        kinds.register(signing.KIND, progress.KIND, releases.KIND)
+        kinds.register(signing.KIND, progress.KIND, releases.KIND, opportunities.KIND)
 
         from investledger.ledger.events import views as event_views
 

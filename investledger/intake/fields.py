@@ -18,6 +18,7 @@ class Kind:
     SIGNINGS = "signings"
     PROGRESS = "progress"
     RELEASES = "releases"
+    OPPORTUNITIES = "opportunity"
 
 
 @dataclass(frozen=True)
@@ -332,6 +333,102 @@ PROGRESS_COLUMNS: tuple[Column, ...] = (
         "存在问题",
         "Problems",
         synonyms=("问题", "困难问题", "存在困难", "问题及建议", "problems", "issues"),
+        width=40,
+    ),
+)
+
+
+OPPORTUNITY_COLUMNS: tuple[Column, ...] = (
+    Column(
+        "list",
+        "机会清单",
+        "Opportunity list",
+        required=True,
+        synonyms=("清单", "清单名称", "所属清单", "批次", "list", "list title", "batch"),
+        note=_("Required. The title (Chinese or English) of an opportunity list you keep, as in the ledger."),
+        width=30,
+    ),
+    Column(
+        "title",
+        "机会名称",
+        "Opportunity",
+        required=True,
+        synonyms=("项目名称", "名称", "机会", "招商项目", "title", "opportunity title", "name"),
+        note=_("Required. The title as published, in Chinese."),
+        width=36,
+    ),
+    Column("title_en", "英文名称", "Title in English", synonyms=("english title", "title (english)"), width=36),
+    Column(
+        "category",
+        "类别",
+        "Category",
+        required=True,
+        synonyms=("机会类别", "分类", "类型", "category", "type"),
+        note=_("Required. A category of the bureau's codelist: its code, or its name in Chinese or English."),
+        width=14,
+    ),
+    Column(
+        "host_area",
+        "所在区域",
+        "Host area",
+        type="area",
+        required=True,
+        synonyms=("区域", "所在地区", "落地区域", "区县", "园区", "area", "host area", "district"),
+        note=_("Required. The list's publishing area or one of its sub-areas, by name or code."),
+    ),
+    Column("location", "位置", "Location", synonyms=("地点", "选址", "项目地址", "location", "site"), width=24),
+    Column(
+        "land_area",
+        "用地面积",
+        "Land area",
+        type="decimal",
+        synonyms=("占地面积", "面积", "土地面积", "land", "land area", "area of land"),
+        width=10,
+    ),
+    Column(
+        "land_area_unit",
+        "面积单位",
+        "Land unit",
+        synonyms=("单位", "land unit", "unit of land"),
+        note=_("亩 (mu), 公顷 (ha) or 平方米 (m2); 亩 when a land area is given without a unit."),
+        width=10,
+    ),
+    Column(
+        "estimated_value",
+        "估算投资",
+        "Estimated investment",
+        type="amount",
+        unit="亿元",
+        synonyms=("总投资", "投资估算", "预计投资", "计划投资", "投资额", "estimated investment", "investment"),
+        note=_("In the unit of the header (亿元 if it names none); 约 / about marks it approximate. Empty: not given."),
+    ),
+    Column("currency", "币种", "Currency", type="currency", synonyms=("货币", "currency"), width=8),
+    Column(
+        "cooperation_mode",
+        "合作方式",
+        "Cooperation mode",
+        synonyms=("合作模式", "招商方式", "mode", "cooperation", "cooperation mode"),
+        note=_("股权投资 / equity, PPP或特许经营 / PPP, 租赁 / lease, 出让 / sale, 合作开发 / joint development."),
+        width=14,
+    ),
+    Column(
+        "sectors",
+        "产业领域",
+        "Sectors",
+        synonyms=("产业", "行业", "产业方向", "sector", "sectors", "industry"),
+        note=_("Sectors of the city's taxonomy, by name or code, separated by ; or 、"),
+        width=20,
+    ),
+    Column("incentives", "支持政策", "Incentives", synonyms=("优惠政策", "政策支持", "incentives"), width=30),
+    Column("contact_name", "联系人", "Contact", synonyms=("联系方式", "contact", "contact person"), width=12),
+    Column("contact_phone", "联系电话", "Phone", synonyms=("电话", "phone", "telephone"), width=14),
+    Column("contact_email", "电子邮箱", "E-mail", synonyms=("邮箱", "email", "e-mail"), width=20),
+    Column("description", "项目简介", "Description", synonyms=("简介", "描述", "项目描述", "description"), width=40),
+    Column(
+        "description_en",
+        "英文简介",
+        "Description in English",
+        synonyms=("english description", "description (english)"),
         width=40,
     ),
 )

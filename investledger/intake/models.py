@@ -218,6 +218,7 @@ class ImportRow(models.Model):
         UNCHANGED = "unchanged", _("Existing project, no change")
         REPORT_NEW = "report", _("New progress report")
         REPORT_CORRECTION = "correction", _("Correction of a progress report")
+        OPPORTUNITY = "listed", _("New opportunity")
         ERROR = "error", _("Not imported")
 
     class Resolution(models.TextChoices):

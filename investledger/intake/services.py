@@ -59,7 +59,7 @@ logger = logging.getLogger(__name__)
 CHUNK = 2000
 READ_AHEAD_ROWS = 5000  # sheets longer than this are read by a child process while rows are checked
 
-_NEW_OUTCOMES = (ImportRow.Outcome.NEW, ImportRow.Outcome.REPORT_NEW)
+_NEW_OUTCOMES = (ImportRow.Outcome.NEW, ImportRow.Outcome.REPORT_NEW, ImportRow.Outcome.OPPORTUNITY)
 _EXISTING_OUTCOMES = (ImportRow.Outcome.UNCHANGED, ImportRow.Outcome.RESIGNING, ImportRow.Outcome.REPORT_CORRECTION)
 
 
