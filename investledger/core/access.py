@@ -267,6 +267,16 @@ def can_lead(user, action: str) -> bool:
     )
 
 
+def can_on(model, user, action: str) -> bool:
+    """Whether the user may do `action` on at least some object of `model` (an API operation's first
+    check, before the object's own scope): the leads' table for what reaches a lead (a unit works its
+    own leads, which the role table does not say), the role table for everything else."""
+    kind = getattr(model, "access_via", ("reference", None))[0] if model is not None else None
+    if kind == "lead":
+        return can_lead(user, action)
+    return can(user, action)
+
+
 def lead_q(user, action: str = Action.VIEW, prefix: str = "") -> Q:
     """Filter on leads (through `prefix`, e.g. "lead") that `user` may `action`.
 

@@ -123,7 +123,8 @@ class ScopedPermission(permissions.BasePermission):
         user = request.user
         if not (user and user.is_authenticated):
             return False
-        return access.can(user, view.access_action())
+        model = getattr(getattr(view, "queryset", None), "model", None)
+        return access.can_on(model, user, view.access_action())
 
     def has_object_permission(self, request, view, obj):
         action = view.access_action()

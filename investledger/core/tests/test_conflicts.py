@@ -64,6 +64,7 @@ def test_every_409_in_the_schema_is_the_one_conflict_answer():
         "POST /api/imports/{id}/rerun/",
         "GET /api/audit/checkpoint/",
         "DELETE /api/sectors/{id}/",
+        "POST /api/leads/{id}/convert/",
     ):
         assert expected in labels, expected
 
@@ -152,3 +153,29 @@ def test_a_checkpoint_over_a_forged_trail_answers_the_conflict(personas, referen
     with audit_context(source="test"):
         AuditEntry.objects.bulk_create([forged])
     conflict(call(personas, "admin", "GET", "/api/audit/checkpoint/"), "audit_trail_broken")
+
+
+def test_a_lead_converted_meanwhile_or_into_a_likely_duplicate_answers_the_conflict(personas, reference_data):
+    from investledger.leads import services as lead_services
+    from investledger.reference.models import Unit
+
+    unit = Unit.objects.create(code="north-promo", name="北区投促中心", area=reference_data.north)
+    investor = make_investor("网易")
+    with audit_context(actor=personas.officer_north, source="test"):
+        lead = lead_services.lead_create(
+            fields={"investor": investor, "source": "walk_in", "owning_unit": unit},
+            areas=[reference_data.north],
+            by=personas.officer_north,
+        )
+    make_project(area=reference_data.north, sector=reference_data.ev, investor=investor, name="网易成都基地")
+    body = {
+        "new_project": {"name": "网易成都基地", "host_area": reference_data.north.pk, "sector": reference_data.ev.pk},
+        "shares": [{"unit": unit.pk, "percent": "100"}],
+    }
+    path = "/api/leads/{id}/convert/"
+    stale = call(personas, "officer_north", "POST", path, path_parameters={"id": lead.pk},
+                 body={**body, "version": 0}, media_type="application/json")  # fmt: skip
+    conflict(stale, "edited_meanwhile", current_version=1)
+    duplicate = call(personas, "officer_north", "POST", path, path_parameters={"id": lead.pk},
+                     body=body, media_type="application/json")  # fmt: skip
+    assert conflict(duplicate, "possible_duplicate")["possible_duplicates"][0]["name"] == "网易成都基地"
