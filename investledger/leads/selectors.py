@@ -7,17 +7,19 @@ that another unit is in contact and which one to ask; never the lead itself.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from rapidfuzz import fuzz
 from rapidfuzz.utils import default_process
 
 from investledger.core import clock
 from investledger.core.money import CENT
-from investledger.leads.choices import STAGE_ORDER, LeadStage
+from investledger.leads.choices import OPEN_STAGES, STAGE_ORDER, LeadStage
 from investledger.leads.models import CreditShare, Lead, LeadStageChange, Referrer
 from investledger.ledger.investors.models import Investor
 from investledger.ledger.projects.choices import Stage, stages_from
@@ -132,26 +134,132 @@ def funnel(leads) -> list[dict]:
     return rows
 
 
+def _rate(numerator: int, denominator: int) -> Decimal | None:
+    """A rate to four decimals, as the metric registry keeps its rates."""
+    return (Decimal(numerator) / denominator).quantize(Decimal("0.0001")) if denominator else None
+
+
+@dataclass
+class LeadFigures:
+    """The pipeline's figures over a set of leads as they stood at the end of a day (`lead_figures`)."""
+
+    as_of: dt.date
+    leads: int = 0  # received on or before the day
+    by_stage: dict[str, int] = field(default_factory=dict)  # the stage each was at that day
+    response_due: int = 0
+    response_in_time: int = 0
+    qualified: int = 0
+    signed: int = 0
+    days_to_signing: int = 0  # summed over the signed leads
+    negotiating: int = 0
+    negotiating_value: Decimal = Decimal(0)
+    referrer_credit: Decimal = Decimal(0)
+    referrer_credit_by: dict[int, Decimal] = field(default_factory=dict)
+
+    @property
+    def open(self) -> int:
+        return sum(self.by_stage.get(stage, 0) for stage in OPEN_STAGES)
+
+    @property
+    def response_rate(self) -> Decimal | None:
+        return _rate(self.response_in_time, self.response_due)
+
+    @property
+    def conversion(self) -> Decimal | None:
+        return _rate(self.signed, self.qualified)
+
+    @property
+    def mean_days_to_signing(self) -> Decimal | None:
+        return (Decimal(self.days_to_signing) / self.signed).quantize(Decimal("0.1")) if self.signed else None
+
+    def as_dict(self) -> dict:
+        return {
+            "leads": self.leads,
+            "open": self.open,
+            "response_due": self.response_due,
+            "response_in_time": self.response_in_time,
+            "response_rate": self.response_rate,
+            "qualified": self.qualified,
+            "signed": self.signed,
+            "conversion": self.conversion,
+            "mean_days_to_signing": self.mean_days_to_signing,
+            "negotiating": self.negotiating,
+            "negotiating_value": self.negotiating_value,
+        }
+
+
+def lead_figures(leads, as_of: dt.date | None = None) -> LeadFigures:
+    """The one definition of the pipeline's figures, for the pipeline page and the metric registry alike.
+
+    Over `leads` (already scoped to the reader) as they stood at the end of `as_of` (today by default):
+    leads received by then, each at the stage its stage log had reached that day. A lead answered within
+    its deadline was first contacted on or before its respond-by date; it is due once contacted or once
+    that date has passed. Conversion is signed / qualified (every lead past "new", lost ones included).
+    Time to signing runs in calendar days from the day a lead was received to the day it was signed.
+    Referrers' credit is each referrer's share of the contract investment of the projects signed from
+    their leads."""
+    as_of = as_of or clock.today()
+    figures = LeadFigures(as_of=as_of)
+    rows = list(
+        leads.filter(received_on__lte=as_of)
+        .order_by()
+        .values_list("pk", "received_on", "stage", "respond_by", "contacted_on", "size_cny")
+    )
+    if not rows:
+        return figures
+    ids = [row[0] for row in rows]
+    stage_on: dict[int, str] = {}
+    signed_on: dict[int, dt.date] = {}
+    past = as_of < clock.today()
+    if past:
+        changes = (
+            LeadStageChange.objects.filter(lead_id__in=ids)
+            .order_by("at", "id")
+            .values_list("lead_id", "to_stage", "at")
+        )
+        for lead_id, stage, at in changes:
+            day = timezone.localtime(at).date()
+            if day <= as_of:
+                stage_on[lead_id] = stage
+                if stage == LeadStage.SIGNED:
+                    signed_on[lead_id] = day
+    else:
+        signed = LeadStageChange.objects.filter(lead_id__in=ids, to_stage=LeadStage.SIGNED).values_list("lead_id", "at")
+        signed_on = {lead_id: timezone.localtime(at).date() for lead_id, at in signed}
+    figures.leads = len(rows)
+    signed_pks: list[int] = []
+    for pk, received, current, respond_by, contacted, size in rows:
+        stage = stage_on.get(pk, LeadStage.NEW) if past else current
+        figures.by_stage[stage] = figures.by_stage.get(stage, 0) + 1
+        contacted = contacted if contacted and contacted <= as_of else None
+        if respond_by and (contacted or respond_by < as_of):
+            figures.response_due += 1
+            if contacted and contacted <= respond_by:
+                figures.response_in_time += 1
+        if stage != LeadStage.NEW:
+            figures.qualified += 1
+        if stage == LeadStage.SIGNED:
+            signed_pks.append(pk)
+            figures.signed += 1
+            figures.days_to_signing += ((signed_on.get(pk) or as_of) - received).days
+        if stage == LeadStage.NEGOTIATING:
+            figures.negotiating += 1
+            figures.negotiating_value += size or Decimal(0)
+    shares = CreditShare.objects.filter(referrer__isnull=False, lead_id__in=signed_pks)
+    for referrer_id, percent, value in shares.values_list(
+        "referrer_id", "percent", "lead__project__contract_value_cny"
+    ):
+        credit = (value or Decimal(0)) * percent / 100
+        figures.referrer_credit_by[referrer_id] = figures.referrer_credit_by.get(referrer_id, Decimal(0)) + credit
+    # Each referrer's credit to the cent, as the ranking shows it; the total is their sum.
+    figures.referrer_credit_by = {k: v.quantize(CENT) for k, v in figures.referrer_credit_by.items()}
+    figures.referrer_credit = sum(figures.referrer_credit_by.values(), Decimal("0.00"))
+    return figures
+
+
 def pipeline_figures(leads) -> dict:
-    """The pipeline's headline figures over a set of leads (already scoped to the reader)."""
-    today = clock.today()
-    responded = leads.filter(respond_by__isnull=False).filter(Q(contacted_on__isnull=False) | Q(respond_by__lt=today))
-    in_time = responded.filter(contacted_on__isnull=False, contacted_on__lte=F("respond_by")).count()
-    due = responded.count()
-    qualified = leads.exclude(stage=LeadStage.NEW).count()
-    signed = leads.filter(stage=LeadStage.SIGNED).count()
-    negotiating = leads.filter(stage=LeadStage.NEGOTIATING).aggregate(v=Sum("size_cny"), n=Count("pk"))
-    return {
-        "leads": leads.count(),
-        "response_due": due,
-        "response_in_time": in_time,
-        "response_rate": (Decimal(in_time) / due) if due else None,
-        "qualified": qualified,
-        "signed": signed,
-        "conversion": (Decimal(signed) / qualified) if qualified else None,
-        "negotiating": negotiating["n"],
-        "negotiating_value": negotiating["v"] or Decimal(0),
-    }
+    """The pipeline's headline figures over a set of leads (already scoped to the reader), today."""
+    return lead_figures(leads).as_dict()
 
 
 # --- Referrers' ranking ----------------------------------------------------------------------------

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, permissions, viewsets
@@ -69,6 +71,14 @@ def _entry(result: metrics.Result) -> dict:
     data["names"] = result.metric.names()
     data["definition"] = str(result.metric.definition)
     data["source"] = result.metric.source
+    if result.extra:
+        # A figure's breakdown (the pipeline by stage, the credit by referrer), numbers as the API gives them.
+        data["breakdown"] = {
+            name: {str(k): (str(v) if isinstance(v, Decimal) else v) for k, v in part.items()}
+            if isinstance(part, dict)
+            else part
+            for name, part in result.extra.items()
+        }
     return data
 
 

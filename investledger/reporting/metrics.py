@@ -31,6 +31,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from investledger.core.money import BILLION, quantize
+from investledger.leads.choices import LeadStage
+from investledger.leads.models import Lead
+from investledger.leads.selectors import LeadFigures, lead_figures
 from investledger.ledger.projects.choices import SideState, Stage, stages_from
 from investledger.reporting import opportunities as opportunity_figures_source
 from investledger.reporting import sources
@@ -38,6 +41,7 @@ from investledger.reporting.cohort import Cohort, frame
 
 LARGE_THRESHOLD = BILLION  # RMB 1 billion: the bureau's "large project"
 RATIO = "ratio"
+DAYS = "days"
 # Projects whose amount was made public: the only ones value-based figures rest on.
 DISCLOSED = Q(f_undisclosed=False)
 CNY = "cny"
@@ -302,6 +306,67 @@ def _opportunity_figure(key: str) -> Callable:
     return compute
 
 
+# --- Lead figures: the pipeline before signing (leads.selectors.lead_figures) ----------------------
+
+
+def lead_cohort(user, cohort: Cohort):
+    """The leads a cohort covers, within the user's scope: those concerning the area (or an area under
+    it), of the sector (or one under it), from the event, received in the period."""
+    leads = Lead.objects.visible_to(user)
+    if cohort.area is not None:
+        leads = leads.filter(pk__in=Lead.objects.filter(areas__path__startswith=cohort.area.path).values("pk"))
+    if cohort.sector is not None:
+        leads = leads.filter(sector_id__in=cohort.sector.subtree_ids())
+    if cohort.event is not None:
+        leads = leads.filter(source_event=cohort.event)
+    if cohort.signed_from:
+        leads = leads.filter(received_on__gte=cohort.signed_from)
+    if cohort.signed_to:
+        leads = leads.filter(received_on__lte=cohort.signed_to)
+    return leads
+
+
+def lead_cohort_text(cohort: Cohort) -> str:
+    parts = []
+    if cohort.area is not None:
+        parts.append(_("concerning %(area)s (incl. sub-areas)") % {"area": cohort.area.label})
+    if cohort.sector is not None:
+        parts.append(_("sector %(sector)s") % {"sector": cohort.sector.label})
+    if cohort.event is not None:
+        parts.append(_("from %(event)s") % {"event": cohort.event.label})
+    if cohort.signed_from or cohort.signed_to:
+        parts.append(
+            _("received %(start)s to %(end)s")
+            % {
+                "start": date_format(cohort.signed_from) if cohort.signed_from else "…",
+                "end": date_format(cohort.signed_to) if cohort.signed_to else "…",
+            }
+        )
+    if not parts:
+        return _("all leads in your scope")
+    return _("leads in your scope: %(parts)s") % {"parts": "; ".join(parts)}
+
+
+def _lead_metric(key: str, value_of: Callable[[LeadFigures], tuple]):
+    def compute(user, cohort: Cohort, as_of: dt.date, base=None) -> Result:
+        metric = REGISTRY[key]
+        if base is not None:  # the public page and the reconciliations over a set of projects: no leads there
+            return not_available(metric, cohort, as_of, _("Leads are not part of this page."))
+        figures = lead_figures(lead_cohort(user, cohort), as_of)
+        value, numerator, denominator, extra = value_of(figures)
+        return Result(metric, value, numerator, denominator, lead_cohort_text(cohort), as_of, extra=extra)
+
+    return compute
+
+
+def _by_stage(f: LeadFigures) -> tuple:
+    return f.open, f.open, None, {"by_stage": {stage: f.by_stage.get(stage, 0) for stage in LeadStage.values}}
+
+
+def _by_referrer(f: LeadFigures) -> tuple:
+    return f.referrer_credit, f.referrer_credit, None, {"by_referrer": f.referrer_credit_by}
+
+
 # --- The registry ----------------------------------------------------------------------------------
 
 
@@ -549,6 +614,86 @@ METRICS = [
         CNY,
         source="opportunities",
         compute=_opportunity_figure("opportunity_signed_value"),
+    ),
+    Metric(
+        "leads_open",
+        gettext_lazy("Open leads"),
+        gettext_lazy(
+            "Leads received by the as-of date and still open that day (new, contacted, assessed or under "
+            "negotiation 在谈), counted at the stage their stage log had reached; the breakdown by stage is the "
+            "pipeline."
+        ),
+        gettext_lazy("open leads"),
+        None,
+        "count",
+        source="leads",
+        compute=_lead_metric("leads_open", _by_stage),
+    ),
+    Metric(
+        "lead_response_rate",
+        gettext_lazy("Lead response within deadline"),
+        gettext_lazy(
+            "Leads first contacted on or before their respond-by date (working days of their lead class) / "
+            "leads contacted or past that date by the as-of date."
+        ),
+        gettext_lazy("leads answered within the deadline"),
+        gettext_lazy("leads due to be answered"),
+        RATIO,
+        source="leads",
+        compute=_lead_metric("lead_response_rate", lambda f: (f.response_rate, f.response_in_time, f.response_due, {})),
+    ),
+    Metric(
+        "lead_conversion_rate",
+        gettext_lazy("Lead conversion"),
+        gettext_lazy(
+            "Leads signed (converted into a project) / qualified leads (those past the stage “new”, lost ones "
+            "included), as of the date."
+        ),
+        gettext_lazy("leads signed"),
+        gettext_lazy("qualified leads"),
+        RATIO,
+        source="leads",
+        compute=_lead_metric("lead_conversion_rate", lambda f: (f.conversion, f.signed, f.qualified, {})),
+    ),
+    Metric(
+        "lead_days_to_signing",
+        gettext_lazy("Time from lead to signing"),
+        gettext_lazy(
+            "Mean number of calendar days from the day a lead was received to the day it was signed, over the "
+            "leads signed by the as-of date."
+        ),
+        gettext_lazy("days from lead to signing, summed"),
+        gettext_lazy("leads signed"),
+        DAYS,
+        source="leads",
+        compute=_lead_metric(
+            "lead_days_to_signing", lambda f: (f.mean_days_to_signing, f.days_to_signing, f.signed, {})
+        ),
+    ),
+    Metric(
+        "negotiating_value",
+        gettext_lazy("Negotiating pipeline value"),
+        gettext_lazy("Sum of the intended investment of the leads under negotiation (在谈) on the as-of date."),
+        gettext_lazy("intended investment under negotiation"),
+        None,
+        CNY,
+        source="leads",
+        compute=_lead_metric(
+            "negotiating_value", lambda f: (f.negotiating_value, f.negotiating_value, None, {"leads": f.negotiating})
+        ),
+    ),
+    Metric(
+        "referrer_credit",
+        gettext_lazy("Referral credit"),
+        gettext_lazy(
+            "Contract investment credited to investment ambassadors and agencies: each referrer's share of the "
+            "projects signed from the leads they brought, by the as-of date; the breakdown is by referrer."
+        ),
+        gettext_lazy("contract investment credited to referrers"),
+        None,
+        CNY,
+        source="leads",
+        compute=_lead_metric("referrer_credit", _by_referrer),
     ),
 ]
 REGISTRY: dict[str, Metric] = {m.key: m for m in METRICS}

@@ -20,6 +20,8 @@ def figure(result):
         return money(result.value)
     if result.metric.unit == metrics.RATIO:
         return percent(result.value)
+    if result.metric.unit == metrics.DAYS:
+        return _("%(days)s days") % {"days": result.value}
     return str(result.value)
 
 
