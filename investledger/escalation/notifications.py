@@ -174,6 +174,20 @@ def mark_read(user, ids: list[int] | None = None) -> int:
 
 
 @dataclass
+class DigestSection:
+    """A part of the digest a higher app adds (its title, then one line per item)."""
+
+    title: str
+    lines: list[str]
+
+
+# Sections higher apps add to the digest, registered from their AppConfig.ready() so that escalation
+# imports none of them (leads: the overdue leads). Each is called with (user, as_of, calendar) and
+# answers a DigestSection, or None when it has nothing for that user.
+DIGEST_SECTIONS: list = []
+
+
+@dataclass
 class Digest:
     user: object
     due: list = field(default_factory=list)
@@ -181,10 +195,18 @@ class Digest:
     escalated: list = field(default_factory=list)
     notices: list = field(default_factory=list)
     unread: list = field(default_factory=list)
+    sections: list[DigestSection] = field(default_factory=list)
 
     @property
     def size(self) -> int:
-        return len(self.due) + len(self.overdue) + len(self.escalated) + len(self.notices) + len(self.unread)
+        return (
+            len(self.due)
+            + len(self.overdue)
+            + len(self.escalated)
+            + len(self.notices)
+            + len(self.unread)
+            + sum(len(section.lines) for section in self.sections)
+        )
 
 
 def build_digest(user, as_of: dt.date, calendar: WorkCalendar | None = None) -> Digest:
@@ -216,6 +238,10 @@ def build_digest(user, as_of: dt.date, calendar: WorkCalendar | None = None) -> 
     issued_late = Notice.objects.filter(issued_by=user, status=NoticeStatus.ISSUED, deadline__lt=as_of)
     digest.notices = list((to_acknowledge | issued_late).distinct().order_by("deadline", "pk"))
     digest.unread = list(Notification.objects.visible_to(user).unread().filter(emailed_at__isnull=True)[:50])
+    for section_of in DIGEST_SECTIONS:
+        section = section_of(user, as_of, calendar)
+        if section is not None and section.lines:
+            digest.sections.append(section)
     return digest
 
 
