@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from investledger.core import clock, spreadsheets
+from investledger.core.forms import style_filters
 from investledger.core.middleware import client_address
 from investledger.core.views import paginate
 from investledger.ledger.opportunities import feed, services
@@ -42,9 +43,7 @@ def _filtered(request):
     form.fields["category"].queryset = OpportunityCategory.objects.filter(pk__in=used.values("category"))
     form.fields["area"].queryset = Area.objects.filter(pk__in=used.values("host_area")).order_by("path")
     form.fields["sector"].queryset = Sector.objects.filter(pk__in=used.values("sectors")).order_by("position", "code")
-    for name in ("category", "area", "sector", "size", "mode"):
-        form.fields[name].widget.attrs["class"] = "form-select form-select-sm"
-    form.fields["q"].widget.attrs["class"] = "form-control form-control-sm"
+    style_filters(form)
     queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
     return filterset, queryset.order_by("list__released_on", "category__position", "id")
 
