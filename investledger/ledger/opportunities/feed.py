@@ -11,10 +11,18 @@ import datetime as dt
 from collections.abc import Iterable, Iterator
 
 from django.urls import reverse
+from django.utils import timezone
 
 from investledger.ledger.opportunities.models import Opportunity
 
 FEED_VERSION = "1.0"
+# The ocid prefix of the OCDS planning releases: a publisher registers its own "ocds-xxxxxx" prefix with
+# the Open Contracting Partnership; until the bureau has one, ids say whose they are.
+OCID_PREFIX = "ocds-investledger"
+# Categories offered as a service to run rather than works to build (OCDS mainProcurementCategory).
+SERVICE_CATEGORIES = frozenset({"franchising", "scenarios", "urban-functions"})
+# The release is in Chinese ("language": "zh"), whatever the reader's language.
+MODE_ZH = {"equity": "股权投资", "ppp": "PPP或特许经营", "lease": "租赁", "sale": "出让", "joint": "合作开发"}
 
 
 def _named(obj) -> dict | None:
@@ -25,6 +33,94 @@ def _named(obj) -> dict | None:
 
 def _amount(value) -> str | None:
     return None if value is None else f"{value:.2f}"
+
+
+def _ocds_number(value):
+    """An OCDS amount is a JSON number: whole yuan as an integer, exactly; a figure with cents as the
+    decimal number it is (to the cent, well inside a double's exact range at the ledger's bound)."""
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _midnight(day: str) -> str | None:
+    """The start of a day in the bureau's time zone, as OCDS dates are date-times."""
+    if not day:
+        return None
+    return timezone.make_aware(dt.datetime.combine(dt.date.fromisoformat(day), dt.time.min)).isoformat()
+
+
+def _party(named: dict | None, kind: str) -> dict | None:
+    if named is None:
+        return None
+    return {"id": f"{kind}-{named['code']}", "name": named["name_zh"] or named["name_en"]}
+
+
+def planning_release(opportunity: Opportunity, data: dict) -> dict:
+    """The opportunity as an OCDS 1.1 release at the planning stage (tag "planning", tender "planned"):
+    the publishing area as the buyer, the estimated investment as the planning budget, the cooperation
+    mode and, for a PPP or franchise, what is offered. Only OCDS fields; docs/opportunity-feed.md."""
+    listing = data["list"]
+    buyer = _party(listing["publishing_area"], "area")
+    unit = _party(listing["publishing_unit"], "unit")
+    parties = [{**buyer, "roles": ["buyer"]}]
+    if unit is not None:
+        parties.append({**unit, "roles": ["procuringEntity"]})
+    franchise = opportunity.cooperation_mode == "ppp" or data["category"]["code"] == "franchising"
+    since = data["status_since"] or (listing["released_on"] or "")
+    money = data["estimated_investment"]
+    tender = {
+        "id": f"opportunity-{opportunity.pk}",
+        "title": data["title_zh"],
+        "description": data["description_zh"] or data["description_en"] or data["title_en"] or data["title_zh"],
+        "status": "planned",
+        "mainProcurementCategory": "services"
+        if franchise or data["category"]["code"] in SERVICE_CATEGORIES
+        else "works",
+        "procurementMethodDetails": MODE_ZH.get(opportunity.cooperation_mode, opportunity.cooperation_mode),
+        "items": [
+            {
+                "id": "1",
+                "description": data["title_zh"],
+                "classification": {
+                    "scheme": "investledger-category",
+                    "id": data["category"]["code"],
+                    "description": data["category"]["name_zh"],
+                },
+                "additionalClassifications": [
+                    {"scheme": "investledger-sector", "id": s["code"], "description": s["name_zh"]}
+                    for s in data["sectors"]
+                ],
+                "deliveryAddress": {"locality": data["host_area"]["name_zh"], "streetAddress": data["location"]},
+            }
+        ],
+    }
+    if unit is not None:
+        tender["procuringEntity"] = unit
+    if franchise:
+        tender["procurementMethodRationale"] = "政府和社会资本合作或特许经营：由投资方建设并运营"
+    budget: dict = {
+        "id": f"opportunity-{opportunity.pk}-estimate",
+        "description": "Estimated investment as published (approximate)"
+        if money["approximate"]
+        else "Estimated investment as published",
+        "project": data["title_zh"],
+        "projectID": str(opportunity.pk),
+    }
+    if money["amount"] is not None:
+        budget["amount"] = {"amount": _ocds_number(opportunity.estimated_value), "currency": money["currency"]}
+    return {
+        "ocid": f"{OCID_PREFIX}-opportunity-{opportunity.pk}",
+        "id": f"opportunity-{opportunity.pk}-{since or 'listed'}",
+        "date": _midnight(since),
+        "tag": ["planning"],
+        "initiationType": "tender",
+        "language": "zh",
+        "parties": parties,
+        "buyer": buyer,
+        "planning": {"rationale": data["incentives"] or data["description_zh"] or data["title_zh"], "budget": budget},
+        "tender": tender,
+    }
 
 
 def item(opportunity: Opportunity, *, request=None) -> dict:
@@ -80,7 +176,11 @@ def item(opportunity: Opportunity, *, request=None) -> dict:
 
 
 def document(opportunities: Iterable[Opportunity], *, request=None, generated: dt.datetime) -> dict:
-    items = [item(o, request=request) for o in opportunities]
+    items = []
+    for opportunity in opportunities:
+        data = item(opportunity, request=request)
+        data["ocds"] = planning_release(opportunity, data)
+        items.append(data)
     return {"version": FEED_VERSION, "generated": generated.isoformat(), "count": len(items), "opportunities": items}
 
 
