@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from investledger.core.templatetags.ledger import money
 from investledger.matching import scoring
@@ -65,10 +66,19 @@ def _history(part: scoring.Part) -> str:
         "area_n": f["area_projects"],
         "area_value": money(f["area_value"]),
     }
+    n = f["city_projects"]
     return {
         "none": _("No project of this investor in the city yet (within your view)."),
-        "in_city": _("%(n)s projects in the city (%(value)s), none in this area."),
-        "in_area": _("%(n)s projects in the city (%(value)s), %(area_n)s of them in this area (%(area_value)s)."),
+        "in_city": ngettext(
+            "%(n)s project in the city (%(value)s), none in this area.",
+            "%(n)s projects in the city (%(value)s), none in this area.",
+            n,
+        ),
+        "in_area": ngettext(
+            "%(n)s project in the city (%(value)s), %(area_n)s of them in this area (%(area_value)s).",
+            "%(n)s projects in the city (%(value)s), %(area_n)s of them in this area (%(area_value)s).",
+            n,
+        ),
     }[part.kind] % values
 
 

@@ -36,3 +36,15 @@ def test_the_reasons_read_in_chinese():
         said = {s.reason: s for s in explain.explain(match(), SECTORS)}
     assert said["size"].sentence == "300.00亿元高于投资方的最大投资额100.00亿元。"
     assert said["sector"].label == "产业契合"
+
+
+def test_one_project_in_the_city_is_said_in_the_singular():
+    opportunity = scoring.Opportunity(1, frozenset({2}), 30 * BN, "/1/2/", "ppp", "")
+    profile = scoring.Profile(9, frozenset({1}), BN, 10 * BN, ("/1/",), frozenset({"equity"}))
+    for history, sentence in (
+        (scoring.History(1, BN, 1, BN), "1 project in the city (RMB 1.00 bn), 1 of them in this area (RMB 1.00 bn)."),
+        (scoring.History(1, BN, 0, Decimal(0)), "1 project in the city (RMB 1.00 bn), none in this area."),
+    ):
+        found = scoring.score(opportunity, profile, history=history, weights=WEIGHTS, taxonomy=TAXONOMY)
+        said = {s.reason: s for s in explain.explain(found, SECTORS)}
+        assert said["history"].sentence == sentence
