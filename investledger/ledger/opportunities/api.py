@@ -8,6 +8,8 @@ A status change is POST /api/opportunities/<id>/status/ with the reason, and the
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -60,8 +62,12 @@ class OpportunityListSerializer(ScopedRelatedFieldsMixin, serializers.ModelSeria
 
     @extend_schema_field(TotalsSerializer)
     def get_totals(self, obj) -> dict:
-        user = self.context["request"].user
-        totals = selectors.list_totals(Opportunity.objects.visible_to(user).filter(list=obj))
+        known = self.context.get("totals_by_list")
+        if known is not None:  # a page of lists: their totals were computed together, in one query
+            totals = known.get(obj.pk) or selectors.Totals(0, Decimal("0"), False)
+        else:
+            user = self.context["request"].user
+            totals = selectors.list_totals(Opportunity.objects.visible_to(user).filter(list=obj))
         return TotalsSerializer(
             {
                 "count": totals.count,
@@ -168,6 +174,14 @@ class OpportunityListViewSet(VersionedUpdateMixin, ScopedModelViewSet):
 
     def get_queryset(self):
         return super().get_queryset().order_by("-released_on", "-id")
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        lists = list(page) if page is not None else list(self.filter_queryset(self.get_queryset()))
+        visible = Opportunity.objects.visible_to(request.user).filter(list__in=lists)
+        context = {**self.get_serializer_context(), "totals_by_list": selectors.totals_by_list(visible)}
+        data = OpportunityListSerializer(lists, many=True, context=context).data
+        return self.get_paginated_response(data) if page is not None else Response(data)
 
     def create(self, request, *args, **kwargs):
         serializer = OpportunityListSerializer(data=request.data, context=self.get_serializer_context())
