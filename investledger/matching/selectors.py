@@ -17,6 +17,8 @@ from django.db.models import Case, Count, DecimalField, Exists, F, OuterRef, Q, 
 from django.db.models.functions import Coalesce
 
 from investledger.ledger.investors.models import Investor, InvestorProfile
+from investledger.ledger.opportunities.choices import Status
+from investledger.ledger.opportunities.models import Opportunity
 from investledger.ledger.projects.models import Project
 from investledger.matching import scoring
 from investledger.matching.models import Dismissal, MatchWeights
@@ -182,3 +184,65 @@ def dismissed_for(opportunity, user) -> QuerySet:
         .filter(opportunity=opportunity, investor__in=Investor.objects.visible_to(user).values("pk"))
         .select_related("investor", "dismissed_by")
     )
+
+
+def opportunity_candidates(profile: scoring.Profile, user, tax: scoring.Taxonomy) -> QuerySet:
+    """The open or in-talks opportunities `user` may see that could match `profile`: in the chain of its
+    sectors (the same sector, or one above or below), or hosted in one of its preferred regions; and an
+    estimated investment within `SIZE_BAND` of its ticket range, or none published."""
+    where = Q(
+        pk__in=Opportunity.sectors.through.objects.filter(sector_id__in=tax.lineage_of(profile.sector_ids)).values(
+            "opportunity_id"
+        )
+    )
+    for path in profile.region_paths:
+        where |= Q(host_area__path__startswith=path)
+    size = Q()
+    if profile.ticket_min is not None:
+        size &= Q(estimated_value_cny__gte=profile.ticket_min / SIZE_BAND)
+    if profile.ticket_max is not None:
+        size &= Q(estimated_value_cny__lte=profile.ticket_max * SIZE_BAND)
+    return (
+        Opportunity.objects.visible_to(user)
+        .filter(status__in=[Status.OPEN, Status.IN_TALKS])
+        .filter(where)
+        .filter(Q(estimated_value_cny__isnull=True) | size)
+        .exclude(pk__in=Dismissal.objects.filter(investor_id=profile.investor_id).values("opportunity_id"))
+    )
+
+
+def opportunities_for(investor, user, *, limit: int | None = 10) -> list[scoring.Match]:
+    """The opportunities that fit `investor`'s profile best, with their reasons, among those `user` may see
+    (the `SHORTLIST` first candidates by estimated investment, then scored exactly)."""
+    found = profiles_of(InvestorProfile.objects.filter(investor=investor))
+    if not found:
+        return []
+    profile = found[0]
+    tax = taxonomy()
+    weights = MatchWeights.current().as_mapping()
+    ids = list(
+        opportunity_candidates(profile, user, tax)
+        .order_by(F("estimated_value_cny").desc(nulls_last=True), "pk")
+        .values_list("pk", flat=True)[:SHORTLIST]
+    )
+    sectors: dict[int, set[int]] = defaultdict(set)
+    for opportunity_id, sector_id in Opportunity.sectors.through.objects.filter(opportunity_id__in=ids).values_list(
+        "opportunity_id", "sector_id"
+    ):
+        sectors[opportunity_id].add(sector_id)
+    projects = list(
+        Project.objects.filter(pk__in=Project.objects.visible_to(user).values("pk"), investor=investor).values_list(
+            "host_area__path", "contract_value_cny"
+        )
+    )
+    city = scoring.History(len(projects), sum((v for _p, v in projects), Decimal("0")))
+    matches = []
+    rows = Opportunity.objects.filter(pk__in=ids).values_list(
+        "pk", "estimated_value_cny", "host_area__path", "cooperation_mode", "description", "description_en"
+    )
+    for pk, amount, path, mode, text, text_en in rows:
+        here = [v for p, v in projects if p.startswith(path)]
+        history = scoring.History(city.city_projects, city.city_value, len(here), sum(here, Decimal("0")))
+        opportunity = scoring.Opportunity(pk, frozenset(sectors.get(pk, ())), amount, path, mode, text or text_en)
+        matches.append(scoring.score(opportunity, profile, history=history, weights=weights, taxonomy=tax))
+    return scoring.ranked(matches, limit)

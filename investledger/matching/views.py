@@ -128,6 +128,22 @@ def opportunity_matches(request, opportunity, context) -> dict:
     }
 
 
+def investor_matches(request, investor, context) -> dict:
+    """The block of an investor's page: the opportunities that fit its profile, best first, with reasons."""
+    matches = selectors.opportunities_for(investor, request.user)
+    opportunities = Opportunity.objects.select_related("host_area", "category").in_bulk(
+        [m.opportunity_id for m in matches]
+    )
+    sectors = _sector_names(matches)
+    return {
+        "investor_page_blocks": [*context["investor_page_blocks"], "matching/_investor_matches.html"],
+        "opportunity_matches": [
+            {"opportunity": opportunities[m.opportunity_id], "score": m.score, "reasons": explain.explain(m, sectors)}
+            for m in matches
+        ],
+    }
+
+
 def _opportunity_url(opportunity) -> str:
     return reverse("opportunities:opportunity_detail", args=[opportunity.pk]) + "#matches"
 

@@ -101,12 +101,12 @@ def investor_detail(request, pk: int):
     profile = InvestorProfile.objects.filter(investor=investor).prefetch_related("sectors", "regions").first()
     context.update(profile=profile, profile_facts=profile_facts(profile) if profile else [], investor_page_blocks=[])
     for extend in INVESTOR_PAGE:
-        context.update(extend(request, investor))
+        context.update(extend(request, investor, context))
     return render(request, "investors/investor_detail.html", context)
 
 
 # What apps above the ledger add to an investor's page (matching lists the opportunities that fit it):
-# functions of (request, investor) giving context, registered from their AppConfig.ready(); a block
+# functions of (request, investor, context) giving context, registered from their AppConfig.ready(); a block
 # shown on the page appends its template to the context's `investor_page_blocks`.
 INVESTOR_PAGE: list = []
 

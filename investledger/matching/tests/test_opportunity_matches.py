@@ -231,3 +231,58 @@ class WrongUserTests:
         html = page(client, personas.officer_north, opportunity)
         assert "Chasing it in South" not in html and 'id="dismissed-matches"' not in html
         assert Dismissal.objects.count() == 1
+
+
+@pytest.fixture
+def south_opportunity(reference_data):
+    with audit_context(actor=None, source="test"):
+        south_list = opportunity_services.list_create(
+            fields={"title": "南区机会清单", "publishing_area": reference_data.south, "published": True}
+        )
+        return opportunity_services.opportunity_create(
+            opportunity_list=south_list,
+            fields={
+                "title": "南区电池材料",
+                "category": OpportunityCategory.objects.get(code="industrial-carriers"),
+                "host_area": reference_data.south,
+                "estimated_value": 3 * BN,
+            },
+            sectors=[reference_data.ev.pk],
+        )
+
+
+def opportunity_ids(html: str) -> list[int]:
+    block = html.split('id="opportunity-match-list"', 1)[1].split("</ol>", 1)[0]
+    return [int(pk) for pk in re.findall(r'data-opportunity="(\d+)"', block)]
+
+
+class InvestorPageTests:
+    def test_an_investor_page_ranks_the_opportunities_that_fit_with_reasons_adding_up(
+        self, client, personas, opportunity, south_opportunity, investors
+    ):
+        client.force_login(personas.admin)
+        html = client.get(reverse("investors:investor_detail", args=[investors["fit"].pk])).content.decode()
+        assert opportunity_ids(html) == [opportunity.pk, south_opportunity.pk]  # North is its preferred region
+        block = html.split('id="opportunity-match-list"', 1)[1].split("</ol>", 1)[0]
+        for item in block.split('<li class="border-top py-2"')[1:]:
+            score = Decimal(re.search(r'data-score="([\d.]+)"', item).group(1))
+            assert sum(Decimal(p) for p in re.findall(r'data-points="([\d.]+)"', item)) == score
+
+    def test_a_district_officer_sees_only_the_opportunities_of_their_areas(
+        self, client, personas, opportunity, south_opportunity, investors
+    ):
+        client.force_login(personas.officer_south)
+        html = client.get(reverse("investors:investor_detail", args=[investors["fit"].pk])).content.decode()
+        assert opportunity_ids(html) == [south_opportunity.pk]
+        client.force_login(personas.officer_north)
+        south = client.get(reverse("investors:investor_detail", args=[investors["south"].pk]))
+        assert south.status_code == 404  # an investor on another district's projects is not found
+
+    def test_a_dismissed_pair_leaves_the_investors_list_too(
+        self, client, personas, opportunity, south_opportunity, investors
+    ):
+        with audit_context(actor=personas.admin, source="test"):
+            services.match_dismiss(opportunity=opportunity, investor=investors["fit"], reason="No", user=personas.admin)
+        client.force_login(personas.admin)
+        html = client.get(reverse("investors:investor_detail", args=[investors["fit"].pk])).content.decode()
+        assert opportunity_ids(html) == [south_opportunity.pk]
