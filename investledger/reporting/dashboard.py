@@ -40,6 +40,10 @@ KPI_KEYS = [
     "emerging_share_count",
     "issue_resolution_rate",
     "overdue_issues",
+    # The pipeline before signing (leads.selectors.lead_figures), on the same cohort and day.
+    "leads_open",
+    "lead_conversion_rate",
+    "negotiating_value",
 ]
 
 

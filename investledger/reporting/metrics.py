@@ -347,24 +347,53 @@ def lead_cohort_text(cohort: Cohort) -> str:
     return _("leads in your scope: %(parts)s") % {"parts": "; ".join(parts)}
 
 
-def _lead_metric(key: str, value_of: Callable[[LeadFigures], tuple]):
-    def compute(user, cohort: Cohort, as_of: dt.date, base=None) -> Result:
-        metric = REGISTRY[key]
-        if base is not None:  # the public page and the reconciliations over a set of projects: no leads there
-            return not_available(metric, cohort, as_of, _("Leads are not part of this page."))
-        figures = lead_figures(lead_cohort(user, cohort), as_of)
-        value, numerator, denominator, extra = value_of(figures)
-        return Result(metric, value, numerator, denominator, lead_cohort_text(cohort), as_of, extra=extra)
-
-    return compute
-
-
-def _by_stage(f: LeadFigures) -> tuple:
+def _open_by_stage(f: LeadFigures) -> tuple:
     return f.open, f.open, None, {"by_stage": {stage: f.by_stage.get(stage, 0) for stage in LeadStage.values}}
 
 
-def _by_referrer(f: LeadFigures) -> tuple:
+def _response(f: LeadFigures) -> tuple:
+    return f.response_rate, f.response_in_time, f.response_due, {}
+
+
+def _conversion(f: LeadFigures) -> tuple:
+    return f.conversion, f.signed, f.qualified, {}
+
+
+def _days_to_signing(f: LeadFigures) -> tuple:
+    return f.mean_days_to_signing, f.days_to_signing, f.signed, {}
+
+
+def _negotiating(f: LeadFigures) -> tuple:
+    return f.negotiating_value, f.negotiating_value, None, {"leads": f.negotiating}
+
+
+def _credit_by_referrer(f: LeadFigures) -> tuple:
     return f.referrer_credit, f.referrer_credit, None, {"by_referrer": f.referrer_credit_by}
+
+
+LEAD_VALUES: dict[str, Callable[[LeadFigures], tuple]] = {
+    "leads_open": _open_by_stage,
+    "lead_response_rate": _response,
+    "lead_conversion_rate": _conversion,
+    "lead_days_to_signing": _days_to_signing,
+    "negotiating_value": _negotiating,
+    "referrer_credit": _credit_by_referrer,
+}
+
+
+@dataclass(frozen=True)
+class LeadFigure:
+    """A lead figure's computation (a module-level object, so a result can be pickled into the cache)."""
+
+    key: str
+
+    def __call__(self, user, cohort: Cohort, as_of: dt.date, base=None) -> Result:
+        metric = REGISTRY[self.key]
+        if base is not None:  # the public page and the reconciliations over a set of projects: no leads there
+            return not_available(metric, cohort, as_of, _("Leads are not part of this page."))
+        figures = lead_figures(lead_cohort(user, cohort), as_of)
+        value, numerator, denominator, extra = LEAD_VALUES[self.key](figures)
+        return Result(metric, value, numerator, denominator, lead_cohort_text(cohort), as_of, extra=extra)
 
 
 # --- The registry ----------------------------------------------------------------------------------
@@ -627,7 +656,7 @@ METRICS = [
         None,
         "count",
         source="leads",
-        compute=_lead_metric("leads_open", _by_stage),
+        compute=LeadFigure("leads_open"),
     ),
     Metric(
         "lead_response_rate",
@@ -640,7 +669,7 @@ METRICS = [
         gettext_lazy("leads due to be answered"),
         RATIO,
         source="leads",
-        compute=_lead_metric("lead_response_rate", lambda f: (f.response_rate, f.response_in_time, f.response_due, {})),
+        compute=LeadFigure("lead_response_rate"),
     ),
     Metric(
         "lead_conversion_rate",
@@ -653,7 +682,7 @@ METRICS = [
         gettext_lazy("qualified leads"),
         RATIO,
         source="leads",
-        compute=_lead_metric("lead_conversion_rate", lambda f: (f.conversion, f.signed, f.qualified, {})),
+        compute=LeadFigure("lead_conversion_rate"),
     ),
     Metric(
         "lead_days_to_signing",
@@ -666,9 +695,7 @@ METRICS = [
         gettext_lazy("leads signed"),
         DAYS,
         source="leads",
-        compute=_lead_metric(
-            "lead_days_to_signing", lambda f: (f.mean_days_to_signing, f.days_to_signing, f.signed, {})
-        ),
+        compute=LeadFigure("lead_days_to_signing"),
     ),
     Metric(
         "negotiating_value",
@@ -678,9 +705,7 @@ METRICS = [
         None,
         CNY,
         source="leads",
-        compute=_lead_metric(
-            "negotiating_value", lambda f: (f.negotiating_value, f.negotiating_value, None, {"leads": f.negotiating})
-        ),
+        compute=LeadFigure("negotiating_value"),
     ),
     Metric(
         "referrer_credit",
@@ -693,7 +718,7 @@ METRICS = [
         None,
         CNY,
         source="leads",
-        compute=_lead_metric("referrer_credit", _by_referrer),
+        compute=LeadFigure("referrer_credit"),
     ),
 ]
 REGISTRY: dict[str, Metric] = {m.key: m for m in METRICS}

@@ -89,6 +89,11 @@ def test_the_pipeline_page_the_registry_page_and_the_api_agree(pipeline, client,
         pipeline_page = client.get(reverse("leads:pipeline")).content.decode()
         metric_page = client.get(reverse("reporting:metric_list")).content.decode()
         api = {m["key"]: m for m in client.get("/api/metrics/", {"metric": KEYS}).json()["results"]}
+        dashboard = client.get(reverse("reporting:dashboard")).content.decode()
+    cards = dict(re.findall(r'data-metric="([a-z_]+)">.*?data-value="([^"]*)"', dashboard, re.S))
+    for key in ["leads_open", "lead_conversion_rate", "negotiating_value"]:
+        value = registry[key].value
+        assert cards[key] == ("" if value is None else str(value)), key
     from investledger.reporting.templatetags.reporting import figure
 
     for key in ["lead_response_rate", "lead_conversion_rate", "negotiating_value"]:
