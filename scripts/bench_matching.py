@@ -1,5 +1,6 @@
 #!/usr/bin/env python
-"""Matching speed benchmark: one opportunity against 100,000 investor profiles.
+"""Matching speed benchmark: one opportunity against 100,000 investor profiles, one investor against
+10,000 opportunities.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/il_bench_match .venv/bin/python scripts/bench_matching.py
     .venv/bin/python scripts/bench_matching.py --profiles 20000       # SQLite, var/bench.sqlite3
@@ -13,7 +14,10 @@ contain "bench" and rebuilds it when the data set does not have the requested si
 What it measures: the time of `matching.selectors.investors_for` (candidates chosen in the database,
 then scored in Python with their reasons, the 20 best kept) for an opportunity drawn at random
 (sector, amount, area, mode, description), after warm-up calls, for the administrator and for a
-district officer. It prints p50 / p95 / max in milliseconds and the candidates scored per call.
+district officer; and the time of `matching.selectors.opportunities_for` (an investor drawn at random
+among those with a profile, against the opportunities: one published list per area, each opportunity
+with a category, one or two sectors, an amount, a mode and a line of description), likewise. It prints
+p50 / p95 / max in milliseconds and the candidates scored per call.
 """
 
 from __future__ import annotations
@@ -42,6 +46,7 @@ def parse_args():
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL", bench_ledger.DEFAULT_URL))
     parser.add_argument("--profiles", type=int, default=100_000, help="investors, each with a profile")
     parser.add_argument("--projects", type=int, default=50_000)
+    parser.add_argument("--opportunities", type=int, default=10_000)
     parser.add_argument("--requests", type=int, default=40, help="timed calls per scenario")
     parser.add_argument("--warmup", type=int, default=5, help="untimed calls per scenario first")
     parser.add_argument("--regenerate", action="store_true")
@@ -107,10 +112,61 @@ def generate_profiles(args):
         cursor.execute("ANALYZE")
 
 
+def generate_opportunities(args):
+    """One published list per area below the city, and `args.opportunities` open opportunities spread over
+    them (bulk_create: a fixture, no services and no audit trail, as the profiles)."""
+    from django.db import connection, transaction
+
+    from investledger.ledger.opportunities.models import Opportunity, OpportunityCategory, OpportunityList
+    from investledger.reference.models import Area, Sector
+
+    rng = random.Random(args.seed + 2)
+    sectors = list(Sector.objects.filter(parent__isnull=False).values_list("pk", flat=True))
+    categories = list(OpportunityCategory.objects.values_list("pk", flat=True))
+    areas = list(Area.objects.exclude(kind="city").order_by("pk"))
+    with transaction.atomic():
+        Opportunity.sectors.through.objects.all().delete()
+        Opportunity.objects.all().delete()
+        OpportunityList.objects.all().delete()
+        lists = OpportunityList.objects.bulk_create(
+            [
+                OpportunityList(title=f"{area.name}机会清单", publishing_area=area, published=True, is_demo=True)
+                for area in areas
+            ]
+        )
+        rows = []
+        for n in range(args.opportunities):
+            index = rng.randrange(len(areas))
+            amount = Decimal(rng.lognormvariate(20.5, 1.2)).quantize(Decimal("10000"))
+            rows.append(
+                Opportunity(
+                    list=lists[index],
+                    category_id=rng.choice(categories),
+                    host_area=areas[index],
+                    title=f"机会 {n}",
+                    estimated_value=amount,
+                    estimated_value_cny=amount,
+                    cooperation_mode=rng.choice(MODES),
+                    description=rng.choice(PLANS),
+                    is_demo=True,
+                )
+            )
+        Opportunity.objects.bulk_create(rows, batch_size=2000)
+        links = Opportunity.sectors.through
+        links.objects.bulk_create(
+            [links(opportunity_id=o.pk, sector_id=s) for o in rows for s in rng.sample(sectors, rng.randint(1, 2))],
+            batch_size=5000,
+        )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    print(f"  {len(rows):,} opportunities on {len(lists):,} lists", flush=True)
+
+
 def ensure_data(args):
     from django.core.management import call_command
 
     from investledger.ledger.investors.models import InvestorProfile
+    from investledger.ledger.opportunities.models import Opportunity
 
     call_command("migrate", verbosity=0, interactive=False)
     have = InvestorProfile.objects.count()
@@ -121,6 +177,9 @@ def ensure_data(args):
         generate_profiles(args)
     else:
         print(f"» reusing the data set: {have:,} profiles", flush=True)
+    if args.regenerate or Opportunity.objects.count() != args.opportunities:
+        print(f"» {args.opportunities:,} opportunities", flush=True)
+        generate_opportunities(args)
 
 
 def random_opportunity(rng, sectors, areas):
@@ -140,7 +199,8 @@ def measure(args):
     from django.contrib.auth import get_user_model
     from django.db import connection
 
-    from investledger.matching.selectors import investors_for
+    from investledger.ledger.investors.models import Investor
+    from investledger.matching.selectors import investors_for, opportunities_for
     from investledger.reference.models import Area, Sector
 
     rng = random.Random(args.seed + 1)
@@ -163,8 +223,24 @@ def measure(args):
                 timings.append(elapsed)
                 scored.append(len(matches))
         rows.append((name, timings, scored))
+    with_profile = list(Investor.objects.filter(profile__isnull=False).values_list("pk", flat=True))
+    for name, username in (
+        ("investor → opportunities (administrator)", "bench_admin"),
+        ("investor → opportunities (district officer)", "bench_officer"),
+    ):
+        user = users.get(username=username)
+        timings, scored = [], []
+        for n in range(args.warmup + args.requests):
+            investor = Investor(pk=rng.choice(with_profile))
+            started = time.perf_counter()
+            matches = opportunities_for(investor, user, limit=None)
+            elapsed = (time.perf_counter() - started) * 1000
+            if n >= args.warmup:
+                timings.append(elapsed)
+                scored.append(len(matches))
+        rows.append((name, timings, scored))
     print(
-        f"\n{connection.vendor}, {args.profiles:,} profiles, load average {os.getloadavg()[0]:.1f}, "
+        f"\n{connection.vendor}, {args.profiles:,} profiles, {args.opportunities:,} opportunities, load average {os.getloadavg()[0]:.1f}, "
         f"Python {platform.python_version()}"
     )
     print("| scenario | p50 ms | p95 ms | max ms | candidates scored (median) |")
