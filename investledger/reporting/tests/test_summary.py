@@ -112,10 +112,11 @@ class TestSummaryCells:
         assert (live.source, cells.source) == ("live", "summary")
         assert {k: r.as_dict() for k, r in live.kpis.items()} == {k: r.as_dict() for k, r in cells.kpis.items()}
         assert [(c.id, c.spec(), c.rows) for c in live.charts] == [(c.id, c.spec(), c.rows) for c in cells.charts]
-        api = client.get(reverse("metrics-list")).json()["results"]
-        assert {e["key"]: e["value"] for e in api} == {
-            k: r.as_dict()["value"] for k, r in cells.kpis.items() if k in {e["key"] for e in api}
-        }
+        api = {e["key"]: e["value"] for e in client.get(reverse("metrics-list")).json()["results"]}
+        # Every figure the dashboard shows is in the API with the same value (the API has more: leads,
+        # opportunities, which the dashboard does not show).
+        assert set(cells.kpis) <= set(api)
+        assert {k: api[k] for k in cells.kpis} == {k: r.as_dict()["value"] for k, r in cells.kpis.items()}
 
     def test_a_recorded_change_makes_the_summary_stale(self, client, big_ledger, ledger, personas, today):
         summary.refresh()
