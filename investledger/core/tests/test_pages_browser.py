@@ -77,3 +77,30 @@ def test_user_management_pages(page, live_server, ledger, personas):
     page.goto(live_server.url + reverse("accounts:user_edit", args=[personas.officer_north.pk]))
     assert page.locator("#role-table tbody tr").count() == 3
     page.screenshot(path="/tmp/investledger-user-edit.png", full_page=True)
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_the_administrators_navigation_fits_one_row_and_the_account_menu_opens_by_click(
+    page, live_server, ledger, personas, language
+):
+    page.set_viewport_size({"width": 1400, "height": 900})
+    log_in(page, live_server, "admin")
+    page.click(f"#language-switch button[data-language='{language}']")
+    page.wait_for_load_state()
+    brand = page.locator("nav.navbar .navbar-brand").bounding_box()
+    nav = page.locator("nav.navbar").bounding_box()
+    assert brand and nav and nav["height"] < 2 * brand["height"] + 20, nav  # one row, not two
+    assert not page.locator("#nav-users").is_visible()
+    page.click("#account-menu summary")
+    page.click("#nav-users")
+    page.wait_for_load_state()
+    assert "/accounts/users/" in page.url
+    page.click("#account-menu summary")
+    assert page.locator("#nav-administration").is_visible()
+    page.keyboard.press("Escape")
+    assert not page.locator("#nav-administration").is_visible()
+    page.screenshot(path=f"/tmp/investledger-navigation-{language}.png")
+    page.click("#account-menu summary")
+    page.click("#nav-logout")
+    page.wait_for_load_state()
+    assert "/accounts/login/" in page.url

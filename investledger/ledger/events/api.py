@@ -37,7 +37,13 @@ from investledger.ledger.events.selectors import figures_by_event
 from investledger.ledger.projects.models import MONEY, Project, Signing
 from investledger.reference.models import Sector
 
-FIGURES = {"project_count", "signed_value_cny", "large_project_count", "strategic_emerging_value_cny"}
+FIGURES = {
+    "project_count",
+    "signed_value_cny",
+    "large_project_count",
+    "strategic_emerging_value_cny",
+    "undisclosed_project_count",
+}
 LARGE = Decimal("1000000000")  # RMB 1 billion: a "large project" (大项目)
 ZERO = Value(Decimal("0"), output_field=DecimalField(**MONEY))
 
@@ -62,6 +68,7 @@ def with_figures(queryset, user):
         project_count=Count("signings", filter=counted),
         signed_value_cny=Coalesce(Sum("signings__counted_value_cny", filter=scope), ZERO, output_field=money),
         large_project_count=Count("signings", filter=counted & Q(signings__counted_value_cny__gte=LARGE)),
+        undisclosed_project_count=Count("signings", filter=counted & Q(signings__project__value_undisclosed=True)),
         strategic_emerging_value_cny=Coalesce(
             Sum("signings__counted_value_cny", filter=scope & Q(signings__project__sector__strategic_emerging=True)),
             ZERO,
@@ -107,6 +114,11 @@ class SigningEventSerializer(BoundedDecimalsMixin, ScopedRelatedFieldsMixin, ser
     signed_value_cny = serializers.DecimalField(read_only=True, **MONEY)
     large_project_count = serializers.IntegerField(read_only=True)
     strategic_emerging_value_cny = serializers.DecimalField(read_only=True, **MONEY)
+    undisclosed_project_count = serializers.IntegerField(
+        read_only=True,
+        help_text="Counted projects whose amount was not made public: they count as projects and stay out of "
+        "signed_value_cny, so a value of 0 with every project undisclosed means undisclosed, not nothing.",
+    )
 
     class Meta:
         model = SigningEvent
@@ -119,6 +131,7 @@ class SigningEventSerializer(BoundedDecimalsMixin, ScopedRelatedFieldsMixin, ser
             "signed_value_cny",
             "large_project_count",
             "strategic_emerging_value_cny",
+            "undisclosed_project_count",
         ]
 
 

@@ -150,7 +150,8 @@ def counted_signings(event, user):
 
 
 def figures_by_event(event_ids, user) -> dict[int, dict]:
-    """{event id: project_count, signed_value_cny, large_project_count, strategic_emerging_value_cny}.
+    """{event id: project_count, signed_value_cny, large_project_count, strategic_emerging_value_cny,
+    undisclosed_project_count}.
 
     For the events on one page of a list. Grouping the signings by event id alone (rather than
     annotating events, which groups by every event column) lets the database aggregate straight
@@ -165,6 +166,7 @@ def figures_by_event(event_ids, user) -> dict[int, dict]:
             project_count=Count("pk", filter=Q(counted_project=True)),
             signed_value_cny=Coalesce(Sum("counted_value_cny"), zero, output_field=money),
             large_project_count=Count("pk", filter=Q(counted_project=True, counted_value_cny__gte=LARGE)),
+            undisclosed_project_count=Count("pk", filter=Q(counted_project=True, project__value_undisclosed=True)),
             strategic_emerging_value_cny=Coalesce(
                 Sum("counted_value_cny", filter=Q(project__sector__strategic_emerging=True)), zero, output_field=money
             ),

@@ -47,6 +47,7 @@ class EventListView(ObjectListView):
             row = figures.get(event.pk, {})
             event.ledger_count = row.get("project_count", 0)
             event.ledger_value = row.get("signed_value_cny", Decimal("0"))
+            event.ledger_undisclosed = row.get("undisclosed_project_count", 0)
 
     def filterset_ready(self, filterset):
         form = filterset.form

@@ -5,3 +5,14 @@ document.addEventListener("DOMContentLoaded", () => {
     el.addEventListener("change", () => el.form.requestSubmit());
   });
 });
+// The account menu closes on a click elsewhere or on Escape, as a menu does.
+document.addEventListener("click", (event) => {
+  document.querySelectorAll("details.account-menu[open]").forEach((menu) => {
+    if (!menu.contains(event.target)) menu.removeAttribute("open");
+  });
+});
+document.addEventListener("keydown", (event) => {
+  if (event.key === "Escape") {
+    document.querySelectorAll("details.account-menu[open]").forEach((menu) => menu.removeAttribute("open"));
+  }
+});

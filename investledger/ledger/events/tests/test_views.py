@@ -1,6 +1,7 @@
 """Signing-event pages: ledger figures by the counting-once rule, within the reader's scope."""
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -52,6 +53,36 @@ class TestEventList:
         first, later = row(response, expo["event"]), row(response, expo["later"])
         assert (first.ledger_count, first.ledger_value) == (3, Decimal("5.5") * BN)
         assert (later.ledger_count, later.ledger_value) == (0, 0)
+
+    def test_an_event_whose_amounts_are_all_undisclosed_reads_undisclosed_not_zero(
+        self, client, personas, reference_data
+    ):
+        ref = reference_data
+        fair = SigningEvent.objects.create(
+            name="博览会签约", name_en="Fair signings", kind="expo", date=dt.date(2023, 4, 12)
+        )
+        for name in ("卫星地面站", "测控中心"):
+            make_project(name=name, area=ref.north, sector=ref.ev, value=0, event=fair, value_undisclosed=True)
+        response = login(client, personas.admin).get(reverse("events:event_list"))
+        cell = re.search(rf'<tr data-event="{fair.pk}">.*?ledger-value">(.*?)</td>', response.content.decode(), re.S)
+        assert cell and cell.group(1).strip() == "undisclosed"
+        api = client.get("/api/events/").json()["results"]
+        assert next(e for e in api if e["id"] == fair.pk)["undisclosed_project_count"] == 2
+
+    def test_an_event_with_some_undisclosed_amounts_says_they_are_not_in_its_value(self, client, personas, expo):
+        ref = expo["event"]
+        make_project(
+            name="保密项目",
+            area=expo["north"].host_area,
+            sector=expo["north"].sector,
+            value=0,
+            event=ref,
+            value_undisclosed=True,
+        )
+        response = login(client, personas.admin).get(reverse("events:event_list"))
+        first = row(response, expo["event"])
+        assert (first.ledger_count, first.ledger_value, first.ledger_undisclosed) == (4, Decimal("5.5") * BN, 1)
+        assert "1 undisclosed amount not included" in response.content.decode()
 
     def test_it_counts_within_the_readers_scope(self, client, personas, expo):
         response = login(client, personas.officer_north).get(reverse("events:event_list"))
