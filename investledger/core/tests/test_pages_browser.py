@@ -108,7 +108,10 @@ def test_the_administrators_navigation_fits_one_row_and_the_account_menu_opens_b
 
 def test_a_long_display_name_keeps_the_navigation_on_one_row(page, live_server, ledger, personas):
     officer = personas.officer_north
-    officer.first_name, officer.last_name = "North District Investment Promotion and Economic Cooperation Bureau", "officer (demo)"
+    officer.first_name, officer.last_name = (
+        "North District Investment Promotion and Economic Cooperation Bureau",
+        "officer (demo)",
+    )
     officer.save()
     page.set_viewport_size({"width": 1400, "height": 900})
     log_in(page, live_server, "officer_north")
@@ -116,5 +119,8 @@ def test_a_long_display_name_keeps_the_navigation_on_one_row(page, live_server, 
     nav = page.locator("nav.navbar").bounding_box()
     assert brand and nav and nav["height"] < 2 * brand["height"] + 20, nav
     page.click("#account-menu summary")
-    assert "North District Investment Promotion and Economic Cooperation Bureau officer (demo)" in page.locator("#account-menu").inner_text()
+    assert (
+        "North District Investment Promotion and Economic Cooperation Bureau officer (demo)"
+        in page.locator("#account-menu").inner_text()
+    )
     page.screenshot(path="/tmp/investledger-navigation-officer.png")
