@@ -361,3 +361,47 @@ class WatchSignal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} · {self.project_id}"
+
+
+class ReleaseSet(BaseModel):
+    """Many press releases handed in at once (several files, or a .zip of them), read one by one in the
+    background; each becomes its own release batch waiting for the review.
+
+    `items` lists the documents in the order given: the name, the stored file (removed once read),
+    and once read the batch it became (`batch`, `deals`) or why it did not (`message`). `done` counts
+    those read, for the page that polls the progress. A set belongs to its uploader's area, as a batch.
+    """
+
+    class Status(models.TextChoices):
+        READING = "reading", _("Reading the releases")
+        READ = "read", _("Read")
+
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    area = models.ForeignKey(
+        "reference.Area", verbose_name=_("area"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    event = models.ForeignKey(
+        "events.SigningEvent",
+        verbose_name=_("signing event"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    name = models.CharField(_("name"), max_length=255, blank=True)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.READING)
+    total = models.PositiveIntegerField(_("documents"), default=0)
+    done = models.PositiveIntegerField(_("documents read"), default=0)
+    items = models.JSONField(_("documents"), default=list)
+
+    access_via = ("area", "area")
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        verbose_name = _("set of press releases")
+        verbose_name_plural = _("sets of press releases")
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.name}"

@@ -80,3 +80,16 @@ def commit_batch(batch_id: int, user_id: int, language: str = "") -> None:
     except ImportRefused as exc:
         # The reason is kept on the batch for the page; the task itself ends normally.
         logger.info("import %s refused: %s", batch_id, exc)
+
+
+@task()
+def read_release_set(set_id: int, language: str = "") -> None:
+    """Read the press releases handed in together, one batch each, counting the progress on the set."""
+    from investledger.intake.kinds.release_sets import release_set_read
+    from investledger.intake.models import ReleaseSet
+
+    release_set = ReleaseSet.objects.filter(pk=set_id, status=ReleaseSet.Status.READING).first()
+    if release_set is None:
+        return
+    with _in(language):
+        release_set_read(release_set)

@@ -25,8 +25,8 @@ from investledger.core.versions import EditConflict
 from investledger.core.views import allowed, get_visible_or_404, require
 from investledger.intake import services, watch
 from investledger.intake.fields import Kind
-from investledger.intake.kinds import releases
-from investledger.intake.models import ImportBatch, PressRelease, ReleaseDeal, WatchSignal
+from investledger.intake.kinds import release_sets, releases
+from investledger.intake.models import ImportBatch, PressRelease, ReleaseDeal, ReleaseSet, WatchSignal
 from investledger.intake.parsing import SheetError
 from investledger.ledger.events.models import SigningEvent
 from investledger.ledger.projects.choices import AgreementType
@@ -53,6 +53,9 @@ class ReleaseForm(forms.Form):
     file = forms.FileField(
         label=gettext_lazy("Or the release as a file (text, HTML, PDF or DOCX)"),
         required=False,
+        help_text=gettext_lazy(
+            "Several files at once, or a .zip of them, are read in the background, each as a release of its own."
+        ),
     )
     event = forms.ModelChoiceField(
         label=gettext_lazy("Signing event"),
@@ -108,6 +111,17 @@ def release_new(request):
     require(request.user, Action.CREATE)
     form = ReleaseForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
+        uploads = request.FILES.getlist("file")
+        if len(uploads) > 1 or (uploads and uploads[0].name.lower().endswith(".zip")):
+            try:
+                release_set = release_sets.release_set_store(
+                    user=request.user, uploads=uploads, event=form.cleaned_data["event"]
+                )
+            except SheetError as exc:
+                form.add_error(None, str(exc))
+            else:
+                return redirect("intake:release_set", pk=release_set.pk)
+            return render(request, "intake/release_new.html", {"form": form}, status=400)
         upload = form.cleaned_data["file"]
         try:
             if upload:
@@ -125,6 +139,17 @@ def release_new(request):
         else:
             return redirect("intake:release_review", pk=batch.pk)
     return render(request, "intake/release_new.html", {"form": form}, status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_http_methods(["GET"])
+def release_set(request, pk: int):
+    """The releases handed in together: the reading's progress (polled), then each release read."""
+    release_set = get_visible_or_404(ReleaseSet.objects, request.user, pk)
+    context = {"set": release_set, "rows": release_sets.rows(release_set, request.user)}
+    if request.htmx:
+        return render(request, "intake/_release_set.html", context)
+    return render(request, "intake/release_set.html", context)
 
 
 @login_required
