@@ -5,6 +5,7 @@ import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 
@@ -140,3 +141,21 @@ def test_another_district_cannot_see_the_set(client, personas):
     assert client.get(url, HTTP_HX_REQUEST="true").status_code == 404
     client.force_login(personas.stranger)
     assert client.get(url).status_code in (403, 404)
+
+
+def test_the_command_queues_a_folders_releases_for_a_users_review(tmp_path, personas, reference_data):
+    folder = tmp_path / "news"
+    folder.mkdir()
+    (folder / "english.txt").write_text(ENGLISH)
+    (folder / "chinese.txt").write_text(CHINESE)
+    (folder / "again.txt").write_text(ENGLISH)
+    (folder / "notes.md").write_text("not a release")
+    out = io.StringIO()
+    call_command("read_releases", str(folder), "--user", "officer_north", stdout=out)
+    lines = out.getvalue().splitlines()
+    assert lines[-1] == "2 of 3 releases are waiting for the review."
+    assert any("again.txt: import #" in line for line in lines)  # the first of the two copies, by name
+    assert any("english.txt: not read: This release was already read" in line for line in lines)
+    assert set(ImportBatch.objects.values_list("area", flat=True)) == {reference_data.north.pk}
+    with pytest.raises(CommandError):
+        call_command("read_releases", str(folder / "missing"), "--user", "officer_north")
