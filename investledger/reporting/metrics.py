@@ -100,6 +100,7 @@ class Metric:
     denominator: str | None = None
     source: str = "ledger"  # ledger | supervision | escalation | opportunities
     compute: Callable | None = None  # for figures outside the ledger: (user, cohort, as_of) -> Result
+    lower_is_better: bool = False  # overdue issues, days to signing: the ranking scores the fewest best
 
     def names(self) -> dict[str, str]:
         out = {}
@@ -570,6 +571,7 @@ METRICS = [
         "count",
         source="escalation",
         compute=_overdue_issues,
+        lower_is_better=True,
     ),
     Metric(
         "opportunities_listed",
@@ -696,6 +698,7 @@ METRICS = [
         DAYS,
         source="leads",
         compute=LeadFigure("lead_days_to_signing"),
+        lower_is_better=True,
     ),
     Metric(
         "negotiating_value",

@@ -320,7 +320,10 @@ def ranking(
     """Rank areas by the bureau's scoring formula (reporting.RankingWeight, edited in the admin).
 
     Each weighted metric gives points from 0 to 100: a rate gives its percentage, an amount or a count
-    gives its share of the best area's. The score is the weighted mean of the points.
+    gives its share of the best area's, and a figure where less is better (overdue issues, days to
+    signing) gives the best area's share of its own (none at all scores 100). The score is the weighted
+    mean of the points. Figures the ledger's parts hold are read from `totals`; the others (issues,
+    leads) are computed for each area's cohort by the registry, as /api/metrics/ would for that area.
     """
 
     weights = RankingWeight.formula()
@@ -344,10 +347,17 @@ def ranking(
                 values[key] = funds.get(child.pk)
             elif key == "issue_resolution_rate":
                 values[key] = issues.get(child.pk)
+            elif metrics.REGISTRY[key].compute is not None:
+                computed = metrics.REGISTRY[key].compute(user, cohort.with_area(child), as_of, base)
+                values[key] = Decimal(computed.value) if computed.available and computed.value is not None else None
             else:
                 values[key] = totals[child.pk].figure(key, cohort_text, as_of).value
         raw[child.pk] = values
-    best = {key: max((raw[c.pk][key] or Decimal("0") for c in children), default=Decimal("0")) for key, _w in weights}
+    best = {}
+    for key, _w in weights:
+        known = [Decimal(raw[c.pk][key]) for c in children if raw[c.pk][key] is not None]
+        low = metrics.REGISTRY[key].lower_is_better
+        best[key] = (min(known) if low else max(known)) if known else Decimal("0")
     lines = []
     total_weight = sum((w for _k, w in weights), Decimal("0"))
     for child in children:
@@ -358,6 +368,8 @@ def ranking(
             value = raw[child.pk][key]
             if value is None:
                 points = Decimal("0")
+            elif metric.lower_is_better:
+                points = Decimal("100") if not value else Decimal(best[key]) / Decimal(value) * 100
             elif metric.unit == metrics.RATIO:
                 points = value * 100
             else:

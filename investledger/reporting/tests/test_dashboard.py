@@ -5,6 +5,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from investledger.reporting.models import RankingWeight, metric_choices
+
 pytestmark = pytest.mark.django_db
 
 
@@ -111,6 +113,15 @@ class TestDashboard:
         board = get(client, personas.admin, reverse("reporting:dashboard")).context["board"]
         # North: (100 + 100) / 2; South: (66.7 + 50) / 2
         assert [line.score for line in board.ranking] == [Decimal("100.0"), Decimal("58.3")]
+
+    @pytest.mark.parametrize("key", [key for key, _label in metric_choices()])
+    def test_any_figure_the_bureau_may_weigh_ranks_the_areas(self, client, ledger, personas, today, key):
+        RankingWeight.objects.create(metric=key, weight=1)
+        for path in ("reporting:dashboard", "reporting:monthly_report"):
+            response = get(client, personas.admin, reverse(path))
+            assert response.status_code == 200, (key, path)
+        board = get(client, personas.admin, reverse("reporting:dashboard")).context["board"]
+        assert board.ranking and all(Decimal("0") <= line.score <= Decimal("100") for line in board.ranking), key
 
 
 class TestMetricApi:

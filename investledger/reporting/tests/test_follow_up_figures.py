@@ -78,3 +78,19 @@ def test_lights_by_area_and_the_monthly_report_list_flagged_projects(client, fol
     assert flagged == [followed.project_id]
     assert report.flagged[0].reasons
     assert [issue.title for issue in report.overdue] == ["Land approval"]
+
+
+def test_in_the_ranking_the_area_with_fewer_overdue_issues_scores_higher(
+    client, followed, personas, reference_data, today
+):
+    """Overdue issues: less is better. South has an overdue issue (raised 2024-06-03, still open), North none."""
+    from investledger.reporting.models import RankingWeight
+
+    overdue = compute_all(personas.admin, Cohort(area=reference_data.south), today)["overdue_issues"]
+    assert overdue.value == 1
+    RankingWeight.objects.create(metric="overdue_issues", weight=1)
+    client.force_login(personas.admin)
+    board = client.get(reverse("reporting:dashboard")).context["board"]
+    scores = {line.area.pk: line.score for line in board.ranking}
+    assert scores[reference_data.north.pk] == Decimal("100.0")
+    assert scores[reference_data.south.pk] == Decimal("0.0")
