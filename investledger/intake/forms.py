@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from investledger.core.forms import style_widgets
 from investledger.core.related import scope_choices
 from investledger.intake import kinds
 from investledger.intake.fields import Kind
@@ -29,6 +30,7 @@ class UploadForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         scope_choices(self, user)
+        style_widgets(self)
 
 
 class MappingForm(forms.Form):

@@ -1,6 +1,7 @@
 """The import pages, the template and the ledger export, tried with every persona that matters."""
 
 import io
+import re
 
 import openpyxl
 import pytest
@@ -203,3 +204,11 @@ def test_an_upload_of_a_kind_no_sheet_has_is_refused_on_the_form(client, tmp_pat
     assert response.status_code == 400
     assert "kind" in response.context["form"].errors
     assert not ImportBatch.objects.exists()
+
+
+def test_the_upload_forms_choices_are_styled_as_every_forms(client, personas):
+    client.force_login(personas.officer_north)
+    html = client.get(reverse("intake:index")).content.decode()
+    for name in ("kind", "event"):
+        tag = re.search(rf'<select name="{name}"[^>]*>', html)
+        assert tag and 'class="form-select"' in tag.group(0), name
