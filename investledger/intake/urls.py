@@ -16,6 +16,7 @@ urlpatterns = [
     path("<int:pk>/rerun/", views.batch_rerun, name="batch_rerun"),
     path("releases/new/", views_releases.release_new, name="release_new"),
     path("releases/<int:pk>/", views_releases.release_set, name="release_set"),
+    path("releases/<int:pk>/resume/", views_releases.release_set_resume, name="release_set_resume"),
     path("<int:pk>/review/", views_releases.release_review, name="release_review"),
     path("<int:pk>/review/deal/<int:number>/", views_releases.release_decide, name="release_decide"),
     path("<int:pk>/review/event/", views_releases.release_event, name="release_event"),

@@ -110,6 +110,7 @@ def release_new(request):
     """Paste or upload a press release: its deals are proposed for the review."""
     require(request.user, Action.CREATE)
     form = ReleaseForm(request.POST or None, request.FILES or None, user=request.user)
+    recent = ReleaseSet.objects.visible_to(request.user)[:5]
     if request.method == "POST" and form.is_valid():
         uploads = request.FILES.getlist("file")
         if len(uploads) > 1 or (uploads and uploads[0].name.lower().endswith(".zip")):
@@ -121,7 +122,7 @@ def release_new(request):
                 form.add_error(None, str(exc))
             else:
                 return redirect("intake:release_set", pk=release_set.pk)
-            return render(request, "intake/release_new.html", {"form": form}, status=400)
+            return render(request, "intake/release_new.html", {"form": form, "recent": recent}, status=400)
         upload = form.cleaned_data["file"]
         try:
             if upload:
@@ -138,7 +139,12 @@ def release_new(request):
             form.add_error(None, str(exc))
         else:
             return redirect("intake:release_review", pk=batch.pk)
-    return render(request, "intake/release_new.html", {"form": form}, status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "intake/release_new.html",
+        {"form": form, "recent": recent},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @login_required
@@ -146,10 +152,26 @@ def release_new(request):
 def release_set(request, pk: int):
     """The releases handed in together: the reading's progress (polled), then each release read."""
     release_set = get_visible_or_404(ReleaseSet.objects, request.user, pk)
-    context = {"set": release_set, "rows": release_sets.rows(release_set, request.user)}
+    context = {
+        "set": release_set,
+        "rows": release_sets.rows(release_set, request.user),
+        "stalled": release_sets.stalled(release_set),
+    }
     if request.htmx:
         return render(request, "intake/_release_set.html", context)
     return render(request, "intake/release_set.html", context)
+
+
+@login_required
+@require_POST
+def release_set_resume(request, pk: int):
+    """Read the rest of a set whose reading stopped (the worker died while reading it)."""
+    release_set = get_visible_or_404(ReleaseSet.objects, request.user, pk, Action.CREATE)
+    try:
+        release_sets.release_set_resume(release_set)
+    except services.ImportRefused as exc:
+        messages.error(request, str(exc))
+    return redirect("intake:release_set", pk=release_set.pk)
 
 
 @login_required

@@ -166,7 +166,7 @@ def release_set_store(*, user, uploads: list, event: SigningEvent | None = None)
         uploaded_by=user,
         area=services._scope_area(user, Action.CREATE),
         event=event,
-        name=(names[0] if len(names) == 1 else _("%(n)s files") % {"n": len(names)})[:255],
+        name=(names[0] if len(names) == 1 else f"{names[0]} +{len(names) - 1}")[:255],
         total=len(items),
         items=items,
     )
@@ -203,6 +203,26 @@ def release_set_read(release_set: ReleaseSet) -> ReleaseSet:
         ReleaseSet.objects.filter(pk=release_set.pk).update(items=items, done=done, updated=clock.now())
     ReleaseSet.objects.filter(pk=release_set.pk).update(status=ReleaseSet.Status.READ, updated=clock.now())
     shutil.rmtree(folder, ignore_errors=True)
+    release_set.refresh_from_db()
+    return release_set
+
+
+def stalled(release_set: ReleaseSet) -> bool:
+    """Whether the reading stopped: still reading, with no document read for longer than a running
+    import may go without progress (INTAKE_STALE_AFTER), as when the worker died."""
+    from investledger.intake.stale import stale_after
+
+    return release_set.status == ReleaseSet.Status.READING and clock.now() - release_set.updated > stale_after()
+
+
+def release_set_resume(release_set: ReleaseSet) -> ReleaseSet:
+    """Queue the reading of a stalled set again: the documents not read yet are read, the others kept."""
+    if not stalled(release_set):
+        raise services.ImportRefused(_("These releases are being read: wait for the reading to end."))
+    from investledger.intake.tasks import read_release_set
+
+    ReleaseSet.objects.filter(pk=release_set.pk).update(updated=clock.now())
+    read_release_set.enqueue(release_set.pk, translation.get_language() or "")
     release_set.refresh_from_db()
     return release_set
 

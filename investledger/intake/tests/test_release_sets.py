@@ -1,5 +1,6 @@
 """Many press releases at once: several files or a .zip, read in the background, each its own review."""
 
+import datetime
 import io
 import zipfile
 
@@ -8,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from investledger.intake.kinds import release_sets
 from investledger.intake.models import ImportBatch, PressRelease, ReleaseSet
@@ -159,3 +161,25 @@ def test_the_command_queues_a_folders_releases_for_a_users_review(tmp_path, pers
     assert set(ImportBatch.objects.values_list("area", flat=True)) == {reference_data.north.pk}
     with pytest.raises(CommandError):
         call_command("read_releases", str(folder / "missing"), "--user", "officer_north")
+
+
+def test_a_set_whose_reading_stopped_says_so_and_its_rest_is_read_again(settings, client, personas):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    client.force_login(personas.officer_north)
+    upload(client, SimpleUploadedFile("a.txt", ENGLISH.encode()), SimpleUploadedFile("b.txt", CHINESE.encode()))
+    release_set = ReleaseSet.objects.get()
+    url = reverse("intake:release_set", args=[release_set.pk])
+    resume = reverse("intake:release_set_resume", args=[release_set.pk])
+    assert "The reading stopped" not in client.get(url).content.decode()
+    client.post(resume)
+    assert ReleaseSet.objects.get().status == "reading"  # not stalled: nothing queued again
+    ReleaseSet.objects.update(updated=timezone.now() - datetime.timedelta(hours=1))
+    assert "The reading stopped" in client.get(url).content.decode()
+    client.force_login(personas.officer_south)
+    assert client.post(resume).status_code == 404
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    client.force_login(personas.officer_north)
+    client.post(resume)
+    release_set = ReleaseSet.objects.get()
+    assert (release_set.status, release_set.done) == ("read", 2)
+    assert f'href="{url}"' in client.get(reverse("intake:release_new")).content.decode()
