@@ -202,6 +202,8 @@ MEDIA_ROOT = Path(os.environ.get("INVESTLEDGER_MEDIA_ROOT", DATA_DIR / "uploads"
 MEDIA_URL = "/uploads-are-not-served/"  # evidence is only served through access-checked views
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Files in one request: as many press releases as a set of them may hold (Django's default is 100).
+DATA_UPLOAD_MAX_NUMBER_FILES = 500
 
 # --- REST API ---
 REST_FRAMEWORK = {

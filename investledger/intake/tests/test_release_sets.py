@@ -183,3 +183,12 @@ def test_a_set_whose_reading_stopped_says_so_and_its_rest_is_read_again(settings
     release_set = ReleaseSet.objects.get()
     assert (release_set.status, release_set.done) == ("read", 2)
     assert f'href="{url}"' in client.get(reverse("intake:release_new")).content.decode()
+
+
+def test_two_hundred_files_chosen_at_once_are_taken(client, personas):
+    client.force_login(personas.officer_north)
+    files = [SimpleUploadedFile(f"{n}.txt", f"Note {n}: nothing was signed today.".encode()) for n in range(200)]
+    response = upload(client, *files)
+    assert response.status_code == 302
+    release_set = ReleaseSet.objects.get()
+    assert (release_set.total, release_set.done, release_set.status) == (200, 200, "read")
