@@ -42,8 +42,11 @@ KPI_KEYS = [
     "overdue_issues",
     # The pipeline before signing (leads.selectors.lead_figures), on the same cohort and day.
     "leads_open",
+    "lead_response_rate",
     "lead_conversion_rate",
+    "lead_days_to_signing",
     "negotiating_value",
+    "referrer_credit",
 ]
 
 
