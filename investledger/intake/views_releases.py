@@ -25,7 +25,7 @@ from investledger.core.versions import EditConflict
 from investledger.core.views import allowed, get_visible_or_404, require
 from investledger.intake import services, watch
 from investledger.intake.fields import Kind
-from investledger.intake.kinds import release_sets, releases
+from investledger.intake.kinds import feeds, release_sets, releases
 from investledger.intake.models import ImportBatch, PressRelease, ReleaseDeal, ReleaseSet, WatchSignal
 from investledger.intake.parsing import SheetError
 from investledger.ledger.events.models import SigningEvent
@@ -54,7 +54,8 @@ class ReleaseForm(forms.Form):
         label=gettext_lazy("Or the release as a file (text, HTML, PDF or DOCX)"),
         required=False,
         help_text=gettext_lazy(
-            "Several files at once, or a .zip of them, are read in the background, each as a release of its own."
+            "Several files at once, a .zip of them or a news feed (RSS or Atom .xml) are read in the background,"
+            " each file or item of the feed as a release of its own."
         ),
     )
     event = forms.ModelChoiceField(
@@ -113,7 +114,7 @@ def release_new(request):
     recent = ReleaseSet.objects.visible_to(request.user)[:5]
     if request.method == "POST" and form.is_valid():
         uploads = request.FILES.getlist("file")
-        if len(uploads) > 1 or (uploads and uploads[0].name.lower().endswith(".zip")):
+        if len(uploads) > 1 or (uploads and uploads[0].name.lower().endswith((".zip", *feeds.SUFFIXES))):
             try:
                 release_set = release_sets.release_set_store(
                     user=request.user, uploads=uploads, event=form.cleaned_data["event"]

@@ -1,9 +1,10 @@
-"""Many press releases at once: several files, or a .zip of them, read in the background one by one.
+"""Many press releases at once: several files, a .zip of them or a news feed, read in the background one by one.
 
 `release_set_store` takes the uploaded files, opens any .zip among them with the same care as an
 uploaded workbook (its directory checked before anything is inflated: number of files, declared
 sizes, inflation ratio; names that climb out of the archive refused; no entry read past its declared
-size), keeps each document under a name of its own and queues the reading for the worker. The worker
+size), takes each item of a news feed (RSS or Atom, `kinds.feeds`) as a document with its link and
+date, keeps each document under a name of its own and queues the reading for the worker. The worker
 (`release_set_read`) reads each document as a single release is read (`releases.release_store`: its
 own batch, a document read before recognised by its content hash) and counts its progress on the set,
 which the page polls.
@@ -27,7 +28,7 @@ from django.utils.translation import gettext as _
 from investledger.core import access, clock
 from investledger.core.access import Action
 from investledger.intake import services
-from investledger.intake.kinds import releases
+from investledger.intake.kinds import feeds, releases
 from investledger.intake.models import ImportBatch, ReleaseSet
 from investledger.intake.parsing import SheetError
 from investledger.ledger.events.models import SigningEvent
@@ -115,22 +116,45 @@ def zip_documents(upload) -> Iterator[tuple[str, bytes | None, str]]:
             yield name, data, ""
 
 
-def documents(uploads: Iterable) -> Iterator[tuple[str, bytes | None, str]]:
-    """The documents of the uploaded files, each .zip opened (one level deep)."""
+def _too_large_file(upload) -> SheetError:
+    return SheetError(
+        _("“%(name)s” is larger than %(mb)s MB.") % {"name": upload.name, "mb": settings.INTAKE_MAX_FILE_BYTES >> 20}
+    )
+
+
+def feed_documents(upload) -> Iterator[tuple[str, bytes | None, str, dict[str, str]]]:
+    """The items of an uploaded news feed, each a document: its title as name, its link and date kept."""
+    if upload.size > settings.INTAKE_MAX_FILE_BYTES:
+        raise _too_large_file(upload)
+    data = upload.read(settings.INTAKE_MAX_FILE_BYTES + 1)
+    for number, item in enumerate(feeds.items(data, upload.name, MAX_DOCUMENTS), start=1):
+        name = (item.title or item.link or f"{upload.name} {number}")[:255]
+        extra = {"source": item.link[:1000], "date": item.date, "file_name": feeds.file_name(item, number)}
+        text = feeds.document(item)
+        if not item.text.strip() and not item.title.strip():
+            yield name, None, str(releases.MESSAGES["empty"]), extra
+        elif len(text) > loaders.MAX_BYTES:
+            yield name, None, str(releases.MESSAGES["too_large"]), extra
+        else:
+            yield name, text, "", extra
+
+
+def documents(uploads: Iterable) -> Iterator[tuple[str, bytes | None, str, dict[str, str]]]:
+    """The documents of the uploaded files, each .zip opened (one level deep), each feed's items taken."""
     for upload in uploads:
         if upload.name.lower().endswith(".zip"):
             if upload.size > settings.INTAKE_MAX_FILE_BYTES:
-                raise SheetError(
-                    _("“%(name)s” is larger than %(mb)s MB.")
-                    % {"name": upload.name, "mb": settings.INTAKE_MAX_FILE_BYTES >> 20}
-                )
-            yield from zip_documents(upload)
+                raise _too_large_file(upload)
+            for name, data, message in zip_documents(upload):
+                yield name, data, message, {}
+        elif feeds.is_feed(upload.name):
+            yield from feed_documents(upload)
         elif not _is_release(upload.name):
-            yield upload.name[:255], None, _("Not a release (text, HTML, PDF or DOCX): not read.")
+            yield upload.name[:255], None, _("Not a release (text, HTML, PDF or DOCX): not read."), {}
         elif upload.size > loaders.MAX_BYTES:
-            yield upload.name[:255], None, str(releases.MESSAGES["too_large"])
+            yield upload.name[:255], None, str(releases.MESSAGES["too_large"]), {}
         else:
-            yield upload.name[:255], upload.read(), ""
+            yield upload.name[:255], upload.read(), "", {}
 
 
 def release_set_store(*, user, uploads: list, event: SigningEvent | None = None) -> ReleaseSet:
@@ -144,15 +168,16 @@ def release_set_store(*, user, uploads: list, event: SigningEvent | None = None)
     items: list[dict[str, Any]] = []
     size = 0
     try:
-        for name, data, message in documents(uploads):
+        for name, data, message, extra in documents(uploads):
             if len(items) >= MAX_DOCUMENTS:
                 raise _too_many()
-            item: dict[str, Any] = {"name": name, "batch": None, "deals": 0, "message": message}
+            item: dict[str, Any] = {"name": name, "batch": None, "deals": 0, "message": message, **extra}
             if data is not None:
                 size += len(data)
                 if size > MAX_SET_BYTES:
                     raise _too_big()
-                stored = f"{len(items) + 1:04d}{PurePosixPath(name).suffix.lower()[:6]}"
+                suffix = PurePosixPath(extra.get("file_name", name)).suffix.lower()[:6]
+                stored = f"{len(items) + 1:04d}{suffix}"
                 (staging / stored).write_bytes(data)
                 item["file"] = stored
             items.append(item)
@@ -189,7 +214,10 @@ def release_set_read(release_set: ReleaseSet) -> ReleaseSet:
             try:
                 data = (folder / item["file"]).read_bytes()
                 batch = releases.release_store(
-                    user=release_set.uploaded_by, data=data, file_name=item["name"], event=release_set.event
+                    user=release_set.uploaded_by,
+                    data=data,
+                    file_name=item.get("file_name") or item["name"],
+                    event=release_set.event,
                 )
             except (SheetError, PermissionError) as exc:
                 item["message"] = str(exc)

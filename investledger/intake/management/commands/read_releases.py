@@ -1,7 +1,7 @@
 """investledger read_releases PATH... --user NAME [--event NAME]: queue press releases for the review.
 
 Each file (text, HTML, PDF, DOCX), and each such file directly in a folder given, is read as the
-review page reads a release: a batch of its own in the user's area, waiting for the review; a
+review page reads a release (each item of a news feed, RSS or Atom .xml, as a release of its own): a batch of its own in the user's area, waiting for the review; a
 document read before is recognised by its content and not read again. One line per document.
 """
 
@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from investledger.core.audit import audit_context
-from investledger.intake.kinds import release_sets, releases
+from investledger.intake.kinds import feeds, release_sets, releases
 from investledger.intake.parsing import SheetError
 from investledger.intake.values import normalise_key
 from investledger.ledger.events.models import SigningEvent
@@ -47,22 +48,52 @@ class Command(BaseCommand):
             path = Path(name)
             if path.is_dir():
                 files.extend(
-                    sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in release_sets.SUFFIXES)
+                    sorted(
+                        p
+                        for p in path.iterdir()
+                        if p.is_file() and p.suffix.lower() in release_sets.SUFFIXES + feeds.SUFFIXES
+                    )
                 )
             elif path.is_file():
                 files.append(path)
             else:
                 raise CommandError(f"no such file or folder: {path}")
-        read = 0
+        documents: list[tuple[str, bytes | None, str, str]] = []  # (shown as, data, file name, refusal)
         for path in files:
+            if feeds.is_feed(path.name):
+                documents.extend(self._feed(path))
+            elif path.stat().st_size > loaders.MAX_BYTES:
+                documents.append((str(path), None, path.name, str(releases.MESSAGES["too_large"])))
+            else:
+                documents.append((str(path), path.read_bytes(), path.name, ""))
+        read = 0
+        for shown, data, file_name, refusal in documents:
             try:
-                if path.stat().st_size > loaders.MAX_BYTES:
-                    raise SheetError(str(releases.MESSAGES["too_large"]))
+                if data is None:
+                    raise SheetError(refusal)
                 with audit_context(actor=user, source="command:read_releases"):
-                    batch = releases.release_store(user=user, data=path.read_bytes(), file_name=path.name, event=event)
+                    batch = releases.release_store(user=user, data=data, file_name=file_name, event=event)
             except (SheetError, PermissionError) as exc:
-                self.stdout.write(f"{path}: not read: {exc}")
+                self.stdout.write(f"{shown}: not read: {exc}")
                 continue
             read += 1
-            self.stdout.write(f"{path}: import #{batch.pk}, {batch.rows_total} deals proposed")
-        self.stdout.write(f"{read} of {len(files)} releases are waiting for the review.")
+            self.stdout.write(f"{shown}: import #{batch.pk}, {batch.rows_total} deals proposed")
+        self.stdout.write(f"{read} of {len(documents)} releases are waiting for the review.")
+
+    def _feed(self, path: Path) -> list[tuple[str, bytes | None, str, str]]:
+        """The items of a feed file as documents; a feed that cannot be read safely gives none."""
+        if path.stat().st_size > settings.INTAKE_MAX_FILE_BYTES:
+            self.stdout.write(f"{path}: not read: larger than {settings.INTAKE_MAX_FILE_BYTES >> 20} MB")
+            return []
+        try:
+            found = feeds.items(path.read_bytes(), path.name, release_sets.MAX_DOCUMENTS)
+        except SheetError as exc:
+            self.stdout.write(f"{path}: not read: {exc}")
+            return []
+        result: list[tuple[str, bytes | None, str, str]] = []
+        for number, item in enumerate(found, start=1):
+            shown = f"{path} #{number} {item.link or item.title}"
+            text = feeds.document(item)
+            refusal = str(releases.MESSAGES["too_large"]) if len(text) > loaders.MAX_BYTES else ""
+            result.append((shown, None if refusal else text, feeds.file_name(item, number), refusal))
+        return result
