@@ -155,3 +155,11 @@ def test_the_command_reads_each_item_of_a_feed_and_refuses_a_hostile_one(tmp_pat
     assert any("news.xml #1 https://news.example.cn/1.html: import #" in line for line in lines)
     assert any("bad.xml: not read:" in line and "DOCTYPE" in line for line in lines)
     assert ImportBatch.objects.count() == 2
+
+
+def test_a_feed_larger_than_the_upload_limit_is_refused(client, personas, settings):
+    settings.INTAKE_MAX_FILE_BYTES = 1000
+    client.force_login(personas.officer_north)
+    response = upload(client, SimpleUploadedFile("news.xml", rss(ENGLISH, CHINESE)))
+    assert response.status_code == 400 and "“news.xml” is larger than" in response.content.decode()
+    assert not ReleaseSet.objects.exists() and not ImportBatch.objects.exists()
