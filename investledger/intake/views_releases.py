@@ -191,8 +191,10 @@ def release_review(request, pk: int):
             initial={**deal.values, "version": deal.version}, user=request.user, prefix=f"d{deal.number}"
         )
     proposal = release.proposal
+    again = releases.announced_again(request.user, deals)
     for deal in deals:
         deal.kind_said = releases.kind_said(deal.proposed.get("kind"))
+        deal.announced_again = again.get(deal.number, [])
     aggregates = [{**a, "kind_said": releases.kind_said(a.get("kind"))} for a in proposal.get("aggregates", [])]
     events = SigningEvent.objects.all().order_by("-date")
     return render(

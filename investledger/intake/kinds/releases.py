@@ -18,6 +18,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext_lazy
@@ -34,6 +35,7 @@ from investledger.intake.parsing import SheetError, Table
 from investledger.intake.values import normalise_key
 from investledger.ledger.events.models import SigningEvent
 from investledger.ledger.events.services import event_set_announced
+from investledger.ledger.projects.models import Project
 from investledger.newsread import cli, loaders
 from investledger.newsread.proposal import propose
 from investledger.reference.models import Area, Sector
@@ -338,6 +340,33 @@ def release_announce(*, batch: ImportBatch, number: int) -> SigningEvent:
     return event_set_announced(
         event=batch.event, count=chosen["project_count"], value_cny=_cny(chosen), source=f"import:{batch.pk}"
     )
+
+
+def announced_again(user, deals: list[ReleaseDeal]) -> dict[int, list[Project]]:
+    """For each proposed deal (by number), the projects of the ledger the user may see whose investor
+    is the deal's and whose signed value is below the deal's amount: perhaps the same deal announced
+    again with a larger amount, the known way a re-signing inflates a ledger. One query for the release."""
+    wanted = {
+        d.number: (normalise_key(d.proposed.get("investor") or ""), Decimal(str(d.proposed["amount"]["cny_value"])))
+        for d in deals
+        if (d.proposed.get("amount") or {}).get("cny_value") and d.proposed.get("investor")
+    }
+    if not wanted:
+        return {}
+    names = {d.proposed["investor"].strip() for d in deals if d.proposed.get("investor")}
+    candidates = (
+        Project.objects.visible_to(user)
+        .filter(Q(investor__name__in=names) | Q(investor__name_en__in=names), value_undisclosed=False)
+        .select_related("investor")
+        .order_by("-contract_value_cny")
+    )
+    found: dict[int, list[Project]] = {}
+    for project in candidates:
+        keys = {normalise_key(project.investor.name), normalise_key(project.investor.name_en or "")}
+        for number, (key, amount) in wanted.items():
+            if key in keys and project.contract_value_cny < amount:
+                found.setdefault(number, []).append(project)
+    return found
 
 
 def table(batch: ImportBatch) -> Table:

@@ -211,3 +211,37 @@ def test_the_reader_flags_are_said_with_their_figures_in_english_and_chinese():
         assert releases.said({"level": "error", "code": "empty", "message": "The document is empty."}) == (
             "文件为空，没有可读取的内容。"
         )
+
+
+def test_a_deal_announced_again_with_a_larger_amount_is_flagged_with_the_project_already_signed(
+    client, personas, reference_data
+):
+    """Acme signed RMB 3 bn in North last year; the release says RMB 5 bn: the review asks whether it is
+    the same deal again (a capital increase), and names the project. Bolt has none: no flag."""
+    from investledger.testing import make_investor, make_project
+
+    earlier = make_project(
+        name="Acme biomedicine base",
+        area=reference_data.north,
+        sector=reference_data.bio,
+        investor=make_investor("Acme Biotech Co., Ltd."),
+        value=Decimal("3000000000"),
+    )
+    batch = store(personas.officer_north, event=reference_data.event)
+    client.force_login(personas.officer_north)
+    html = client.get(reverse("intake:release_review", args=[batch.pk])).content.decode()
+    assert 'id="announced-again-1"' in html and earlier.reference in html
+    assert 'id="announced-again-2"' not in html
+    # Another district does not learn of the project through the flag.
+    south = make_project(
+        name="Bolt plant",
+        area=reference_data.south,
+        sector=reference_data.ev,
+        investor=make_investor("Bolt Motors Inc."),
+        value=Decimal("1000000000"),
+    )
+    html = client.get(reverse("intake:release_review", args=[batch.pk])).content.decode()
+    assert 'id="announced-again-2"' not in html and south.reference not in html
+    client.force_login(personas.admin)
+    html = client.get(reverse("intake:release_review", args=[batch.pk])).content.decode()
+    assert 'id="announced-again-2"' in html and south.reference in html
