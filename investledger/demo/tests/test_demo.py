@@ -204,6 +204,11 @@ class TestOtherEvents:
         assert "180" in adaspace.description and "No amount is stated" in adaspace.description
         assert event_totals(event, admin()).value_cny == Decimal("0")
         assert Project.objects.filter(first_event=event, investor__name_en__startswith="Hong Kong Yi Fu").exists()
+        # ...and the command's summary says so rather than "RMB 0.0 bn"
+        assert (
+            "InnoEX 2023: Chengdu government and enterprise delegation signings: 4 projects, amounts undisclosed"
+            in demo
+        )
 
 
 class TestReferenceData:

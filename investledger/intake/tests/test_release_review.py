@@ -245,3 +245,19 @@ def test_a_deal_announced_again_with_a_larger_amount_is_flagged_with_the_project
     client.force_login(personas.admin)
     html = client.get(reverse("intake:release_review", args=[batch.pk])).content.decode()
     assert 'id="announced-again-2"' in html and south.reference in html
+
+
+def test_a_checked_release_with_an_error_says_to_review_the_deals_again_not_to_upload_a_file(
+    client, personas, reference_data
+):
+    officer = personas.officer_north
+    batch = store(officer, event=reference_data.event)
+    decide(batch, 1, "accepted", officer, host_area="")
+    decide(batch, 2, "rejected", officer)
+    with audit_context(actor=officer, source="test"):
+        batch = releases.release_check(batch=batch)
+    assert batch.error_count == 1
+    client.force_login(officer)
+    html = client.get(reverse("intake:batch_detail", args=[batch.pk])).content.decode()
+    assert "Review the deals again, correct them and check again." in html
+    assert "Correct the file and upload it again." not in html

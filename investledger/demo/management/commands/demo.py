@@ -52,7 +52,12 @@ class Command(BaseCommand):
                 if event.announced_count is not None and event.announced_value_cny is not None
                 else ""
             )
-            out.write(f"  {event.name_en}: {totals.count} projects, {_bn(totals.value_cny)}{announced}")
+            undisclosed = totals.breakdown.undisclosed if totals.breakdown else 0
+            if totals.count and undisclosed == totals.count:
+                value = "amounts undisclosed"
+            else:
+                value = _bn(totals.value_cny) + (f" ({undisclosed} undisclosed not included)" if undisclosed else "")
+            out.write(f"  {event.name_en}: {totals.count} projects, {value}{announced}")
 
         out.write("")
         out.write(f"{'user':<20} {'role':<22} {'scope':<45} status")
