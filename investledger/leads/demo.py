@@ -17,7 +17,7 @@ from decimal import Decimal
 from investledger.core import audit, clock
 from investledger.core.models import AuditEntry
 from investledger.escalation.workdays import WorkCalendar
-from investledger.leads import services
+from investledger.leads import services, services_registry
 from investledger.leads.choices import InteractionKind, LeadSource, LeadStage, ReferrerKind
 from investledger.leads.models import Lead, LeadClass, Referrer
 from investledger.leads.services_escalation import escalate_overdue_leads
@@ -138,7 +138,7 @@ def _referrers(event: SigningEvent, area: Area, sectors: dict[str, Sector], tall
             referrer = Referrer.objects.filter(name=name).first()
             if referrer is None:
                 code = SECTOR_CYCLE[(number - 1) % len(SECTOR_CYCLE)]
-                referrer = services.referrer_save(
+                referrer = services_registry.referrer_save(
                     fields={
                         "kind": kind,
                         "name": name,

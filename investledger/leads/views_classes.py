@@ -1,8 +1,8 @@
 """Pages of the lead classes: the response deadlines the bureau sets per lead size.
 
 Everyone with a role reads them (a lead page names its class); the bureau (those who manage
-reference data) creates, edits and deactivates them through `services.lead_class_save` and
-`services.lead_class_set_active`, on the version the page showed.
+reference data) creates, edits and deactivates them through `services_registry.lead_class_save` and
+`services_registry.lead_class_set_active`, on the version the page showed.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from investledger.core import access
 from investledger.core.access import Action
 from investledger.core.views import get_visible_or_404, posted, require, submit
-from investledger.leads import services
+from investledger.leads import services, services_registry
 from investledger.leads.forms import ActiveForm, LeadClassForm
 from investledger.leads.models import LeadClass
 
@@ -53,7 +53,7 @@ def lead_class_create(request: HttpRequest) -> HttpResponse:
     done = submit(
         request,
         form,
-        lambda data: services.lead_class_save(fields=form.service_fields(), by=request.user),
+        lambda data: services_registry.lead_class_save(fields=form.service_fields(), by=request.user),
         success=lambda lead_class: _("Lead class %(name)s created.") % {"name": lead_class.name},
         then=_list_url,
     )
@@ -68,7 +68,7 @@ def lead_class_edit(request: HttpRequest, pk: int) -> HttpResponse:
     done = submit(
         request,
         form,
-        lambda data: services.lead_class_save(
+        lambda data: services_registry.lead_class_save(
             lead_class=lead_class, fields=form.service_fields(), by=request.user, expected_version=data["version"]
         ),
         success=_("Changes saved. Leads received from now on take these deadlines."),
@@ -89,7 +89,7 @@ def lead_class_set_active(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(_list_url())
     active = form.cleaned_data["active"]
     try:
-        services.lead_class_set_active(
+        services_registry.lead_class_set_active(
             lead_class=lead_class, active=active, by=request.user, expected_version=form.cleaned_data["version"]
         )
     except services.EditConflict:

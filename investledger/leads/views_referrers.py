@@ -1,8 +1,8 @@
 """Pages of the registry of ambassadors and agencies, and their ranking.
 
 Every signed-in user with a role reads the registry; the bureau (those who manage reference data)
-registers, edits and deactivates referrers, through `services.referrer_save` and
-`services.referrer_set_active`, on the version the page showed.
+registers, edits and deactivates referrers, through `services_registry.referrer_save` and
+`services_registry.referrer_set_active`, on the version the page showed.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from investledger.core import access
 from investledger.core.access import Action
 from investledger.core.views import get_visible_or_404, posted, require, submit
-from investledger.leads import selectors, services
+from investledger.leads import selectors, services, services_registry
 from investledger.leads.choices import ReferrerKind
 from investledger.leads.forms import ActiveForm, ReferrerForm
 from investledger.leads.models import Lead, Referrer
@@ -81,7 +81,7 @@ def referrer_create(request: HttpRequest) -> HttpResponse:
 
     def create(data):
         fields, sectors = form.service_fields()
-        return services.referrer_save(fields=fields, sectors=sectors, by=request.user)
+        return services_registry.referrer_save(fields=fields, sectors=sectors, by=request.user)
 
     done = submit(
         request,
@@ -101,7 +101,7 @@ def referrer_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
     def update(data):
         fields, sectors = form.service_fields()
-        return services.referrer_save(
+        return services_registry.referrer_save(
             referrer=referrer, fields=fields, sectors=sectors, by=request.user, expected_version=data["version"]
         )
 
@@ -120,7 +120,7 @@ def referrer_set_active(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(_detail_url(referrer))
     active = form.cleaned_data["active"]
     try:
-        services.referrer_set_active(
+        services_registry.referrer_set_active(
             referrer=referrer, active=active, by=request.user, expected_version=form.cleaned_data["version"]
         )
     except services.EditConflict:

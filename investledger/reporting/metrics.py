@@ -19,32 +19,31 @@ sets against the contract investment only the funds of those same projects.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
-from django.utils import translation
 from django.utils.formats import date_format
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy
 
 from investledger.core.money import BILLION, quantize
-from investledger.leads.choices import LeadStage
-from investledger.leads.models import Lead
-from investledger.leads.selectors import LeadFigures, lead_figures
 from investledger.ledger.projects.choices import SideState, Stage, stages_from
-from investledger.reporting import opportunities as opportunity_figures_source
 from investledger.reporting import sources
 from investledger.reporting.cohort import Cohort, frame
+from investledger.reporting.metric_types import CNY as CNY
+from investledger.reporting.metric_types import DAYS as DAYS
+from investledger.reporting.metric_types import RATIO as RATIO
+from investledger.reporting.metric_types import REGISTRY as REGISTRY
+from investledger.reporting.metric_types import Metric as Metric
+from investledger.reporting.metric_types import Result as Result
+from investledger.reporting.metric_types import not_available as not_available
+from investledger.reporting.metric_types import ratio as ratio
+from investledger.reporting.metric_types import result_from_parts as result_from_parts
+from investledger.reporting.pipeline_figures import LeadFigure, _opportunity_figure, opportunity_figures
 
 LARGE_THRESHOLD = BILLION  # RMB 1 billion: the bureau's "large project"
-RATIO = "ratio"
-DAYS = "days"
 # Projects whose amount was made public: the only ones value-based figures rest on.
 DISCLOSED = Q(f_undisclosed=False)
-CNY = "cny"
 
 
 def parts(as_of: dt.date) -> dict:
@@ -87,94 +86,6 @@ def clean_parts(row: dict) -> dict:
     return out
 
 
-@dataclass(frozen=True)
-class Metric:
-    key: str
-    name: Promise
-    definition: Promise
-    numerator_label: Promise
-    denominator_label: Promise | None
-    unit: str
-    variant: Promise | None = None
-    numerator: str | None = None  # a part name, for ledger figures
-    denominator: str | None = None
-    source: str = "ledger"  # ledger | supervision | escalation | opportunities
-    compute: Callable | None = None  # for figures outside the ledger: (user, cohort, as_of) -> Result
-    lower_is_better: bool = False  # overdue issues, days to signing: the ranking scores the fewest best
-
-    def names(self) -> dict[str, str]:
-        out = {}
-        for lang in ("en", "zh-hans"):
-            with translation.override(lang):
-                out[lang] = str(self.name)
-        return out
-
-    def definitions(self) -> dict[str, str]:
-        out = {}
-        for lang in ("en", "zh-hans"):
-            with translation.override(lang):
-                out[lang] = str(self.definition)
-        return out
-
-
-@dataclass
-class Result:
-    metric: Metric
-    value: Decimal | None
-    numerator: Decimal | int | None
-    denominator: Decimal | int | None
-    cohort: str
-    as_of: dt.date
-    available: bool = True
-    note: str = ""
-    extra: dict = field(default_factory=dict)
-
-    @property
-    def key(self) -> str:
-        return self.metric.key
-
-    def as_dict(self) -> dict:
-        def num(v):
-            return None if v is None else (str(v) if isinstance(v, Decimal) else v)
-
-        return {
-            "key": self.metric.key,
-            "name": str(self.metric.name),
-            "variant": str(self.metric.variant) if self.metric.variant else None,
-            "unit": self.metric.unit,
-            "value": num(self.value),
-            "numerator": num(self.numerator),
-            "denominator": num(self.denominator),
-            "numerator_label": str(self.metric.numerator_label),
-            "denominator_label": str(self.metric.denominator_label) if self.metric.denominator_label else None,
-            "cohort": self.cohort,
-            "as_of": self.as_of.isoformat(),
-            "available": self.available,
-            "note": self.note,
-        }
-
-
-def ratio(numerator, denominator) -> Decimal | None:
-    if denominator in (None, 0) or numerator is None:
-        return None
-    return (Decimal(numerator) / Decimal(denominator)).quantize(Decimal("0.0001"))
-
-
-def result_from_parts(metric: Metric, values: dict, cohort_text: str, as_of: dt.date) -> Result:
-    numerator = values[metric.numerator]
-    if metric.denominator is None:
-        return Result(metric, numerator, numerator, None, cohort_text, as_of)
-    denominator = values[metric.denominator]
-    return Result(metric, ratio(numerator, denominator), numerator, denominator, cohort_text, as_of)
-
-
-# --- Figures outside the ledger: supervision (funds in place) and escalation (issues) -------------
-
-
-def not_available(metric: Metric, cohort: Cohort, as_of: dt.date, why: str) -> Result:
-    return Result(metric, None, None, None, cohort.describe(), as_of, available=False, note=why)
-
-
 def _funds_in_place(user, cohort: Cohort, as_of: dt.date, base=None) -> Result:
 
     metric = REGISTRY["funds_in_place_rate"]
@@ -204,197 +115,6 @@ def _overdue_issues(user, cohort: Cohort, as_of: dt.date, base=None) -> Result:
         return not_available(metric, cohort, as_of, _("Not available yet: issues are not recorded yet."))
     count = found.count()
     return Result(metric, count, count, None, cohort.describe(), as_of)
-
-
-# --- Opportunity lists: what was listed and what became of it (reporting/opportunities.py) --------
-
-OPPORTUNITY_KEYS = (
-    "opportunities_listed",
-    "opportunity_estimated_value",
-    "opportunities_published",
-    "opportunities_taken_up",
-    "opportunities_signed",
-    "opportunity_signed_value",
-)
-
-
-def opportunity_cohort_text(cohort: Cohort) -> str:
-    if cohort == Cohort():
-        return _("all opportunities in your scope")
-    return _("opportunities in your scope, by their host area, sector, list's event and release date: %(cohort)s") % {
-        "cohort": cohort.describe(scoped=False)
-    }
-
-
-def opportunity_figures(user, cohort: Cohort, as_of: dt.date, opportunities=None) -> dict[str, Result]:
-    """Every opportunity figure of the cohort as of the date, in two queries (`opportunities` narrows the
-    frame, to one list's for its page)."""
-    source = opportunity_figures_source
-    rows = source.frame(user, cohort, as_of, opportunities)
-    found = source.figures(rows, as_of)
-    signed = source.signed(user, rows, as_of)
-    text = opportunity_cohort_text(cohort)
-
-    def count(key: str, part: str) -> Result:
-        return Result(REGISTRY[key], found[part], found[part], None, text, as_of)
-
-    estimated = Result(
-        REGISTRY["opportunity_estimated_value"],
-        found["estimated"] if found["estimated_known"] else None,
-        found["estimated"] if found["estimated_known"] else None,
-        None,
-        text,
-        as_of,
-        extra={
-            "known": found["estimated_known"],
-            "approximate": bool(found["estimated_inexact"]),
-            "undisclosed": found["listed"] > 0 and not found["estimated_known"],
-        },
-    )
-    if found["listed"] and not found["estimated_known"]:
-        estimated.note = _("No opportunity of the cohort has a published amount.")
-    elif found["estimated_known"] < found["listed"]:
-        estimated.note = ngettext(
-            "%(count)d opportunity without a published amount is not included.",
-            "%(count)d opportunities without a published amount are not included.",
-            found["listed"] - found["estimated_known"],
-        ) % {"count": found["listed"] - found["estimated_known"]}
-    all_undisclosed = signed["projects"] > 0 and signed["undisclosed"] == signed["projects"]
-    value = None if all_undisclosed else signed["value"]
-    signed_value = Result(
-        REGISTRY["opportunity_signed_value"],
-        value,
-        value,
-        None,
-        text,
-        as_of,
-        extra={"projects": signed["projects"], "undisclosed": signed["undisclosed"]},
-    )
-    if all_undisclosed:
-        signed_value.note = _("The amounts of the projects signed are undisclosed.")
-    elif signed["undisclosed"]:
-        signed_value.note = ngettext(
-            "%(count)d signed project with an undisclosed amount is not included.",
-            "%(count)d signed projects with an undisclosed amount are not included.",
-            signed["undisclosed"],
-        ) % {"count": signed["undisclosed"]}
-    unseen = found["signed"] - signed["projects"]
-    if unseen > 0:
-        # The opportunity is signed, but its project is not a signed project of the ledger that day
-        # (no signing date yet) or not one the reader may see: said, rather than silently left out.
-        missing = ngettext(
-            "%(count)d opportunity signed as a project the ledger does not count as signed by then, or "
-            "outside your view, is not included.",
-            "%(count)d opportunities signed as projects the ledger does not count as signed by then, or "
-            "outside your view, are not included.",
-            unseen,
-        ) % {"count": unseen}
-        signed_value.note = f"{signed_value.note} {missing}".strip()
-    return {
-        "opportunities_listed": count("opportunities_listed", "listed"),
-        "opportunity_estimated_value": estimated,
-        "opportunities_published": count("opportunities_published", "published"),
-        "opportunities_taken_up": count("opportunities_taken_up", "taken_up"),
-        "opportunities_signed": count("opportunities_signed", "signed"),
-        "opportunity_signed_value": signed_value,
-    }
-
-
-def _opportunity_figure(key: str) -> Callable:
-    def compute(user, cohort: Cohort, as_of: dt.date, base=None) -> Result:
-        return opportunity_figures(user, cohort, as_of)[key]
-
-    return compute
-
-
-# --- Lead figures: the pipeline before signing (leads.selectors.lead_figures) ----------------------
-
-
-def lead_cohort(user, cohort: Cohort):
-    """The leads a cohort covers, within the user's scope: those concerning the area (or an area under
-    it), of the sector (or one under it), from the event, received in the period."""
-    leads = Lead.objects.visible_to(user)
-    if cohort.area is not None:
-        leads = leads.filter(pk__in=Lead.objects.filter(areas__path__startswith=cohort.area.path).values("pk"))
-    if cohort.sector is not None:
-        leads = leads.filter(sector_id__in=cohort.sector.subtree_ids())
-    if cohort.event is not None:
-        leads = leads.filter(source_event=cohort.event)
-    if cohort.signed_from:
-        leads = leads.filter(received_on__gte=cohort.signed_from)
-    if cohort.signed_to:
-        leads = leads.filter(received_on__lte=cohort.signed_to)
-    return leads
-
-
-def lead_cohort_text(cohort: Cohort) -> str:
-    parts = []
-    if cohort.area is not None:
-        parts.append(_("concerning %(area)s (incl. sub-areas)") % {"area": cohort.area.label})
-    if cohort.sector is not None:
-        parts.append(_("sector %(sector)s") % {"sector": cohort.sector.label})
-    if cohort.event is not None:
-        parts.append(_("from %(event)s") % {"event": cohort.event.label})
-    if cohort.signed_from or cohort.signed_to:
-        parts.append(
-            _("received %(start)s to %(end)s")
-            % {
-                "start": date_format(cohort.signed_from) if cohort.signed_from else "…",
-                "end": date_format(cohort.signed_to) if cohort.signed_to else "…",
-            }
-        )
-    if not parts:
-        return _("all leads in your scope")
-    return _("leads in your scope: %(parts)s") % {"parts": "; ".join(parts)}
-
-
-def _open_by_stage(f: LeadFigures) -> tuple:
-    return f.open, f.open, None, {"by_stage": {stage: f.by_stage.get(stage, 0) for stage in LeadStage.values}}
-
-
-def _response(f: LeadFigures) -> tuple:
-    return f.response_rate, f.response_in_time, f.response_due, {}
-
-
-def _conversion(f: LeadFigures) -> tuple:
-    return f.conversion, f.signed, f.qualified, {}
-
-
-def _days_to_signing(f: LeadFigures) -> tuple:
-    return f.mean_days_to_signing, f.days_to_signing, f.signed, {}
-
-
-def _negotiating(f: LeadFigures) -> tuple:
-    return f.negotiating_value, f.negotiating_value, None, {"leads": f.negotiating}
-
-
-def _credit_by_referrer(f: LeadFigures) -> tuple:
-    return f.referrer_credit, f.referrer_credit, None, {"by_referrer": f.referrer_credit_by}
-
-
-LEAD_VALUES: dict[str, Callable[[LeadFigures], tuple]] = {
-    "leads_open": _open_by_stage,
-    "lead_response_rate": _response,
-    "lead_conversion_rate": _conversion,
-    "lead_days_to_signing": _days_to_signing,
-    "negotiating_value": _negotiating,
-    "referrer_credit": _credit_by_referrer,
-}
-
-
-@dataclass(frozen=True)
-class LeadFigure:
-    """A lead figure's computation (a module-level object, so a result can be pickled into the cache)."""
-
-    key: str
-
-    def __call__(self, user, cohort: Cohort, as_of: dt.date, base=None) -> Result:
-        metric = REGISTRY[self.key]
-        if base is not None:  # the public page and the reconciliations over a set of projects: no leads there
-            return not_available(metric, cohort, as_of, _("Leads are not part of this page."))
-        figures = lead_figures(lead_cohort(user, cohort), as_of)
-        value, numerator, denominator, extra = LEAD_VALUES[self.key](figures)
-        return Result(metric, value, numerator, denominator, lead_cohort_text(cohort), as_of, extra=extra)
 
 
 # --- The registry ----------------------------------------------------------------------------------
@@ -724,7 +444,7 @@ METRICS = [
         compute=LeadFigure("referrer_credit"),
     ),
 ]
-REGISTRY: dict[str, Metric] = {m.key: m for m in METRICS}
+REGISTRY.update({m.key: m for m in METRICS})
 
 
 def label(metric: Metric) -> str:

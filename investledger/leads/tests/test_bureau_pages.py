@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from investledger.core.models import AuditEntry
-from investledger.leads import services
+from investledger.leads import services, services_registry
 from investledger.leads.choices import LeadSource, ReferrerKind
 from investledger.leads.models import LeadClass, Referrer
 
@@ -109,7 +109,7 @@ class LeadClassPagesTests:
         stored = LeadClass.objects.get(pk=large_class.pk)
         assert (stored.version, stored.active, stored.respond_days) == (1, True, 1)
         with pytest.raises(services.PermissionDenied):
-            services.lead_class_save(fields=CLASS_FORM, by=getattr(personas, who))
+            services_registry.lead_class_save(fields=CLASS_FORM, by=getattr(personas, who))
 
     def test_a_stranger_without_a_role_sees_no_class(self, client, personas, large_class):
         c = as_user(client, personas.stranger)
@@ -174,7 +174,7 @@ class ReferrerPagesTests:
         stored = Referrer.objects.get(pk=ambassador.pk)
         assert (stored.version, stored.active, stored.name) == (1, True, "王大使")
         with pytest.raises(services.PermissionDenied):
-            services.referrer_set_active(referrer=stored, active=False, by=getattr(personas, who))
+            services_registry.referrer_set_active(referrer=stored, active=False, by=getattr(personas, who))
 
 
 @pytest.mark.parametrize("language", ["en", "zh-hans"])

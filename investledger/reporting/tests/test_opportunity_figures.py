@@ -15,7 +15,8 @@ from investledger.core.audit import audit_context
 from investledger.ledger.opportunities import services
 from investledger.ledger.opportunities.models import Opportunity, OpportunityCategory
 from investledger.reporting.cohort import Cohort
-from investledger.reporting.metrics import OPPORTUNITY_KEYS, compute_all, opportunity_figures
+from investledger.reporting.metrics import compute_all, opportunity_figures
+from investledger.reporting.pipeline_figures import OPPORTUNITY_KEYS
 from investledger.reporting.templatetags.reporting import figure
 from investledger.testing import make_project
 
