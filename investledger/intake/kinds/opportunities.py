@@ -27,11 +27,11 @@ from investledger.intake import preview
 from investledger.intake.errors import ImportRefused
 from investledger.intake.fields import OPPORTUNITY_COLUMNS, Kind
 from investledger.intake.kinds import ImportKind, ParsedRow, columns_for, raw_of
+from investledger.intake.kinds.cells import RowCells
 from investledger.intake.models import ImportBatch, ImportRow
 from investledger.intake.values import (
     CellError,
     checked_amount,
-    control_problem,
     decimal_from_cell,
     normalise_key,
     parse_amount,
@@ -131,32 +131,16 @@ class OpportunityChecker:
         row = ParsedRow(number, raw_of(self.batch.headers, cells))
         v = row.values
 
-        def cell(name):
-            index = self.by_field.get(name)
-            if index is None or index >= len(cells):
-                return None
-            value = cells[index]
-            if (number, index) in self.formulas and (value is None or value == ""):
-                raise CellError(
-                    _(
-                        "the cell holds the formula %(formula)s with no saved value: open the file in Excel, save it and upload again, or paste values"
-                    )
-                    % {"formula": self.formulas[(number, index)]}
-                )
-            if isinstance(value, str):
-                if not value.strip():
-                    return None
-                text = value.strip()
-                if not text.isprintable() and (problem := control_problem(text, multiline=name in MULTILINE)):
-                    raise CellError(problem)
-            return value
-
-        def read(name, parser, *args):
-            try:
-                return parser(cell(name), *args)
-            except CellError as exc:
-                row.error(self.column_label(name), str(exc))
-                return None
+        cells_of = RowCells(
+            number=number,
+            cells=cells,
+            row=row,
+            by_field=self.by_field,
+            formulas=self.formulas,
+            label=self.column_label,
+            multiline=MULTILINE,
+        )
+        read = cells_of.read
 
         def required(name):
             if v.get(name) in (None, "") and not any(e["column"] == self.column_label(name) for e in row.errors):

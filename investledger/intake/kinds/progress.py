@@ -27,11 +27,11 @@ from investledger.intake import preview
 from investledger.intake.errors import ImportRefused
 from investledger.intake.fields import PROGRESS_COLUMNS, Kind
 from investledger.intake.kinds import ImportKind, ParsedRow, columns_for, raw_of
+from investledger.intake.kinds.cells import RowCells
 from investledger.intake.models import ImportBatch, ImportRow
 from investledger.intake.values import (
     MULTILINE_FIELDS,
     CellError,
-    control_problem,
     normalise_key,
     parse_amount,
     parse_date,
@@ -109,32 +109,16 @@ class ProgressChecker:
         row = ParsedRow(number, raw_of(self.batch.headers, cells))
         v = row.values
 
-        def cell(name):
-            index = self.by_field.get(name)
-            if index is None or index >= len(cells):
-                return None
-            value = cells[index]
-            if (number, index) in self.formulas and (value is None or value == ""):
-                raise CellError(
-                    _(
-                        "the cell holds the formula %(formula)s with no saved value: open the file in Excel, save it and upload again, or paste values"
-                    )
-                    % {"formula": self.formulas[(number, index)]}
-                )
-            if isinstance(value, str):
-                if not value.strip():
-                    return None
-                text = value.strip()
-                if not text.isprintable() and (problem := control_problem(text, multiline=name in MULTILINE_FIELDS)):
-                    raise CellError(problem)
-            return value
-
-        def read(name, parser, *args):
-            try:
-                return parser(cell(name), *args)
-            except CellError as exc:
-                row.error(self.column_label(name), str(exc))
-                return None
+        cells_of = RowCells(
+            number=number,
+            cells=cells,
+            row=row,
+            by_field=self.by_field,
+            formulas=self.formulas,
+            label=self.column_label,
+            multiline=MULTILINE_FIELDS,
+        )
+        read = cells_of.read
 
         v["reference"] = read("reference", text_of) or ""
         v["name"] = read("name", text_of) or ""
