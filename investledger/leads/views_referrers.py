@@ -7,6 +7,8 @@ registers, edits and deactivates referrers, through `services_registry.referrer_
 
 from __future__ import annotations
 
+import io
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -16,9 +18,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from openpyxl import Workbook
 
-from investledger.core import access
+from investledger.core import access, spreadsheets
 from investledger.core.access import Action
+from investledger.core.templatetags.ledger import label
 from investledger.core.views import get_visible_or_404, posted, require, submit
 from investledger.leads import selectors, services, services_registry
 from investledger.leads.choices import ReferrerKind
@@ -144,4 +148,27 @@ def referrer_set_active(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def referrer_ranking(request: HttpRequest) -> HttpResponse:
     rows = selectors.referrer_ranking(Lead.objects.visible_to(request.user), Referrer.objects.visible_to(request.user))
-    return render(request, "leads/referrer_ranking.html", {"rows": [r for r in rows if r.leads][:100]})
+    rows = [r for r in rows if r.leads]
+    if request.GET.get("format") == "xlsx":
+        return _ranking_workbook(rows)
+    return render(request, "leads/referrer_ranking.html", {"rows": rows[:100]})
+
+
+def _ranking_workbook(rows) -> HttpResponse:
+    """The ranking as the report a bureau files: every referrer with a lead in the reader's scope, in the
+    page's order and words, amounts in yuan as exact numbers."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(str(_("Referrer ranking"))[:31])
+    header = [_("Rank"), _("Referrer"), _("Kind"), _("Leads"), _("Conversions")]
+    header += [_("Credited signed value (CNY)"), _("Credited landed value (CNY)")]
+    sheet.append(spreadsheets.xlsx_row(sheet, [str(h) for h in header]))
+    for rank, row in enumerate(rows, start=1):
+        values = [rank, label(row.referrer), row.referrer.get_kind_display(), row.leads, row.conversions]
+        sheet.append(spreadsheets.xlsx_row(sheet, [*values, row.credited_value, row.landed_value]))
+    out = io.BytesIO()
+    workbook.save(out)
+    response = HttpResponse(
+        out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = 'attachment; filename="referrer-ranking.xlsx"'
+    return response

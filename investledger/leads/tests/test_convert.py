@@ -216,3 +216,36 @@ class ConvertPageTests:
         }
         assert client.post(reverse("leads:lead_act", args=[lead.pk, "convert"]), data).status_code == 404
         assert not Project.objects.exists()
+
+
+def test_the_referrer_ranking_downloads_as_a_workbook_within_the_readers_scope(
+    client, make_lead, personas, reference_data, units, ambassador
+):
+    import io
+
+    import openpyxl
+
+    lead = make_lead(source=LeadSource.AMBASSADOR, referrer=ambassador, investor=None, prospect_name="字节跳动")
+    with audit_context(actor=personas.officer_north, source="test"):
+        services.lead_convert(
+            lead=lead,
+            new_project=new_project(reference_data),
+            shares=shares_for(lead, units, ambassador),
+            by=personas.officer_north,
+        )
+    client.force_login(personas.officer_north)
+    page = client.get(reverse("leads:referrer_ranking")).content.decode()
+    assert 'id="ranking-xlsx"' in page
+    response = client.get(reverse("leads:referrer_ranking"), {"format": "xlsx"})
+    assert response.status_code == 200 and response["Content-Type"].startswith("application/vnd.openxmlformats")
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:5] == ("Rank", "Referrer", "Kind", "Leads", "Conversions")
+    assert rows[1][:5] == (1, "Ambassador Wang", "Investment ambassador", 1, 1)
+    assert Decimal(str(rows[1][5])) == Decimal("4000000000.00")
+    # A district that sees none of the leads gets a ranking without them.
+    client.force_login(personas.officer_south)
+    sheet = openpyxl.load_workbook(
+        io.BytesIO(client.get(reverse("leads:referrer_ranking"), {"format": "xlsx"}).content)
+    ).active
+    assert len(list(sheet.iter_rows(values_only=True))) == 1
