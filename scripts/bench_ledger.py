@@ -94,7 +94,27 @@ def setup_django(url: str):
     db = settings.DATABASES["default"]
     if "bench" not in str(db["NAME"]):
         sys.exit(f"refusing to use database {db['NAME']!r}: its name must contain 'bench'")
+    create_if_missing()
     return db
+
+
+def create_if_missing():
+    """A PostgreSQL benchmark database named in the arguments is created when it does not exist yet
+    (SQLite creates its file itself), so that every script runs from a fresh clone with no set-up."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    import psycopg
+
+    name = connection.settings_dict["NAME"]
+    params = {k: v for k, v in connection.get_connection_params().items() if k != "dbname"}
+    params.pop("context", None)
+    params.pop("cursor_factory", None)
+    with psycopg.connect(dbname="postgres", autocommit=True, **params) as admin:
+        if not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            print(f"» creating the database {name}", flush=True)
+            admin.execute(f'CREATE DATABASE "{name}"')
 
 
 # --- Generating the data set -------------------------------------------------------------------
