@@ -20,7 +20,10 @@ whole middleware stack, no network), after warm-up requests, for the ledger list
 `projects:project_list` view exists) and /api/projects/ with the usual filters and sort orders.
 Parameters vary between requests (another area, another value range) so no single plan or cache
 entry is measured over and over. It prints p50 / p95 / max in milliseconds and the number of SQL
-queries per request, as a Markdown table for docs/benchmarks.md.
+queries per request, as a Markdown table for docs/benchmarks.md, and beside them the floor: the very
+SQL statements each timed request sent (captured with `connection.execute_wrapper`), run again
+through a plain cursor right after it (app and raw SQL alternate), and the ratio of the two p95s.
+`--reuse` takes a copied database as it is (e.g. one made by bench_dashboard --sql-generator).
 """
 
 from __future__ import annotations
@@ -73,6 +76,11 @@ def parse_args():
     parser.add_argument("--requests", type=int, default=40, help="timed requests per scenario")
     parser.add_argument("--warmup", type=int, default=5, help="untimed requests per scenario first")
     parser.add_argument("--regenerate", action="store_true", help="rebuild the data set even if it has the size")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="use the data set as it is, whatever its size (a copy of a database made by bench_dashboard --sql-generator)",
+    )
     parser.add_argument("--only", default="", help="comma-separated scenario name prefixes to run")
     parser.add_argument("--seed", type=int, default=20221)
     parser.add_argument("--explain", action="store_true", help="print the query plan of each scenario's queries")
@@ -324,11 +332,27 @@ def ensure_data(args):
     from investledger.ledger.projects.models import Project
 
     call_command("migrate", verbosity=0, interactive=False)
-    have = Project.objects.count()
-    if args.regenerate or have != args.projects:
-        generate(args)
+    if args.reuse and not args.regenerate:
+        print("» reusing the data set as it is", flush=True)
     else:
-        print(f"» reusing the data set: {have:,} projects", flush=True)
+        have = Project.objects.count()
+        if args.regenerate or have != args.projects:
+            generate(args)
+        else:
+            print(f"» reusing the data set: {have:,} projects", flush=True)
+    fresh_summary()
+
+
+def fresh_summary():
+    """The dashboard's summary cells rebuilt when they are not current, as a ledger at rest has them
+    (lists may read their totals from them)."""
+    from investledger.reporting import summary
+
+    if summary.is_fresh():
+        return
+    started = time.perf_counter()
+    summary.refresh()
+    print(f"» summary cells rebuilt in {time.perf_counter() - started:.1f} s", flush=True)
 
 
 # --- Scenarios ---------------------------------------------------------------------------------
@@ -429,44 +453,70 @@ def measure(args):
             response = client.get(make_url(rng))
             if response.status_code != 200:
                 sys.exit(f"{name}: HTTP {response.status_code} for {response.request['PATH_INFO']}")
-        captured = []
+        captured: list = []
 
         def record(execute, sql, params, many, context, captured=captured):
-            captured.append((sql, params))
+            captured.append((sql, params, many))
             return execute(sql, params, many, context)
 
-        with connection.execute_wrapper(record):
-            client.get(make_url(rng))
         if args.explain:
+            with connection.execute_wrapper(record):
+                client.get(make_url(rng))
             explain(captured, name)
-        timings = []
+        timings, floors, queries = [], [], 0
+        load_before = os.getloadavg()[0]
         for _ in range(args.requests):
             url = make_url(rng)
-            t0 = time.perf_counter()
-            response = client.get(url)
-            timings.append((time.perf_counter() - t0) * 1000)
+            captured.clear()
+            with connection.execute_wrapper(record):
+                t0 = time.perf_counter()
+                response = client.get(url)
+                timings.append((time.perf_counter() - t0) * 1000)
             assert response.status_code == 200, (url, response.status_code)
+            queries = len(captured)
+            floors.append(replay(captured))
         row = {
             "name": name,
             "p50": statistics.median(timings),
             "p95": percentile(timings, 0.95),
             "max": max(timings),
-            "queries": len(captured),
+            "floor50": statistics.median(floors),
+            "floor95": percentile(floors, 0.95),
+            "queries": queries,
+            "load": (load_before + os.getloadavg()[0]) / 2,
         }
         results.append(row)
         print(
             f"  {name:<52} p50 {row['p50']:7.1f}  p95 {row['p95']:7.1f}  max {row['max']:7.1f} ms  "
-            f"{row['queries']} queries",
+            f"floor p50 {row['floor50']:6.1f}  p95 {row['floor95']:6.1f} ms  "
+            f"x{row['p95'] / row['floor95']:.1f}  {row['queries']} queries  load {row['load']:.1f}",
             flush=True,
         )
     return results
+
+
+def replay(captured) -> float:
+    """The floor of one request: the very SQL statements it sent, run again through a cursor with the
+    same parameters and every row fetched, in ms. Only reads are replayed (a GET writes nothing; a
+    session save would be a write)."""
+    from django.db import connection
+
+    connection.ensure_connection()
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        for sql, params, many in captured:
+            if many or not sql.lstrip().upper().startswith(("SELECT", "WITH", "EXPLAIN")):
+                continue
+            cursor.execute(sql, params)
+            cursor.fetchall()
+    return (time.perf_counter() - started) * 1000
 
 
 def explain(captured, name):
     from django.db import connection
 
     print(f"--- {name}")
-    for sql, params in captured:
+    for sql, params, _many in captured:
         if not sql.lstrip().upper().startswith("SELECT") or "django_session" in sql:
             continue
         prefix = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN ANALYZE "
@@ -495,10 +545,13 @@ def main():
     print(f"» {args.warmup} warm-up + {args.requests} timed requests per scenario", flush=True)
     results = measure(args)
     print()
-    print("| scenario | p50 ms | p95 ms | max ms | queries |")
-    print("|---|---:|---:|---:|---:|")
+    print("| scenario | p50 ms | p95 ms | SQL floor p50 | SQL floor p95 | p95 / floor | queries | load |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for row in results:
-        print(f"| {row['name']} | {row['p50']:.0f} | {row['p95']:.0f} | {row['max']:.0f} | {row['queries']} |")
+        print(
+            f"| {row['name']} | {row['p50']:.0f} | {row['p95']:.0f} | {row['floor50']:.0f} | {row['floor95']:.0f} "
+            f"| {row['p95'] / row['floor95']:.1f} | {row['queries']} | {row['load']:.1f} |"
+        )
 
 
 if __name__ == "__main__":
