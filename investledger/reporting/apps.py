@@ -10,7 +10,8 @@ class ReportingConfig(AppConfig):
     def ready(self) -> None:
         # Imported here, not at the top: an app's modules that import models load once the registry is ready.
         from investledger.ledger.opportunities import selectors as opportunity_selectors
-        from investledger.reporting import opportunities, opportunity_pages
+        from investledger.ledger.projects import totals as project_totals
+        from investledger.reporting import ledger_totals, opportunities, opportunity_pages
 
         # The opportunity pages and API show the registry's figures (they sit below it in the layers).
         opportunity_selectors.FIGURES.update(
@@ -18,3 +19,5 @@ class ReportingConfig(AppConfig):
             totals_by_list=opportunities.totals_by_list,
             follow_up=opportunity_pages.follow_up,
         )
+        # The ledger list reads its count and total from the summary cells when they can answer.
+        project_totals.SOURCES["summary"] = ledger_totals.from_summary

@@ -161,6 +161,18 @@ def _snapshot_value(column: str, field):
     return Cast(KT(f"snapshot__{column}"), field)
 
 
+def signed_by(as_of: dt.date, signed: str = "signed_on", stage: str = "stage") -> Q:
+    """The one definition of "a signed project as of a day": a signing date on or before it, and past
+    negotiation. `signed` and `stage` name the fields holding them (the frame's `f_` aliases)."""
+    return Q(**{f"{signed}__isnull": False, f"{signed}__lte": as_of}) & ~Q(**{stage: Stage.NEGOTIATING})
+
+
+def outside_frame(queryset, as_of: dt.date):
+    """The projects of `queryset` that the frame as of `as_of` (today or later) leaves out: not signed by
+    then. With the frame's they make the whole queryset (a list counts both)."""
+    return queryset.filter(~signed_by(as_of))
+
+
 def frame(user, cohort: Cohort, as_of: dt.date, base=None):
     """The cohort's signed projects visible to `user`, as the ledger knew them on `as_of`.
 
@@ -201,7 +213,7 @@ def frame(user, cohort: Cohort, as_of: dt.date, base=None):
     else:
         aliases = {name: F(column) for name, (column, _field) in FRAME_FIELDS.items()}
     aliases["f_side"] = Coalesce(aliases["f_side"], Value(""), output_field=CharField())
-    qs = qs.annotate(**aliases).filter(f_signed__isnull=False, f_signed__lte=as_of).exclude(f_stage=Stage.NEGOTIATING)
+    qs = qs.annotate(**aliases).filter(signed_by(as_of, "f_signed", "f_stage"))
     if cohort.signed_from:
         qs = qs.filter(f_signed__gte=cohort.signed_from)
     if cohort.signed_to:

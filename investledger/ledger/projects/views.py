@@ -10,7 +10,6 @@ from decimal import Decimal
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Sum
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -32,6 +31,7 @@ from investledger.ledger.projects.forms import (
     area_label,
 )
 from investledger.ledger.projects.models import Project
+from investledger.ledger.projects.totals import list_totals
 from investledger.reference.models import Area
 
 # Column key (the `ordering` value of ProjectFilterSet) → whether it sorts descending first.
@@ -63,8 +63,12 @@ class ProjectListView(ObjectListView):
         # One row per project with its related names in the same query, whatever the page size.
         return Project.objects.visible_to(self.request.user).select_related(*LIST_RELATED)
 
+    def get_filterset(self, queryset):
+        self.filterset = super().get_filterset(queryset)  # the totals need to know which filters are set
+        return self.filterset
+
     def known_count(self, extra_context):
-        return extra_context["totals"]["count"]
+        return extra_context["totals"].count
 
     def filterset_ready(self, filterset):
         user = self.request.user
@@ -102,13 +106,10 @@ class ProjectListView(ObjectListView):
             form.fields[name].widget.attrs.update(step="any", min="0")
 
     def extra_context_for(self, queryset):
-        # One pass for the count (reused by the paginator) and the sum; a scope that joins to-many
-        # relations makes the queryset DISTINCT, and then the sums must go through the ids.
-        base = Project.objects.filter(pk__in=queryset.values("pk")) if queryset.query.distinct else queryset
-        totals = base.order_by().aggregate(count=Count("pk"), value=Sum("contract_value_cny"))
+        # The count (reused by the paginator) and the sum from the cheapest true source: totals.py.
         user = self.request.user
         return {
-            "totals": totals,
+            "totals": list_totals(user, queryset, self.filterset),
             "sort": sort_links(self.request.GET.get("ordering", "")),
             "can_create": access.can(user, permissions.CREATE),
             "advanced_filters": ("side_state", "agreement_type", "strategic_emerging", "large"),
