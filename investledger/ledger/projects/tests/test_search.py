@@ -139,3 +139,12 @@ def test_a_search_longer_than_any_name_is_refused_with_a_message(client, persona
     assert response.status_code == 200
     assert f"at most {search.MAX_LENGTH} characters" in response.content.decode()
     assert found(client, personas.admin, "生物" * (search.MAX_LENGTH // 2)) == set()
+
+
+def test_the_export_holds_what_the_search_finds(client, personas, ledger, mode):
+    client.force_login(personas.officer_south)
+    response = client.get(reverse("reporting:export_csv"), {"q": "生物"})
+    assert response.status_code == 200
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    assert "南区生物疫苗基地" in text
+    assert "北区生物医药产业园" not in text and "Lakeside" not in text
