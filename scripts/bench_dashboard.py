@@ -91,14 +91,14 @@ def sql_generate(args):
             f"""
             INSERT INTO projects_project (created, updated, reference, name, investor_id, host_area_id, sector_id,
                 agreement_type, currency, contract_value, fx_rate, contract_value_cny, value_approximate,
-                value_estimated, responsible_leader, commissioner, stage, side_state, side_state_reason,
+                value_estimated, value_undisclosed, light, responsible_leader, commissioner, stage, side_state, side_state_reason,
                 side_state_date, description, is_demo, version, first_event_id, signed_on, planned_jobs,
                 lead_unit_id)
             SELECT now(), now(), 'F' || lpad(g::text, 8, '0'), '基准项目' || g,
                 (%(investors)s::bigint[])[1 + floor(r_inv * %(n_inv)s)::int],
                 (%(areas)s::bigint[])[1 + floor(r_area * %(n_area)s)::int],
                 (%(leaves)s::bigint[])[1 + floor(r_sector * %(n_leaf)s)::int],
-                'contract', 'CNY', v, 1, v, false, false, '', '', {stage_case},
+                'contract', 'CNY', v, 1, v, false, false, false, '', '', '', {stage_case},
                 CASE WHEN r_term < 0.03 THEN 'terminated' ELSE '' END,
                 CASE WHEN r_term < 0.03 THEN 'benchmark data' ELSE '' END,
                 CASE WHEN r_term < 0.03 THEN (%(dates)s::date[])[e] END,
