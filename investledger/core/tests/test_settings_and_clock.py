@@ -92,3 +92,15 @@ def test_today_and_now_come_from_the_products_clock():
         "use investledger.core.clock (today()/now()), or say on the line why it needs real time "
         "(# real time: ...): " + "; ".join(readers)
     )
+
+
+@pytest.mark.django_db
+def test_postgresql_connections_compile_no_query_plans_just_in_time():
+    """JIT compilation cost 2.0 s of a 2.25 s matching query that runs in 0.2 s without it."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("a PostgreSQL setting")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
