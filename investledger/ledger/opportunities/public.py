@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from investledger.core import clock, spreadsheets
 from investledger.core.forms import style_filters
 from investledger.core.middleware import client_address
-from investledger.core.views import paginate
+from investledger.core.views import paginate_by_ids
 from investledger.ledger.opportunities import feed, services
 from investledger.ledger.opportunities.filtersets import OpportunityFilterSet
 from investledger.ledger.opportunities.forms import InterestForm
@@ -51,7 +51,7 @@ def _filtered(request):
 @require_GET
 def catalogue(request):
     filterset, queryset = _filtered(request)
-    page = paginate(request, queryset, 24)
+    page = paginate_by_ids(request, queryset, 24)
     query = request.GET.copy()
     query.pop("page", None)
     context = {
