@@ -27,7 +27,9 @@ from investledger.reference.models import Area, Sector
 # A candidate's ticket range comes within this factor of the opportunity's amount (size fit ≥ 1/4).
 SIZE_BAND = Decimal(4)
 # How many candidates the database hands over to be scored, the likeliest first (see `shortlisted`).
-SHORTLIST = 500
+# The pages show 10 and the API at most 50; 500 cost 3 queries of 500 ids and 500 exact scores per call
+# (docs/benchmarks.md, "Matching").
+SHORTLIST = 200
 MONEY = DecimalField(max_digits=20, decimal_places=2)
 ZERO = Value(Decimal("0"), output_field=MONEY)
 SectorLinks = InvestorProfile.sectors.through
@@ -68,7 +70,8 @@ def _points(condition, weight: Decimal):
 def shortlisted(candidates: QuerySet, opportunity: scoring.Opportunity, weights: dict[str, Decimal]) -> QuerySet:
     """The `SHORTLIST` candidates the database ranks first by the reasons it can weigh in one pass over
     indexes: the opportunity's own sector named, its amount inside the ticket range, its area under a
-    preferred region; each worth its full weight. The exact score, with partial fits, mode, history and
+    preferred region, each worth its full weight, and projects already in its area, worth the area's
+    share of the history's weight. The exact score, with partial fits, mode, history and
     text, is computed in Python for these only."""
     area_ids = [int(x) for x in opportunity.area_path.strip("/").split("/") if x]
     amount = opportunity.amount_cny
@@ -84,14 +87,28 @@ def shortlisted(candidates: QuerySet, opportunity: scoring.Opportunity, weights:
         SectorLinks.objects.filter(investorprofile_id=OuterRef("pk"), sector_id__in=opportunity.sector_ids)
     )
     in_region = Exists(RegionLinks.objects.filter(investorprofile_id=OuterRef("pk"), area_id__in=area_ids))
-    likely = _points(Q(same_sector), weights[scoring.SECTOR]) + size + _points(Q(in_region), weights[scoring.REGION])
+    in_area = Exists(
+        Project.objects.filter(investor_id=OuterRef("investor_id"), host_area__path__startswith=opportunity.area_path)
+    )
+    likely = (
+        _points(Q(same_sector), weights[scoring.SECTOR])
+        + size
+        + _points(Q(in_region), weights[scoring.REGION])
+        + _points(Q(in_area), weights[scoring.HISTORY] * scoring.HISTORY_AREA_SHARE)
+    )
     ranked = candidates.annotate(likely=likely).order_by(F("likely").desc(), "pk")
     return candidates.model.objects.filter(pk__in=list(ranked.values_list("pk", flat=True)[:SHORTLIST]))
 
 
 def profiles_of(candidates: QuerySet) -> list[scoring.Profile]:
-    """The scoring's view of each profile: three queries, whatever the number of candidates."""
-    ids = candidates.values("pk")
+    """The scoring's view of each profile: three queries, whatever the number of candidates.
+
+    The candidates are read first and their links looked up by the ids themselves: a subquery here
+    made PostgreSQL hash the whole links table (100,000 rows) to find a few hundred."""
+    rows = list(
+        candidates.order_by().values_list("pk", "investor_id", "ticket_min_cny", "ticket_max_cny", "modes", "plans")
+    )
+    ids = [row[0] for row in rows]
     sectors: dict[int, set[int]] = defaultdict(set)
     for profile_id, sector_id in SectorLinks.objects.filter(investorprofile_id__in=ids).values_list(
         "investorprofile_id", "sector_id"
@@ -102,7 +119,6 @@ def profiles_of(candidates: QuerySet) -> list[scoring.Profile]:
         "investorprofile_id", "area__path"
     ):
         regions[profile_id].append(path)
-    rows = candidates.order_by().values_list("pk", "investor_id", "ticket_min_cny", "ticket_max_cny", "modes", "plans")
     return [
         scoring.Profile(
             investor_id=investor_id,
@@ -117,11 +133,21 @@ def profiles_of(candidates: QuerySet) -> list[scoring.Profile]:
     ]
 
 
+def countable(visible: QuerySet) -> QuerySet:
+    """`visible` ready to be grouped and summed: a scope that crosses to-many relations (a unit's or a
+    contact's projects) is distinct rows, read then as a set of ids; any other is filtered in place, so
+    that a city-wide reader's sums do not semi-join every project."""
+    if visible.query.distinct:
+        return visible.model.objects.filter(pk__in=visible.values("pk"))
+    return visible
+
+
 def histories(investor_ids, user, area_path: str) -> dict[int, scoring.History]:
     """Each investor's projects the user may see: in the city, and in the area at `area_path` and under it."""
     in_area = Q(host_area__path__startswith=area_path)
     rows = (
-        Project.objects.filter(pk__in=Project.objects.visible_to(user).values("pk"), investor_id__in=investor_ids)
+        countable(Project.objects.visible_to(user))
+        .filter(investor_id__in=list(investor_ids))
         .order_by()
         .values("investor_id")
         .annotate(
@@ -151,7 +177,7 @@ def investors_for(
         candidates = candidates.exclude(investor_id__in=exclude_investors)
     candidates = shortlisted(candidates, opportunity, weights)
     profiles = profiles_of(candidates)
-    history = histories(candidates.values("investor_id"), user, opportunity.area_path)
+    history = histories([p.investor_id for p in profiles], user, opportunity.area_path)
     empty = scoring.History()
     matches = [
         scoring.score(opportunity, p, history=history.get(p.investor_id, empty), weights=weights, taxonomy=tax)
@@ -183,6 +209,15 @@ def dismissed_for(opportunity, user) -> QuerySet:
         Dismissal.objects.visible_to(user)
         .filter(opportunity=opportunity, investor__in=Investor.objects.visible_to(user).values("pk"))
         .select_related("investor", "dismissed_by")
+    )
+
+
+def dismissed_of(investor, user) -> QuerySet:
+    """The matches dismissed for `investor` on opportunities `user` may see, latest first."""
+    return (
+        Dismissal.objects.visible_to(user)
+        .filter(investor=investor)
+        .select_related("opportunity", "opportunity__host_area", "dismissed_by")
     )
 
 
@@ -231,9 +266,9 @@ def opportunities_for(investor, user, *, limit: int | None = 10) -> list[scoring
     ):
         sectors[opportunity_id].add(sector_id)
     projects = list(
-        Project.objects.filter(pk__in=Project.objects.visible_to(user).values("pk"), investor=investor).values_list(
-            "host_area__path", "contract_value_cny"
-        )
+        countable(Project.objects.visible_to(user))
+        .filter(investor=investor)
+        .values_list("host_area__path", "contract_value_cny")
     )
     city = scoring.History(len(projects), sum((v for _p, v in projects), Decimal("0")))
     matches = []
