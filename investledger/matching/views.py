@@ -94,7 +94,7 @@ def weights_edit(request):
     return render(request, "matching/weights.html", context)
 
 
-def _sector_names(matches: list[scoring.Match]) -> dict[int, str]:
+def sector_names(matches: list[scoring.Match]) -> dict[int, str]:
     ids = {
         part.facts.get(key)
         for match in matches
@@ -109,7 +109,7 @@ def ranked_investors(user, opportunity, limit: int = MATCHES_SHOWN) -> list[dict
     """The investors `user` may see that fit `opportunity` best, each with its score and reasons said."""
     matches = selectors.investors_for(selectors.opportunity_input(opportunity), user, limit=limit)
     investors = Investor.objects.in_bulk([m.investor_id for m in matches])
-    sectors = _sector_names(matches)
+    sectors = sector_names(matches)
     return [
         {"investor": investors[m.investor_id], "score": m.score, "reasons": explain.explain(m, sectors)}
         for m in matches
@@ -129,23 +129,48 @@ def opportunity_matches(request, opportunity, context) -> dict:
 
 
 def investor_matches(request, investor, context) -> dict:
-    """The block of an investor's page: the opportunities that fit its profile, best first, with reasons."""
-    matches = selectors.opportunities_for(investor, request.user)
+    """The block of an investor's page: the opportunities that fit its profile, best first, with reasons;
+    each can be dismissed there by whoever may change the opportunity, and the dismissals are listed."""
+    user = request.user
+    matches = selectors.opportunities_for(investor, user)
     opportunities = Opportunity.objects.select_related("host_area", "category").in_bulk(
         [m.opportunity_id for m in matches]
     )
-    sectors = _sector_names(matches)
+    sectors = sector_names(matches)
+    dismissed = list(selectors.dismissed_of(investor, user))
+    shown = {m.opportunity_id for m in matches} | {d.opportunity_id for d in dismissed}
+    may_dismiss = (
+        set(Opportunity.objects.visible_to(user, DISMISS).filter(pk__in=shown).values_list("pk", flat=True))
+        if access.can(user, DISMISS)
+        else set()
+    )
     return {
         "investor_page_blocks": [*context["investor_page_blocks"], "matching/_investor_matches.html"],
         "opportunity_matches": [
-            {"opportunity": opportunities[m.opportunity_id], "score": m.score, "reasons": explain.explain(m, sectors)}
+            {
+                "opportunity": opportunities[m.opportunity_id],
+                "score": m.score,
+                "reasons": explain.explain(m, sectors),
+                "can_dismiss": m.opportunity_id in may_dismiss,
+            }
             for m in matches
         ],
+        "investor_dismissed": [(d, d.opportunity_id in may_dismiss) for d in dismissed],
     }
+
+
+# Where a dismissal (or its undoing) returns: the opportunity's page, or the investor's when sent from there.
+BACK_TO_INVESTOR = "investor"
 
 
 def _opportunity_url(opportunity) -> str:
     return reverse("opportunities:opportunity_detail", args=[opportunity.pk]) + "#matches"
+
+
+def _back_url(request, opportunity, investor) -> str:
+    if request.POST.get("back") == BACK_TO_INVESTOR:
+        return reverse("investors:investor_detail", args=[investor.pk]) + "#opportunity-matches"
+    return _opportunity_url(opportunity)
 
 
 @login_required
@@ -164,9 +189,10 @@ def match_dismiss(request, pk: int, investor_pk: int):
         ),
         success=_("Match of “%(investor)s” dismissed; it no longer ranks for this opportunity.")
         % {"investor": investor.name},
-        then=_opportunity_url(opportunity),
+        then=_back_url(request, opportunity, investor),
     )
-    context = {"form": form, "opportunity": opportunity, "investor": investor}
+    back = request.POST.get("back") if request.POST.get("back") == BACK_TO_INVESTOR else ""
+    context = {"form": form, "opportunity": opportunity, "investor": investor, "back": back}
     return done or render(request, "matching/dismiss_form.html", context)
 
 
@@ -183,4 +209,4 @@ def match_restore(request, pk: int):
         request,
         _("Dismissal undone: “%(investor)s” ranks for this opportunity again.") % {"investor": dismissal.investor.name},
     )
-    return redirect(_opportunity_url(dismissal.opportunity))
+    return redirect(_back_url(request, dismissal.opportunity, dismissal.investor))
