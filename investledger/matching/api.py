@@ -51,7 +51,8 @@ def _one_visible(model, user, raw: str | None, name: str):
     try:
         pk = int(raw or "")
     except ValueError:
-        raise serializers.ValidationError({name: _("Give the id of one %(what)s.") % {"what": name}}) from None
+        said = _("Give the id of one opportunity.") if name == "opportunity" else _("Give the id of one investor.")
+        raise serializers.ValidationError({name: said}) from None
     found = model.objects.visible_to(user).filter(pk=pk).first()
     if found is None:
         raise NotFound()
