@@ -12,13 +12,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from investledger.core import access
 from investledger.core.templatetags.ledger import money
 from investledger.core.views import ObjectListView, allowed, changed_at, get_visible_or_404, posted, require, submit
-from investledger.core.widgets import FastSelect
+from investledger.core.widgets import FastSelect, cached_choices, scope_key, version
 from investledger.ledger.investors.models import Investor
 from investledger.ledger.projects import permissions, services
 from investledger.ledger.projects.choices import SigningKind
@@ -73,29 +74,42 @@ class ProjectListView(ObjectListView):
     def filterset_ready(self, filterset):
         user = self.request.user
         form = filterset.form
+        # The drop-downs' choices are read once per data version (widgets.cached_choices), not per request:
+        # the investor list alone cost two scans of the projects for a district officer.
+        data_version, scope, language = version(), scope_key(user), get_language()
         if not access.is_city_wide(user):
             scoped = Area.objects.filter(access.area_q(user))
-            if scoped.exists():
+            if cached_choices(("ledger-areas-scoped", scope), data_version, scoped.exists):
                 form.fields["area"].queryset = scoped
         form.fields["area"].queryset = form.fields["area"].queryset.order_by("path")
         form.fields["area"].label_from_instance = area_label
-        form.fields["investor"].queryset = Investor.objects.visible_to(user).order_by("name")
         form.fields["stage"].widget = forms.CheckboxSelectMultiple(choices=form.fields["stage"].choices)
         form.fields["first_event"].queryset = form.fields["first_event"].queryset.order_by("-date")
         # The investor list runs to tens of thousands: offer it as a list only when it is short,
         # otherwise investors are found through the search box (which matches investor names).
-        investors = form.fields["investor"].queryset
-        if investors[: INVESTOR_LIST_LIMIT + 1].count() > INVESTOR_LIST_LIMIT:
+        investors = Investor.objects.visible_to(user).order_by("name")
+        form.fields["investor"].queryset = investors
+        short = cached_choices(
+            ("ledger-investors-short", scope),
+            data_version,
+            lambda: investors[: INVESTOR_LIST_LIMIT + 1].count() <= INVESTOR_LIST_LIMIT,
+        )
+        if not short:
             chosen = filterset.form.data.get("investor")
             form.fields["investor"].queryset = (
                 investors.filter(pk=chosen) if str(chosen).isdigit() else investors.none()
             )
             form.investor_by_search = not str(chosen).isdigit()
         for name in ("area", "sector", "event", "first_event", "investor"):
-            form.fields[name].widget = FastSelect(
-                attrs=form.fields[name].widget.attrs, choices=form.fields[name].choices
-            )
-            form.fields[name].empty_label = _("All")
+            field = form.fields[name]
+            field.empty_label = _("All")
+            if name == "investor" and not short:
+                choices = list(field.choices)  # nothing, or the one chosen
+            else:
+                choices = cached_choices(
+                    ("ledger-filter", name, scope, language), data_version, lambda field=field: plain(field.choices)
+                )
+            field.widget = FastSelect(attrs=field.widget.attrs, choices=choices)
         for name in ("side_state", "agreement_type", "light"):
             form.fields[name].widget.choices = [("", _("All"))] + list(form.fields[name].widget.choices)[1:]
         for name in ("strategic_emerging", "large"):
@@ -118,6 +132,12 @@ class ProjectListView(ObjectListView):
 
 
 INVESTOR_LIST_LIMIT = 300
+
+
+def plain(choices) -> list[tuple[str, str]]:
+    """A field's choices as plain texts, to be kept in the cache."""
+    return [("" if value is None else str(value), str(label)) for value, label in choices]
+
 
 _project_list = ProjectListView.as_view()
 
