@@ -9,6 +9,11 @@ refuses any database whose name lacks "bench"), signs in as its administrator an
 /reports/export/projects.csv and .xlsx in-process, consuming the streamed response chunk by chunk
 as a client would. Peak memory is the process's Python allocations (tracemalloc) during the export
 on top of what was allocated before it, and the resident-set high-water mark (ru_maxrss).
+
+On PostgreSQL each format is printed beside its floor: the database alone running the export's own
+`COPY (SELECT ...) TO STDOUT` (the same SELECT the export streams from, `exports.export_select`) with
+psql into /dev/null, and the ratio export time / floor time. CSV's floor is the CSV COPY; the XLSX's
+is the binary COPY of the typed rows it reads (the rest of its time is openpyxl writing the workbook).
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from __future__ import annotations
 import argparse
 import os
 import resource
+import subprocess
 import sys
 import time
 import tracemalloc
@@ -54,9 +60,12 @@ def main() -> None:
         sys.exit("no administrator in the benchmark database: generate it with scripts/bench_ledger.py first")
     client = Client()
     client.force_login(admin)
-    print(f"» {count:,} projects · {args.database_url.split('@')[-1]}")
-    print("| format | rows | seconds | rows/s | bytes | peak Python MB (tracemalloc) | max RSS MB |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
+    print(f"» {count:,} projects · {args.database_url.split('@')[-1]} · load average {load()}")
+    print(
+        "| format | rows | seconds | rows/s | bytes | peak Python MB (tracemalloc) | max RSS MB "
+        "| floor: COPY to /dev/null, s | export / floor |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for fmt in args.formats.split(","):
         if not args.no_trace:
             tracemalloc.start()
@@ -69,9 +78,43 @@ def main() -> None:
         peak = tracemalloc.get_traced_memory()[1] if tracemalloc.is_tracing() else 0
         tracemalloc.stop()
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        floor = copy_floor(args.database_url, admin, fmt)
+        ratio = f"{seconds / floor:.2f}" if floor else "—"
         print(
-            f"| {fmt} | {count:,} | {seconds:.1f} | {count / seconds:,.0f} | {size:,} | {peak / 2**20:.1f} | {rss:.0f} |"
+            f"| {fmt} | {count:,} | {seconds:.1f} | {count / seconds:,.0f} | {size:,} | {peak / 2**20:.1f} | {rss:.0f} "
+            f"| {f'{floor:.1f}' if floor else '—'} | {ratio} |"
         )
+    print(f"» load average after: {load()}")
+
+
+def load() -> str:
+    return " ".join(f"{value:.1f}" for value in os.getloadavg())
+
+
+def copy_floor(database_url: str, user, fmt: str) -> float | None:
+    """Seconds psql takes to run the export's own COPY into /dev/null (PostgreSQL only)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    import psycopg
+
+    from investledger.ledger.projects.filtersets import ProjectFilterSet
+    from investledger.ledger.projects.models import Project
+    from investledger.reporting import exports
+
+    queryset = ProjectFilterSet({}, queryset=Project.objects.visible_to(user)).qs  # what the view exports
+    sql, params = exports.export_select(queryset, csv=fmt == "csv")
+    copy = f"COPY ({sql}) TO STDOUT (FORMAT {'csv' if fmt == 'csv' else 'binary'})"
+    with connection.cursor() as cursor:
+        statement = psycopg.ClientCursor(cursor.cursor.connection).mogrify(copy, params)
+    started = time.perf_counter()
+    subprocess.run(
+        ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", database_url, "-c", statement],
+        stdout=subprocess.DEVNULL,
+        check=True,
+    )
+    return time.perf_counter() - started
 
 
 if __name__ == "__main__":

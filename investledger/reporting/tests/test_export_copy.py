@@ -13,6 +13,7 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 from django.utils import translation
+from openpyxl import load_workbook
 
 from investledger.core import spreadsheets
 from investledger.ledger.events.models import SigningEvent
@@ -130,3 +131,29 @@ def test_the_csv_speaks_the_readers_language(client, hostile_ledger, personas):
     assert rows[0][0] == heading != "Reference"
     n1 = next(r for r in rows[1:] if r[0] == hostile_ledger.n1.reference)
     assert stage in n1 and yes != "yes" and yes in n1
+
+
+@postgresql_only
+@pytest.mark.parametrize("lang", ["en", "zh-hans"])
+def test_the_workbook_reads_the_same_rows_through_copy(hostile_ledger, personas, lang):
+    with translation.override(lang):
+        for user in (personas.admin, personas.officer_south):
+            queryset = visible(user, stage=["started"]) if user == personas.admin else visible(user)
+            copied, generic = list(exports.copy_rows(queryset)), list(exports.rows(queryset))
+            assert copied == generic and len(generic) > 1
+            amounts = [cell for row in copied[1:] for cell in row if isinstance(cell, Decimal)]
+            assert amounts and all(cell.as_tuple().exponent == -2 for cell in amounts)  # exact, to the cent
+
+
+def test_the_workbook_holds_the_readers_rows_with_amounts_as_numbers(client, hostile_ledger, personas):
+    client.force_login(personas.officer_north)
+    response = client.get(reverse("reporting:export_xlsx"))
+    book = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
+    rows = list(book.worksheets[0].iter_rows(values_only=True))
+    heading = list(rows[0])
+    assert {row[0] for row in rows[1:]} == set(
+        Project.objects.visible_to(personas.officer_north).values_list("reference", flat=True)
+    )
+    n1 = next(row for row in rows[1:] if row[0] == hostile_ledger.n1.reference)
+    assert n1[heading.index("Project name")] == "=1+1"  # kept as stored, marked as text in the cell
+    assert isinstance(n1[heading.index("Contract investment (CNY)")], (int, float, Decimal))
