@@ -360,6 +360,7 @@ def fresh_summary():
 
 def scenarios(project_list_url: str | None):
     from investledger.ledger.events.models import SigningEvent
+    from investledger.ledger.projects.models import Project
     from investledger.reference.models import Area, Sector
 
     districts = list(Area.objects.filter(kind="district").values_list("pk", flat=True))
@@ -367,8 +368,18 @@ def scenarios(project_list_url: str | None):
     chains = list(Sector.objects.filter(parent__isnull=True).values_list("pk", flat=True))
     leaves = list(Sector.objects.filter(parent__isnull=False).values_list("pk", flat=True))
     events = list(SigningEvent.objects.values_list("pk", flat=True))
+    top = Project.objects.order_by("-pk").values_list("pk", flat=True).first() or 1
     words = ["智能", "新能源", "半导体", "生物", "材料", "芯片", "数据"]
     stages = ["signed", "registered", "started", "in_production"]
+
+    def deep_cursor(rng):
+        """A cursor in the default order at a random project: a page anywhere in the ledger."""
+        from investledger.core import keyset
+        from investledger.ledger.projects.models import Project
+
+        keys = keyset.keys_of(Project.objects.order_by("-signed_on", "-id"))
+        row = Project.objects.filter(pk__gte=rng.randint(1, top)).order_by("pk").first()
+        return keyset.encode(keys, keyset.values_of(row, keys), False)
 
     def value_range(rng):
         low = rng.choice([1, 2, 5, 10, 20])  # 亿元
@@ -402,6 +413,9 @@ def scenarios(project_list_url: str | None):
         ),
         ("api: page 100", "admin", lambda r: f"{api}?page={r.randint(90, 110)}"),
         ("api: page_size 200", "admin", lambda r: f"{api}?page_size=200"),
+        ("api: cursor, first page", "admin", lambda r: f"{api}?cursor="),
+        ("api: cursor, deep (keyset)", "admin", lambda r: f"{api}?cursor={deep_cursor(r)}"),
+        ("api: cursor, deep (district officer)", "officer", lambda r: f"{api}?cursor={deep_cursor(r)}"),
         ("api: events list", "admin", lambda r: "/api/events/"),
         ("api: events list (district officer)", "officer", lambda r: "/api/events/"),
         ("api: event detail", "admin", lambda r: f"/api/events/{r.choice(events)}/"),
