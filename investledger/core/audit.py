@@ -49,6 +49,54 @@ def current_context() -> AuditContext:
     return _context.get()
 
 
+# What keeps something derived from recorded changes current, in the transaction that made them.
+# Each entry is a factory of collectors: `collector.add(changes)` takes (model, object id, before,
+# after) tuples, `collector.apply(previous_tail, tail)` brings the derived data up to date; it runs
+# after the entries are appended, under the chain's lock (so such updates follow one another in
+# commit order). Reporting registers the dashboard's summary cells here (core knows no other app).
+AFTER_RECORD: list = []
+
+_collecting: ContextVar[dict | None] = ContextVar("investledger_audit_collecting", default=None)
+
+
+@contextlib.contextmanager
+def collected():
+    """Within this block (inside one transaction), the AFTER_RECORD collectors apply once at its end
+    for everything recorded in it, instead of after each write: an import of thousands of rows brings
+    derived data up to date once. Nothing is applied when the block raises (the transaction rolls back)."""
+    if _collecting.get() is not None:
+        yield
+        return
+    pending: dict = {"collectors": None, "previous": None, "tail": None}
+    token = _collecting.set(pending)
+    try:
+        yield
+    finally:
+        _collecting.reset(token)
+    if pending["collectors"] is not None:
+        for collector in pending["collectors"]:
+            collector.apply(pending["previous"], pending["tail"])
+
+
+def notify_recorded(changes: list[tuple], previous_tail: int, tail: int) -> None:
+    """Hand what was just recorded to the AFTER_RECORD collectors (now, or at the end of `collected`)."""
+    if not AFTER_RECORD:
+        return
+    pending = _collecting.get()
+    if pending is None:
+        for factory in AFTER_RECORD:
+            collector = factory()
+            collector.add(changes)
+            collector.apply(previous_tail, tail)
+        return
+    if pending["collectors"] is None:
+        pending["collectors"] = [factory() for factory in AFTER_RECORD]
+        pending["previous"] = previous_tail
+    for collector in pending["collectors"]:
+        collector.add(changes)
+    pending["tail"] = tail
+
+
 def new_request_id() -> str:
     return uuid.uuid4().hex[:16]
 
@@ -228,13 +276,15 @@ def record(
 def record_many(items: Iterable[tuple]) -> list[AuditEntry]:
     """Append many entries at once, chained in order: (obj, kind, before, after, message) tuples."""
     ctx = current_context()
-    entries = [_build(obj, kind, before, after, message, ctx) for obj, kind, before, after, message in items]
+    items_list = list(items)
+    entries = [_build(obj, kind, before, after, message, ctx) for obj, kind, before, after, message in items_list]
     if not entries:
         return []
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit.record must run inside the transaction that made the change")
     head = lock_chain()
     prev = head.last_hash
+    previous_tail = head.last_id
     # Stamped under the lock, so time never runs backwards along the chain (as-of reads rely on it).
     stamped = clock.now()
     for entry in entries:
@@ -247,6 +297,11 @@ def record_many(items: Iterable[tuple]) -> list[AuditEntry]:
     head.last_hash = prev
     head.last_id = AuditEntry.objects.filter(hash=prev).values_list("id", flat=True).get()
     head.save(update_fields=["last_hash", "last_id"])
+    notify_recorded(
+        [(obj.__class__, str(obj.pk), before, after) for obj, _kind, before, after, _message in items_list],
+        previous_tail,
+        head.last_id,
+    )
     return entries
 
 

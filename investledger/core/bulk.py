@@ -412,6 +412,7 @@ class AuditWriter:
         if not connection.in_atomic_block:
             raise RuntimeError("audit entries must be written inside the transaction that made the change")
         head_row = audit.lock_chain()
+        previous_tail = head_row.last_id
         stamped = clock.now()
         # `audit.compute_hash` is HMAC-SHA256, keyed with the audit key, over json.dumps(payload,
         # sort_keys=True, ensure_ascii=False, separators=(",", ":")). The payload's keys in sorted order are fixed, so the text is put
@@ -489,6 +490,15 @@ class AuditWriter:
         head_row.last_hash = last[0]
         head_row.last_id = ids[-1] if ids else AuditEntry.objects.order_by("-id").values_list("id", flat=True)[0]
         head_row.save(update_fields=["last_hash", "last_id"])
+        models_by_ct = {ct_id: model for model, (ct_id, _key) in self.content_types.items()}
+        audit.notify_recorded(
+            [
+                (models_by_ct[ct_id], object_id, None, snapshot)
+                for ct_id, _k, object_id, _r, snapshot, _m in self.pending
+            ],
+            previous_tail,
+            head_row.last_id,
+        )
         count = len(self.pending)
         self.pending = []
         return count

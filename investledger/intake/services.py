@@ -478,7 +478,10 @@ def batch_commit(*, batch: ImportBatch, user, report: Callable[[dict], None] | N
     progress.write(batch.pk, phase="committing", written=0, total=batch.rows_validated)
     try:
         with audit.audit_context(actor=user, source=f"import:{batch.pk}"), transaction.atomic():
-            written, new, existing = kinds.get(batch.kind).write(batch, user, report)
+            # What derives from the ledger (the dashboard's summary cells) is brought up to date once,
+            # for every row written, not after each row.
+            with audit.collected():
+                written, new, existing = kinds.get(batch.kind).write(batch, user, report)
             # Marked committed in the transaction that wrote the rows, and only if still writing:
             # a batch the sweep failed meanwhile rolls back whole.
             committed = ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.COMMITTING).update(

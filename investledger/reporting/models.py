@@ -142,10 +142,10 @@ class CohortCell(models.Model):
     the area and sector charts, "am" (area, month) for the month chart, "asm" (area, sector, month)
     when the cohort is a signing period or the month chart is of one sector.
 
-    Written only by `reporting.summary.refresh`, in one statement from the very queryset the live
-    computation aggregates (cohort.frame + metrics.parts), so a sum over cells equals the live figure.
-    It is read only while `SummaryStamp` says nothing was recorded in the ledger since (the audit
-    chain's tail is unchanged) and the day is the same; otherwise figures are computed live.
+    Written only by `reporting.summary` (the rebuild, and each recorded change for the cells it touched),
+    from the very queryset the live computation aggregates (cohort.frame + metrics.parts), so a sum over
+    cells equals the live figure. It is read only while `SummaryStamp` holds the audit chain's tail
+    (every change since was applied to the cells) and the day is the same; otherwise figures are computed live.
     """
 
     grain = models.CharField(max_length=4)  # which keys are filled: GRAINS

@@ -9,9 +9,11 @@ value by sector, by signing month and by first event. `Figures` answers each wit
   not follow whole months, or a reader scoped through units or contacts;
 - `SummaryFigures` groups the summary cells (reporting.CohortCell / EventCell), which `refresh`
   rebuilds in one statement per table from the very queryset and aggregates the live computation
-  uses. Cells are read only when nothing was recorded in the ledger since the refresh (the audit
-  chain's tail is the one stamped) and the day is the stamped day; else the figures are computed live
-  and a refresh is queued.
+  uses. Each recorded change recomputes the cells it touched in its own transaction (`CellChanges`,
+  run by core.audit after the entries are appended) and moves the stamp on to the new audit tail.
+  Cells are read only when the stamp holds the audit chain's tail and the day is the stamped day (a
+  new day, or a change that could not update them, leaves them stale); else the figures are
+  computed live and a refresh is queued.
 
 Readers scoped to areas filter cells by the area path prefix, exactly as core.access filters projects.
 """
@@ -25,15 +27,16 @@ from decimal import Decimal
 
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q, Subquery, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from investledger.core import access, audit, clock
+from investledger.core.models import AuditChainHead
 from investledger.core.money import quantize
 from investledger.ledger.projects.models import Project
 from investledger.reporting import metrics, sources
-from investledger.reporting.cohort import Cohort, frame
+from investledger.reporting.cohort import FRAME_FIELDS, Cohort, frame
 from investledger.reporting.models import CohortCell, EventCell, SummaryStamp
 from investledger.reporting.tasks import refresh_summary_task
 
@@ -251,9 +254,14 @@ def current_stamp():
 
 def is_fresh(stamp=None, today: dt.date | None = None) -> bool:
     """The cells hold today's figures: built today, and nothing recorded in the ledger since."""
-    stamp = stamp if stamp is not None else current_stamp()
     today = today or clock.today()
-    return stamp is not None and stamp.as_of == today and stamp.chain_tail == chain_tail()
+    if stamp is not None:
+        return stamp.as_of == today and stamp.chain_tail == chain_tail()
+    # The stamp and the chain's tail in one statement: a change committing between two reads would
+    # otherwise show a current summary as stale (its writer moves both in one transaction).
+    tail = AuditChainHead.objects.filter(pk=1).values("last_id")[:1]
+    row = SummaryStamp.objects.filter(pk=1).values_list("as_of", "chain_tail", Subquery(tail)).first()
+    return row is not None and row[0] == today and row[1] == (row[2] or 0)
 
 
 def figures_for(user, cohort: Cohort, as_of: dt.date, base=None) -> Figures:
@@ -307,6 +315,22 @@ def _measures(today: dt.date) -> tuple[dict, dict]:
     return annotations, measures
 
 
+def _grains(today: dt.date) -> list[tuple]:
+    """Per grain: (model, grain, keys, rows, measures), the cells being
+    `rows.values(*keys).annotate(**measures)`. The one definition the rebuild and the update share."""
+    base = frame(None, Cohort(), today, Project.objects.all()).annotate(month=TruncMonth("f_signed"))
+    annotations, measures = _measures(today)
+    full = base.annotate(**annotations)
+    narrow = {"projects": Count("pk"), "value": Sum("f_value")}
+    return [
+        (CohortCell, "as", ["host_area_id", "sector_id"], full, measures),
+        (CohortCell, "asm", ["host_area_id", "sector_id", "month"], full, measures),
+        (CohortCell, "am", ["host_area_id", "month"], base, narrow),
+        (EventCell, "ea", ["first_event_id", "host_area_id"], base, narrow),
+        (EventCell, "easm", ["first_event_id", "host_area_id", "sector_id", "month"], base, narrow),
+    ]
+
+
 def refresh(today: dt.date | None = None) -> dict:
     """Rebuild the summary cells from the ledger as of today, in one transaction; returns what it wrote.
 
@@ -325,18 +349,8 @@ def refresh(today: dt.date | None = None) -> dict:
         tail = chain_tail()
         CohortCell.objects.all().delete()
         EventCell.objects.all().delete()
-        base = frame(None, Cohort(), today, Project.objects.all()).annotate(month=TruncMonth("f_signed"))
-        annotations, measures = _measures(today)
-        full = base.annotate(**annotations)
-        for grain, dims in (("as", ["host_area_id", "sector_id"]), ("asm", ["host_area_id", "sector_id", "month"])):
-            _insert_select(CohortCell, grain, full.values(*dims).annotate(**measures).order_by())
-        narrow = {"projects": Count("pk"), "value": Sum("f_value")}
-        _insert_select(CohortCell, "am", base.values("host_area_id", "month").annotate(**narrow).order_by())
-        for grain, dims in (
-            ("ea", ["first_event_id", "host_area_id"]),
-            ("easm", ["first_event_id", "host_area_id", "sector_id", "month"]),
-        ):
-            _insert_select(EventCell, grain, base.values(*dims).annotate(**narrow).order_by())
+        for model, grain, keys, rows, measures in _grains(today):
+            _insert_select(model, grain, rows.values(*keys).annotate(**measures).order_by())
 
         cells = CohortCell.objects.count() + EventCell.objects.count()
         stamp.chain_tail = tail
@@ -347,6 +361,127 @@ def refresh(today: dt.date | None = None) -> dict:
         stamp.save()
     log.info("dashboard summary rebuilt as of %s at audit #%s: %s cells in %.1f s", today, tail, cells, stamp.seconds)
     return {"as_of": today.isoformat(), "chain_tail": tail, "cells": cells, "seconds": stamp.seconds}
+
+
+# --- Keeping the cells current in the transaction of each change ------------------------------------
+
+# A cell's key: (host area, sector, signing month, first event); each grain keeps some of them.
+KEY_NAMES = ("host_area_id", "sector_id", "month", "first_event_id")
+# The project columns the cells are made of: a recorded change to none of them touches no cell.
+CELL_COLUMNS = frozenset(
+    {"host_area_id", "sector_id", "first_event_id", "light", *(column for column, _f in FRAME_FIELDS.values())}
+)
+# Other recorded rows the cells read (through `sources`): their project's cells are recomputed.
+FEEDING_MODELS = frozenset({"supervision.progressreport", "supervision.lightassessment"})
+# Up to this many keys a grain's cells are chosen key by key; beyond, by each key's values (a superset).
+EXACT_KEYS = 64
+
+
+def _month(value) -> dt.date | None:
+    if value is None or value == "":
+        return None
+    day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
+    return day.replace(day=1)
+
+
+def _key(snapshot: dict) -> tuple:
+    month = _month(snapshot.get("signed_on"))
+    return (snapshot.get("host_area_id"), snapshot.get("sector_id"), month, snapshot.get("first_event_id"))
+
+
+class CellChanges:
+    """What recorded changes did to the summary cells (`core.audit.AFTER_RECORD`).
+
+    `add` collects the cell keys the changed projects were in before and are in after (and the
+    projects whose progress reports or lights changed); `apply`, in the same transaction and under the
+    audit chain's lock, recomputes those cells from the ledger with the rebuild's own queries
+    (`_grains`) and moves the stamp on to the new tail, so the cells stay current. It does so only if
+    the cells were current up to the entry before these (else they stay stale until the rebuild).
+    """
+
+    def __init__(self):
+        self.keys: set[tuple] = set()
+        self.projects: set[int] = set()
+
+    def add(self, changes) -> None:
+        for model, _object_id, before, after in changes:
+            label = model._meta.label_lower
+            if model is Project:
+                if (
+                    before is not None
+                    and after is not None
+                    and all(before.get(c) == after.get(c) for c in CELL_COLUMNS)
+                ):
+                    continue
+                for snapshot in (before, after):
+                    if snapshot is not None:
+                        self.keys.add(_key(snapshot))
+            elif label in FEEDING_MODELS:
+                project_id = (after or before or {}).get("project_id")
+                if project_id is not None:
+                    self.projects.add(int(project_id))
+
+    def apply(self, previous_tail: int, tail: int) -> None:
+        # Writers reach this one at a time (the chain's lock); a rebuild running meanwhile holds the
+        # stamp: then this change is left to make the cells stale (the rebuild stamps an older tail).
+        stamp = SummaryStamp.objects.select_for_update(skip_locked=True).filter(pk=1).first()
+        if stamp is None or stamp.chain_tail != previous_tail or stamp.as_of != clock.today():
+            return
+        keys = set(self.keys)
+        if self.projects:
+            rows = Project.objects.filter(pk__in=self.projects).values_list(
+                "host_area_id", "sector_id", "signed_on", "first_event_id"
+            )
+            keys.update((area, sector, _month(signed), event) for area, sector, signed, event in rows)
+        update_cells(keys, stamp.as_of)
+        stamp.chain_tail = tail
+        stamp.save(update_fields=["chain_tail"])
+
+
+def _next_month(month: dt.date) -> dt.date:
+    return (month + dt.timedelta(days=32)).replace(day=1)
+
+
+def _key_filters(names: list[str], keys: set[tuple]) -> tuple[Q, Q]:
+    """The same cells as a filter on cells and on the ledger frame (where a month is a signing-day range)."""
+
+    def one(name, value, on_cells):
+        if name != "month":
+            return Q(**{name: value})
+        return Q(month=value) if on_cells else Q(f_signed__gte=value, f_signed__lt=_next_month(value))
+
+    if len(keys) <= EXACT_KEYS:
+        cells, rows = Q(pk__in=[]), Q(pk__in=[])
+        for key in keys:
+            cells |= Q(*(one(n, v, True) for n, v in zip(names, key, strict=True)))
+            rows |= Q(*(one(n, v, False) for n, v in zip(names, key, strict=True)))
+        return cells, rows
+    cells, rows = Q(), Q()
+    for i, name in enumerate(names):
+        values = {key[i] for key in keys}
+        if name == "month":
+            first, last = min(values), max(values)
+            cells &= Q(month__gte=first, month__lte=last)
+            rows &= Q(f_signed__gte=first, f_signed__lt=_next_month(last))
+            continue
+        known = [v for v in values if v is not None]
+        either = Q(**{f"{name}__in": known}) | (Q(**{f"{name}__isnull": True}) if None in values else Q(pk__in=[]))
+        cells &= either
+        rows &= either
+    return cells, rows
+
+
+def update_cells(keys: set[tuple], today: dt.date) -> None:
+    """Recompute the cells of these (area, sector, month, event) keys from the ledger, in every grain."""
+    keys = {key for key in keys if key[0] is not None and key[2] is not None}  # unsigned: in no cell
+    if not keys:
+        return
+    for model, grain, names, rows, measures in _grains(today):
+        positions = [KEY_NAMES.index(name) for name in names]
+        wanted = {tuple(key[i] for i in positions) for key in keys}
+        on_cells, on_rows = _key_filters(names, wanted)
+        model.objects.filter(on_cells, grain=grain).delete()
+        _insert_select(model, grain, rows.filter(on_rows).values(*names).annotate(**measures).order_by())
 
 
 def schedule_refresh() -> None:

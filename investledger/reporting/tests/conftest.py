@@ -13,10 +13,12 @@ Five projects, created on the day of their signing and moved along their lifecyc
 """
 
 import datetime as dt
+import random
 from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
+from django.db import transaction
 
 from investledger.core import clock
 from investledger.core.audit import audit_context
@@ -104,3 +106,48 @@ def ledger(reference_data, personas):
 def today():
     with clock.frozen_at(TODAY):
         yield TODAY
+
+
+@pytest.fixture
+def big_ledger(ledger, reference_data):
+    """The hand-computed ledger plus projects spread over areas, sectors, months and stages, with cents;
+    every fifth with an undisclosed amount (and funds in place reported for some of those)."""
+    ref = reference_data
+    rng = random.Random(7)
+    areas = [ref.north, ref.north_park, ref.south]
+    sectors = [ref.ev, ref.bio, ref.food]
+    stages = [Stage.SIGNED, Stage.REGISTERED, Stage.STARTED, Stage.IN_PRODUCTION]
+    made = []
+    for i in range(24):
+        day = dt.date(2023, 1, 1) + dt.timedelta(days=rng.randint(0, 500))
+        with clock.frozen_at(day):
+            project = make_project(
+                area=rng.choice(areas),
+                sector=rng.choice(sectors),
+                name=f"Generated project {i}",
+                value=0 if i % 5 == 0 else Decimal(rng.randint(10_000, 3_000_000)) * Decimal("1000.37"),
+                value_undisclosed=i % 5 == 0,
+                event=ledger.event2 if i % 3 else ledger.event,
+                signed_on=day,
+                planned_start=day + dt.timedelta(days=rng.choice([30, 200, 900])),
+            )
+            stage = rng.choice(stages)
+            if stage != Stage.SIGNED:
+                with audit_context(actor=None, source="test"):
+                    project_set_stage(project=project, stage=stage)
+        made.append(project)
+    from investledger.supervision.services import light_assess, report_submit
+
+    with clock.frozen_at(TODAY), audit_context(actor=None, source="test"), transaction.atomic():
+        for i, project in enumerate(made[:12]):
+            funds = (project.contract_value_cny or Decimal("300000000")) * Decimal("0.1") * (i % 4)
+            report_submit(
+                project=project,
+                period=dt.date(2024, 5 + i % 2, 1),
+                funds_in_place_cny=funds.quantize(Decimal("0.01")),
+                investment_completed_cny=funds.quantize(Decimal("0.01")),
+                confirm_funds_excess=True,
+            )
+        for project in made[::2]:
+            light_assess(project=project)
+    return made
