@@ -202,35 +202,105 @@ def scenarios():
             "summary",
             lambda rng: (lambda y: f"{api}?signed_from={y}-01-01&signed_to={y}-12-31")(rng.choice(years)),
         ),
-        ("city dashboard, leader (computed)", "leader", False, fixed(dashboard)),
+        ("city dashboard, leader, right after an edit (summary cells)", "leader", "after an edit", fixed(dashboard)),
+        ("/api/metrics/ city, right after an edit (summary cells)", "leader", "after an edit", fixed(api)),
+        ("an edit of amount and sector (edit)", "admin", "edit", fixed(dashboard)),
+        ("city dashboard, leader (computed live)", "leader", False, fixed(dashboard)),
         ("city dashboard, leader (cached)", "leader", True, fixed(dashboard)),
         (
-            "city dashboard, one sector chain (computed)",
+            "city dashboard, one sector chain (computed live)",
             "leader",
             False,
             lambda rng: f"{dashboard}?sector={rng.choice(chains)}",
         ),
         (
-            "area view, a district (computed)",
+            "area view, a district (computed live)",
             "admin",
             False,
             lambda rng: f"{dashboard}?area={rng.choice(districts)}",
         ),
-        ("district officer dashboard (computed)", "officer", False, fixed(dashboard)),
-        ("/api/metrics/ city (computed)", "leader", False, fixed(api)),
+        ("district officer dashboard (computed live)", "officer", False, fixed(dashboard)),
+        ("/api/metrics/ city (computed live)", "leader", False, fixed(api)),
         (
-            "/api/metrics/ signing year (computed)",
+            "/api/metrics/ signing year (computed live)",
             "leader",
             False,
             lambda rng: (lambda y: f"{api}?signed_from={y}-01-01&signed_to={y}-12-31")(rng.choice(years)),
         ),
         (
-            "/api/metrics/ as of a past date (computed)",
+            "/api/metrics/ as of a past date (computed live)",
             "leader",
             False,
             lambda rng: f"{api}?as_of={dt.date(2024, rng.randint(1, 12), 1)}",
         ),
     ]
+
+
+class Captured:
+    """The SELECT statements a request sends (sql, params), through the connection's execute wrapper."""
+
+    def __init__(self):
+        self.statements: list[tuple[str, object]] = []
+
+    def __call__(self, execute, sql, params, many, context):
+        if not many and sql.lstrip().upper().startswith(("SELECT", "WITH")):
+            self.statements.append((sql, params))
+        return execute(sql, params, many, context)
+
+
+def floor_ms(statements) -> float:
+    """The time of the very statements a request sent, re-run with a cursor (rows fetched): the
+    database's share, what no change to the Python side could go below."""
+    from django.db import connection
+
+    t0 = time.perf_counter()
+    with connection.cursor() as cursor:
+        for sql, params in statements:
+            cursor.execute(sql, params)
+            cursor.fetchall()
+    return (time.perf_counter() - t0) * 1000
+
+
+def timed_request(client, url):
+    """(response, ms, statements): the request timed, its SELECT statements captured."""
+    from django.db import connection
+
+    captured = Captured()
+    with connection.execute_wrapper(captured):
+        t0 = time.perf_counter()
+        response = client.get(url)
+        ms = (time.perf_counter() - t0) * 1000
+    return response, ms, captured.statements
+
+
+def edit_project(rng, ids, leaves, user):
+    """One audited edit through the service, as the edit page makes it: amount and sector. Returns ms."""
+    from decimal import Decimal
+
+    from investledger.core.audit import audit_context
+    from investledger.ledger.projects.models import Project
+    from investledger.ledger.projects.services import project_update
+
+    project = Project.objects.get(pk=rng.choice(ids))
+    fields = {"contract_value": project.contract_value + Decimal("10000"), "sector_id": rng.choice(leaves)}
+    t0 = time.perf_counter()
+    with audit_context(actor=user, source="bench"):
+        project_update(project=project, fields=fields, audit_message="benchmark edit")
+    return (time.perf_counter() - t0) * 1000
+
+
+def row_of(name, timings, floors=None):
+    row = {"name": name, "n": len(timings), "p50": statistics.median(timings), "p95": percentile(timings, 0.95)}
+    row["max"] = max(timings)
+    if floors:
+        row["floor50"] = statistics.median(floors)
+        row["floor95"] = percentile(floors, 0.95)
+        row["ratio"] = row["p50"] / row["floor50"] if row["floor50"] else float("nan")
+    text = f"  {name:<60} p50 {row['p50']:8.1f}  p95 {row['p95']:8.1f}  max {row['max']:8.1f} ms"
+    if floors:
+        text += f"  · floor p50 {row['floor50']:7.1f} p95 {row['floor95']:7.1f} ms · ×{row['ratio']:.1f}"
+    print(text, flush=True)
+    return row
 
 
 def measure(args):
@@ -239,6 +309,9 @@ def measure(args):
     from django.test import Client
 
     from investledger.accounts.models import User
+    from investledger.core import audit
+    from investledger.ledger.projects.models import Project
+    from investledger.reference.models import Sector
 
     clients = {}
     for persona in ("admin", "officer", "leader"):
@@ -251,46 +324,58 @@ def measure(args):
     from investledger.reporting import summary
     from investledger.reporting.models import SummaryStamp
 
+    editor = User.objects.get(username="bench_admin")
+    top = Project.objects.filter(signed_on__isnull=False, value_undisclosed=False).order_by("-pk").values("pk")
+    ids = list(top.values_list("pk", flat=True)[:2000])
+    leaves = list(Sector.objects.filter(parent__isnull=False).values_list("pk", flat=True))
+
     for name, persona, cached, make_url in scenarios():
         if only and not any(name.startswith(p) for p in only):
             continue
-        if cached == "summary":
+        if cached in ("summary", "after an edit", "edit"):
             if not summary.is_fresh():
                 done = summary.refresh()
                 print(f"  (summary cells rebuilt: {done['cells']:,} cells in {done['seconds']:.1f} s)", flush=True)
         else:
-            # "computed" = live from the ledger: no current summary cells, as right after a change.
+            # "computed live" = no current summary cells (a new day before the rebuild, or a unit-scoped reader).
             SummaryStamp.objects.all().delete()
         settings.INVESTLEDGER_DASHBOARD_CACHE_SECONDS = 300 if cached is True else 0
         cache.clear()
         client = clients[persona]
+        requests = args.requests if not name.startswith("/api/metrics/ as of") else max(5, args.requests // 3)
+        if cached == "edit":
+            # The edit alone: with the summary update (as now), then without it (as before; the cells go stale).
+            for _ in range(args.warmup):
+                edit_project(rng, ids, leaves, editor)
+            with_update = [edit_project(rng, ids, leaves, editor) for _ in range(requests)]
+            results.append(row_of(name.replace("(edit)", "(with the summary update)"), with_update))
+            hooks = list(audit.AFTER_RECORD)
+            audit.AFTER_RECORD.clear()
+            try:
+                without = [edit_project(rng, ids, leaves, editor) for _ in range(requests)]
+            finally:
+                audit.AFTER_RECORD.extend(hooks)
+            results.append(row_of(name.replace("(edit)", "(without it, as before)"), without))
+            continue
         for _ in range(args.warmup):
             response = client.get(make_url(rng))
             if response.status_code != 200:
                 sys.exit(f"{name}: HTTP {response.status_code}")
-        requests = args.requests if not name.startswith("/api/metrics/ as of") else max(5, args.requests // 3)
-        timings = []
+        timings, floors, edits = [], [], []
         for _ in range(requests):
+            if cached == "after an edit":
+                edits.append(edit_project(rng, ids, leaves, editor))
             url = make_url(rng)
-            t0 = time.perf_counter()
-            response = client.get(url)
-            timings.append((time.perf_counter() - t0) * 1000)
+            response, ms, statements = timed_request(client, url)
+            timings.append(ms)
+            floors.append(floor_ms(statements))
             assert response.status_code == 200, (url, response.status_code)
             board = response.context and response.context.get("board") if hasattr(response, "context") else None
-            if cached == "summary" and board is not None:
+            if cached in ("summary", "after an edit") and board is not None:
                 assert board.source == "summary", (name, board.source)
-        row = {
-            "name": name,
-            "n": requests,
-            "p50": statistics.median(timings),
-            "p95": percentile(timings, 0.95),
-            "max": max(timings),
-        }
-        results.append(row)
-        print(
-            f"  {name:<48} p50 {row['p50']:8.1f}  p95 {row['p95']:8.1f}  max {row['max']:8.1f} ms",
-            flush=True,
-        )
+        results.append(row_of(name, timings, floors))
+        if edits:
+            results.append(row_of("   the edit before each request (project_update)", edits))
     return results
 
 
@@ -316,10 +401,14 @@ def main():
     results = measure(args)
     print(f"» load average after: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     print()
-    print(f"| {vendor} · {count:,} projects | requests | p50 ms | p95 ms | max ms |")
-    print("|---|---:|---:|---:|---:|")
+    print(
+        f"| {vendor} · {count:,} projects | requests | p50 ms | p95 ms | max ms | floor p50 ms | floor p95 ms "
+        "| p50 ÷ floor |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for row in results:
-        print(f"| {row['name']} | {row['n']} | {row['p50']:.0f} | {row['p95']:.0f} | {row['max']:.0f} |")
+        floor = f"{row['floor50']:.0f} | {row['floor95']:.0f} | {row['ratio']:.1f}" if "floor50" in row else "— | — | —"
+        print(f"| {row['name']} | {row['n']} | {row['p50']:.0f} | {row['p95']:.0f} | {row['max']:.0f} | {floor} |")
 
 
 if __name__ == "__main__":
