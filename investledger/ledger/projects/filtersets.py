@@ -13,6 +13,8 @@ from investledger.ledger.projects.choices import AgreementType, SideState, Stage
 from investledger.ledger.projects.models import Project, Signing, signing_events
 from investledger.reference.models import Area, Sector
 
+EVENT_IDS_READ_FIRST = 5_000
+
 
 class ProjectFilterSet(filters.FilterSet):
     """Filters of the ledger. Area and sector include their sub-areas and sub-sectors.
@@ -85,8 +87,14 @@ class ProjectFilterSet(filters.FilterSet):
 
     def filter_event(self, queryset, name, event):
         """Projects signed at the event (first signing or a later one)."""
-        # Through ids, not a join: DISTINCT over the whole row would sort every match.
-        return queryset.filter(pk__in=Signing.objects.filter(event=event).values("project_id")) if event else queryset
+        if not event:
+            return queryset
+        # Through ids, not a join: DISTINCT over the whole row would sort every match. An event's few
+        # thousand ids are read first: as a subquery, PostgreSQL walked the list's order index through
+        # every project to find a page of an early event's (12 s at 1,000,000 projects).
+        signed_there = Signing.objects.filter(event=event).values_list("project_id", flat=True)
+        ids = list(signed_there[: EVENT_IDS_READ_FIRST + 1])
+        return queryset.filter(pk__in=ids if len(ids) <= EVENT_IDS_READ_FIRST else signed_there)
 
     def filter_investor(self, queryset, name, investor):
         if not investor:

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from investledger.core.audit import audit_context
 from investledger.core.models import AuditEntry
-from investledger.ledger.projects import services
+from investledger.ledger.projects import filtersets, services
 from investledger.ledger.projects.choices import SideState, SigningKind
 from investledger.ledger.projects.models import Project, Signing
 from investledger.testing import make_investor, make_project
@@ -113,6 +113,18 @@ class TestLedgerList:
             reverse("projects:project_list"), {"area": reference_data.north.pk}
         )
         assert listed_pks(response) == {ledger["north"].pk, ledger["park"].pk}
+
+    @pytest.mark.parametrize("read_first", [0, 5_000])
+    def test_the_event_filter_lists_the_events_projects_in_scope_whether_its_ids_are_read_first_or_not(
+        self, client, personas, ledger, reference_data, monkeypatch, read_first
+    ):
+        monkeypatch.setattr(filtersets, "EVENT_IDS_READ_FIRST", read_first)
+        url = reverse("projects:project_list")
+        signed_there = {ledger["north"].pk, ledger["south"].pk}
+        assert listed_pks(login(client, personas.admin).get(url, {"event": reference_data.event.pk})) == signed_there
+        assert listed_pks(login(client, personas.officer_north).get(url, {"event": reference_data.event.pk})) == {
+            ledger["north"].pk
+        }
 
     def test_it_filters_by_value_in_hundred_millions_and_by_sector(self, client, personas, ledger, reference_data):
         login(client, personas.admin)
