@@ -20,6 +20,8 @@ from investledger.core import clock, spreadsheets
 from investledger.core.forms import style_filters
 from investledger.core.middleware import client_address
 from investledger.core.views import paginate_by_ids
+from investledger.core.widgets import FastSelect, cached_choices
+from investledger.core.widgets import version as choices_version
 from investledger.ledger.opportunities import feed, services
 from investledger.ledger.opportunities.filtersets import OpportunityFilterSet
 from investledger.ledger.opportunities.forms import InterestForm
@@ -35,15 +37,30 @@ def public_opportunities():
     return Opportunity.objects.public().select_related(*RELATED).prefetch_related("sectors")
 
 
+def _used_choices() -> dict[str, list[int]]:
+    """The categories, host areas and sectors of the published open opportunities."""
+    used = Opportunity.objects.public().order_by()
+
+    def ids(field: str) -> list[int]:
+        return sorted({pk for pk in used.values_list(field, flat=True) if pk is not None})
+
+    return {"category": ids("category"), "area": ids("host_area"), "sector": ids("sectors")}
+
+
 def _filtered(request):
     filterset = OpportunityFilterSet(request.GET or None, queryset=public_opportunities(), request=request)
     form = filterset.form
-    used = Opportunity.objects.public()
-    # Choices offered are those the catalogue holds, so no filter leads to an empty page by design.
-    form.fields["category"].queryset = OpportunityCategory.objects.filter(pk__in=used.values("category"))
-    form.fields["area"].queryset = Area.objects.filter(pk__in=used.values("host_area")).order_by("path")
-    form.fields["sector"].queryset = Sector.objects.filter(pk__in=used.values("sectors")).order_by("position", "code")
+    # Choices offered are those the catalogue holds, so no filter leads to an empty page by design; which
+    # they are is read once per data version (at 10,000 opportunities the sectors' alone took 15 ms).
+    used = cached_choices("public-catalogue-choices", choices_version(), _used_choices)
+    form.fields["category"].queryset = OpportunityCategory.objects.filter(pk__in=used["category"])
+    form.fields["area"].queryset = Area.objects.filter(pk__in=used["area"]).order_by("path")
+    form.fields["sector"].queryset = Sector.objects.filter(pk__in=used["sector"]).order_by("position", "code")
     style_filters(form)
+    for name in ("category", "area", "sector", "size", "mode"):
+        field = form.fields[name]
+        # Written directly: Django's option template is about 0.1 ms an option, over a hundred here.
+        field.widget = FastSelect(attrs=field.widget.attrs, choices=field.widget.choices)
     queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
     return filterset, queryset.order_by("list__released_on", "category__position", "id")
 

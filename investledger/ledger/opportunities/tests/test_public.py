@@ -92,6 +92,25 @@ class CatalogueTests:
         assert shown(mode="equity") == {logistics.pk, franchise.pk}
         assert shown(mode="lease") == set()
 
+    def test_its_filters_offer_what_was_published_since_the_last_view(
+        self, reference_data, north_list, north_opportunities
+    ):
+        client = Client()
+        url = reverse("opportunities:public_catalogue")
+
+        def offered(field: str) -> set[int]:
+            return {pk for pk, _label in client.get(url).context["filter_form"].fields[field].choices if pk}
+
+        assert reference_data.south.pk not in offered("area")  # read once and kept until the ledger changes
+        with audit_context(source="test"):
+            south_list = services.list_create(
+                fields={"title": "南区机会清单", "publishing_area": reference_data.south, "published": True}
+            )
+        add_opportunity(south_list, title="南区新厂房", area=reference_data.south, code="franchising")
+        assert reference_data.south.pk in offered("area")
+        south = client.get(url, {"area": reference_data.south.pk}).context["page_obj"].object_list
+        assert [o.title for o in south] == ["南区新厂房"]
+
 
 class InterestTests:
     def url(self, opportunity):
