@@ -18,7 +18,7 @@ from django.http import Http404
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from investledger.core import audit
+from investledger.core import audit, caching
 from investledger.core.money import YI
 from investledger.core.templatetags.ledger import money, percent
 from investledger.reporting import metrics, selectors, summary
@@ -124,11 +124,12 @@ def build(user, cohort: Cohort, as_of: dt.date) -> Dashboard:
     seconds = settings.INVESTLEDGER_DASHBOARD_CACHE_SECONDS
     if not seconds:
         return _build(user, cohort, as_of)
-    key = _cache_key(user, cohort, as_of)
-    found = cache.get(key)
-    if found is None:
-        found = _build(user, cohort, as_of)
-        cache.set(key, found, seconds)
+    key = _cache_key(user, cohort, as_of)  # names the language: the texts are kept translated
+    stored = cache.get(key)
+    if stored is not None:
+        return caching.thaw(stored)
+    found = _build(user, cohort, as_of)
+    cache.set(key, caching.freeze(found), seconds)
     return found
 
 

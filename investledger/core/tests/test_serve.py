@@ -94,3 +94,31 @@ def test_debug_is_off_unless_asked_for():
     env["DEBUG"] = "1"
     result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "True"
+
+
+@pytest.mark.parametrize(("threads", "worker"), [(1, "SyncWorker"), (4, "ThreadWorker")])
+def test_serve_runs_gunicorns_threaded_worker_when_given_threads(threads, worker):
+    from gunicorn.config import Config
+
+    from investledger.core.management.commands.serve import gunicorn_settings
+
+    config = Config()
+    for name, value in gunicorn_settings("127.0.0.1:8000", workers=3, threads=threads, timeout=60).items():
+        config.set(name, value)
+    assert config.threads == threads
+    assert config.worker_class.__name__ == worker
+
+
+def test_serve_takes_its_threads_from_web_threads_by_default(settings, monkeypatch):
+    from django.core.management import call_command
+
+    from investledger.core.management.commands import serve
+
+    started = {}
+    monkeypatch.setattr(serve, "run_gunicorn", lambda addrport, **options: started.update(options))
+    monkeypatch.setattr(serve, "call_command", lambda *args, **kwargs: None)  # no migrate, no collectstatic
+    settings.WEB_THREADS = 3
+    call_command("serve", "127.0.0.1:8000", "--workers", "2")
+    assert started["threads"] == 3 and started["workers"] == 2
+    call_command("serve", "127.0.0.1:8000", "--workers", "2", "--threads", "5")
+    assert started["threads"] == 5

@@ -34,12 +34,18 @@ class Command(BaseCommand):
             default=None,
             help="gunicorn worker processes (default: 2 x cores + 1, or WEB_CONCURRENCY).",
         )
+        parser.add_argument(
+            "--threads",
+            type=int,
+            default=None,
+            help="threads per worker process (default: WEB_THREADS; more than 1 runs gunicorn's threaded worker).",
+        )
         parser.add_argument("--timeout", type=int, default=60, help="seconds before a silent worker is restarted.")
         parser.add_argument(
             "--dev", action="store_true", help="Django's development server with auto-reload (never in production)."
         )
 
-    def handle(self, *args, addrport, no_migrate, workers, timeout, dev, **options):
+    def handle(self, *args, addrport, no_migrate, workers, threads, timeout, dev, **options):
         if ":" not in addrport:
             raise CommandError(f"expected ADDR:PORT, got {addrport!r} (for example 127.0.0.1:8000 or 0.0.0.0:8080)")
         if not no_migrate:
@@ -50,29 +56,41 @@ class Command(BaseCommand):
             return
         call_command("collectstatic", interactive=False, verbosity=0)
         workers = workers or default_workers()
+        threads = threads or settings.WEB_THREADS
         self.stdout.write(
             self.style.SUCCESS(
-                f"investledger at http://{addrport}/ (log in at /accounts/login/): gunicorn, {workers} workers, "
+                f"investledger at http://{addrport}/ (log in at /accounts/login/): gunicorn, {workers} workers "
+                f"of {threads} thread{'s' if threads > 1 else ''}, "
                 f"DEBUG {'on' if settings.DEBUG else 'off'}"
             )
         )
         self.stdout.flush()
-        run_gunicorn(addrport, workers=workers, timeout=timeout)
+        run_gunicorn(addrport, workers=workers, threads=threads, timeout=timeout)
 
 
-def run_gunicorn(addrport: str, *, workers: int, timeout: int) -> None:
+def gunicorn_settings(addrport: str, *, workers: int, threads: int, timeout: int) -> dict:
+    """gunicorn's settings for `serve`. More than one thread makes gunicorn run its threaded worker
+    (gthread): a worker waiting for the database answers another request meanwhile."""
+    return {
+        "bind": addrport,
+        "workers": workers,
+        "threads": threads,
+        "timeout": timeout,
+        "graceful_timeout": 20,
+        "accesslog": settings.INVESTLEDGER_ACCESS_LOG,
+        "errorlog": "-",
+        "loglevel": settings.LOG_LEVEL.lower(),
+        # Workers are recycled now and then so that a slow leak in any library never grows unbounded.
+        "max_requests": 2000,
+        "max_requests_jitter": 200,
+    }
+
+
+def run_gunicorn(addrport: str, *, workers: int, threads: int = 1, timeout: int) -> None:
     class _Server(BaseApplication):
         def load_config(self):
-            self.cfg.set("bind", addrport)
-            self.cfg.set("workers", workers)
-            self.cfg.set("timeout", timeout)
-            self.cfg.set("graceful_timeout", 20)
-            self.cfg.set("accesslog", settings.INVESTLEDGER_ACCESS_LOG)
-            self.cfg.set("errorlog", "-")
-            self.cfg.set("loglevel", settings.LOG_LEVEL.lower())
-            # Workers are recycled now and then so that a slow leak in any library never grows unbounded.
-            self.cfg.set("max_requests", 2000)
-            self.cfg.set("max_requests_jitter", 200)
+            for name, value in gunicorn_settings(addrport, workers=workers, threads=threads, timeout=timeout).items():
+                self.cfg.set(name, value)
 
         def load(self):
             # Built in each worker, after collectstatic: WhiteNoise indexes STATIC_ROOT when it starts.
