@@ -431,7 +431,63 @@ def scenarios(project_list_url: str | None):
             ("page: text search", "admin", lambda r: f"{page}?q={r.choice(words)}"),
             ("page: sort by value desc", "admin", lambda r: f"{page}?ordering=-value"),
         ]
+    return items + search_scenarios(project_list_url) + record_page_scenarios(events)
+
+
+def search_scenarios(page: str | None):
+    """The free-text search beyond one common word: a rare name, an investor, a reference, and the
+    district officer's search (their scope and the text together)."""
+    from investledger.ledger.investors.models import Investor
+    from investledger.ledger.projects.models import Project
+
+    api = "/api/projects/"
+    tails = ["产业园", "生产基地", "研发中心", "总部", "项目", "制造基地", "二期", "扩建项目"]
+    investors = list(Investor.objects.order_by("pk").values_list("name", flat=True)[:500])
+    references = list(Project.objects.order_by("pk").values_list("reference", flat=True)[:2000:4])
+    words = ["智能", "新能源", "半导体", "生物", "材料", "芯片", "数据"]
+    items = [
+        ("api: text search, rare name", "admin", lambda r: f"{api}?q={r.choice(tails)}{r.randint(1000, 99999)}"),
+        ("api: text search, investor", "admin", lambda r: f"{api}?q={r.choice(investors)[3:10]}"),
+        ("api: text search, reference", "admin", lambda r: f"{api}?q={r.choice(references).lower()}"),
+        ("api: text search, one word (district officer)", "officer", lambda r: f"{api}?q={r.choice(words)}"),
+    ]
+    if page:
+        items += [
+            ("page: text search, rare name", "admin", lambda r: f"{page}?q={r.choice(tails)}{r.randint(1000, 99999)}"),
+            ("page: text search (district officer)", "officer", lambda r: f"{page}?q={r.choice(words)}"),
+        ]
     return items
+
+
+def record_page_scenarios(events):
+    """The pages of one record and the events list: event list, event detail, project detail."""
+    from django.urls import reverse
+
+    from investledger.accounts.models import User
+    from investledger.ledger.projects.models import Project
+
+    officer = User.objects.get(username="bench_officer")
+    everyone = list(Project.objects.order_by("pk").values_list("pk", flat=True)[::997])
+    theirs = list(Project.objects.visible_to(officer).order_by("pk").values_list("pk", flat=True)[:100_000:199])
+    their_events = list(
+        Project.objects.visible_to(officer).order_by().values_list("first_event_id", flat=True).distinct()[:300]
+    )
+    return [
+        ("page: event list", "admin", lambda r: reverse("events:event_list")),
+        ("page: event list (district officer)", "officer", lambda r: reverse("events:event_list")),
+        ("page: event detail", "admin", lambda r: reverse("events:event_detail", args=[r.choice(events)])),
+        (
+            "page: event detail (district officer)",
+            "officer",
+            lambda r: reverse("events:event_detail", args=[r.choice(their_events)]),
+        ),
+        ("page: project detail", "admin", lambda r: reverse("projects:project_detail", args=[r.choice(everyone)])),
+        (
+            "page: project detail (district officer)",
+            "officer",
+            lambda r: reverse("projects:project_detail", args=[r.choice(theirs)]),
+        ),
+    ]
 
 
 def favour(niceness: int = -15) -> str:

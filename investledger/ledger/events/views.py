@@ -62,6 +62,10 @@ class EventListView(ObjectListView):
 event_list = EventListView.as_view()
 
 
+# How many of the projects first signed at an event its page lists (the largest first).
+PROJECTS_SHOWN = 100
+
+
 @login_required
 def event_detail(request, pk: int):
     user = request.user
@@ -83,11 +87,13 @@ def event_detail(request, pk: int):
         }
         for line in totals.by_sector
     ]
-    projects = (
+    # The largest projects first signed here; a ceremony's fifty fit whole, an event with thousands
+    # (a year's online signings) shows its largest and links to all of them in the ledger.
+    projects = list(
         Project.objects.visible_to(user)
         .filter(first_event=event)
         .select_related("investor", "host_area", "sector")
-        .order_by("-contract_value_cny", "pk")
+        .order_by("-contract_value_cny", "pk")[: PROJECTS_SHOWN + 1]
     )
     context = {
         "event": event,
@@ -96,7 +102,9 @@ def event_detail(request, pk: int):
         "as_of_error": as_of_error,
         "totals": totals,
         "sectors": sectors,
-        "projects": projects,
+        "projects": projects[:PROJECTS_SHOWN],
+        "more_projects": len(projects) > PROJECTS_SHOWN,
+        "projects_shown": PROJECTS_SHOWN,
         "count_gap": (totals.count - event.announced_count) if event.announced_count is not None else None,
         "value_gap": (totals.value_cny - event.announced_value_cny) if event.announced_value_cny is not None else None,
         "announced_elsewhere": announced_elsewhere(user, event, totals) if not as_of else [],

@@ -7,7 +7,8 @@ On PostgreSQL the names are indexed by their characters and pairs of characters 
 0010_name_search_grams; pg_trgm serves no pattern shorter than three characters, and Chinese words
 are mostly two). The work is bounded whatever the text:
 
-- the index is first asked for up to `BROAD` matching projects (a bounded read: it stops there);
+- the index is first asked for up to `BROAD` matching projects (a bounded read: it stops there),
+  unless the planner's statistics of the index already say the word is far more common;
 - fewer: the ledger is filtered by those ids, so whatever else is filtered or sorted, the database
   reads at most `BROAD` rows for the text;
 - more (a common word, 生物 in one project in ten): the text becomes a test of each row, and the
@@ -20,14 +21,20 @@ SQLite reads every name (the same test, unindexed): slower, the same answers.
 from __future__ import annotations
 
 from django.db import connection
-from django.db.models import BooleanField, F, Func, Q, QuerySet
-from django.db.models.functions import Upper
+from django.db.models import BooleanField, F, Func, Q, QuerySet, Value
+from django.db.models.functions import StrIndex, Upper
+from django.db.models.lookups import GreaterThan
 
 from investledger.ledger.investors.models import Investor
 from investledger.ledger.projects.models import Project
+from investledger.ledger.projects.totals import planner_estimate
 
 # Up to this many matches, the ledger is filtered by their ids; beyond, the text is a row test.
 BROAD = 2000
+# Estimated by the planner at this many times BROAD, a word is taken as common without probing.
+SURELY_COMMON = 10
+# A common word's investors are named by id up to this many (beyond, the subquery).
+INVESTORS_NAMED = 5000
 # The longest text searched: the longest name a project may have.
 MAX_LENGTH = Project._meta.get_field("name").max_length
 
@@ -55,15 +62,24 @@ def _indexed() -> bool:
     return connection.vendor == "postgresql"
 
 
+def _holds(field: str, value: str) -> Q:
+    """PostgreSQL: `field` contains `value` in either case, tested after the index by strpos rather than
+    LIKE, which the planner could also try to answer from the trigram index: for a text shorter than
+    three characters that index holds nothing to look up and it reads every entry."""
+    return Q(GreaterThan(StrIndex(Upper(F(field)), Upper(Value(value))), 0))
+
+
 def _name_q(value: str) -> Q:
-    contains = Q(name__icontains=value)
-    return Q(GramsHold("name", text=value)) & contains if _indexed() else contains
+    if not _indexed():
+        return Q(name__icontains=value)
+    return Q(GramsHold("name", text=value)) & _holds("name", value)
 
 
 def _investors(value: str) -> QuerySet:
-    contains = Q(name__icontains=value) | Q(name_en__icontains=value)
     if _indexed():
-        contains = Q(GramsHold("name", "name_en", text=value)) & contains
+        contains = Q(GramsHold("name", "name_en", text=value)) & (_holds("name", value) | _holds("name_en", value))
+    else:
+        contains = Q(name__icontains=value) | Q(name_en__icontains=value)
     return Investor.objects.filter(contains).order_by().values("pk")
 
 
@@ -77,7 +93,15 @@ def matching(queryset: QuerySet, value: str) -> QuerySet:
     by_investor = Project.objects.filter(investor__in=_investors(value)).order_by().values_list("pk", flat=True)
     if not _indexed():
         return queryset.filter(pk__in=by_name.union(by_reference, by_investor))
-    found = list(by_name.union(by_reference, by_investor, all=True)[: BROAD + 1])
-    if len(found) <= BROAD:
-        return queryset.filter(pk__in=set(found))
-    return queryset.filter(Q(name__icontains=value) | Q(reference=value.upper()) | Q(investor__in=_investors(value)))
+    # A word the planner's statistics of the index already call common (生物: 160,000 of a million) is
+    # not probed: reading its index entries alone would cost more than the page.
+    estimate = planner_estimate(Project.objects.filter(GramsHold("name", text=value)))
+    if estimate is None or estimate <= BROAD * SURELY_COMMON:
+        found = list(by_name.union(by_reference, by_investor, all=True)[: BROAD + 1])
+        if len(found) <= BROAD:
+            return queryset.filter(pk__in=set(found))
+    # The investors found are named by their ids when they are not too many: the planner then knows
+    # how many projects they hold, so the list's estimated count (projects.totals) is near the truth.
+    investors = list(_investors(value).values_list("pk", flat=True)[: INVESTORS_NAMED + 1])
+    by_investor = investors if len(investors) <= INVESTORS_NAMED else _investors(value)
+    return queryset.filter(Q(name__icontains=value) | Q(reference=value.upper()) | Q(investor__in=by_investor))

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from investledger.core.audit import audit_context
 from investledger.core.models import AuditEntry
+from investledger.ledger.events import views
 from investledger.ledger.events.models import SigningEvent
 from investledger.ledger.projects import services
 from investledger.ledger.projects.choices import SigningKind
@@ -146,6 +147,23 @@ class TestEventDetail:
         response = login(client, personas.admin).get(reverse("events:event_detail", args=[expo["later"].pk]))
         assert list(response.context["projects"]) == []
         assert response.context["totals"].value_cny == 0
+
+    def test_an_event_with_more_projects_than_the_page_lists_shows_its_largest_and_links_to_all(
+        self, client, personas, expo, monkeypatch
+    ):
+        url = reverse("events:event_detail", args=[expo["event"].pk])
+        response = login(client, personas.admin).get(url)
+        assert [p.pk for p in response.context["projects"]] == [expo[k].pk for k in ("north", "south", "park")]
+        assert 'id="more-projects"' not in response.content.decode()
+        monkeypatch.setattr(views, "PROJECTS_SHOWN", 2)
+        response = client.get(url)
+        assert [p.pk for p in response.context["projects"]] == [expo["north"].pk, expo["south"].pk]
+        body = response.content.decode()
+        assert 'id="more-projects"' in body
+        assert f"{reverse('projects:project_list')}?first_event={expo['event'].pk}" in body
+        response = login(client, personas.officer_north).get(url)
+        assert [p.pk for p in response.context["projects"]] == [expo["north"].pk, expo["park"].pk]
+        assert 'id="more-projects"' not in response.content.decode()
 
     def test_a_user_without_role_cannot_open_events(self, client, personas, expo):
         response = login(client, personas.stranger).get(reverse("events:event_detail", args=[expo["event"].pk]))

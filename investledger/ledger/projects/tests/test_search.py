@@ -1,8 +1,9 @@
 """The ledger's free-text search: what it finds, on the page and in the API alike, for every reader.
 
-Each test runs with the search's two ways of reading on PostgreSQL: by the ids of few matches, and
-as a test of each row when the text is common (`BROAD` set to 1 makes every search with two
-matches or more common). SQLite has one way; the tests run there all the same.
+Each test runs with the search's ways of reading on PostgreSQL: by the ids of few matches, and as a
+test of each row when the text is common (`BROAD` set to 1 makes every search with two matches or
+more common), its investors named by id or, when there are many, by a subquery. SQLite has one way;
+the tests run there all the same.
 """
 
 import pytest
@@ -15,10 +16,12 @@ from investledger.testing import make_investor, make_project
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(params=["few", "common"])
+@pytest.fixture(params=["few", "common", "common, many investors"])
 def mode(request, monkeypatch):
-    if request.param == "common":
+    if request.param.startswith("common"):
         monkeypatch.setattr(search, "BROAD", 1)
+    if request.param.endswith("many investors"):
+        monkeypatch.setattr(search, "INVESTORS_NAMED", 0)
     return request.param
 
 
