@@ -93,6 +93,19 @@ class TestCountSource:
         assert shown.value is None
         assert shown.count > 2
 
+    def test_a_planner_estimate_far_above_the_limit_is_taken_without_counting(
+        self, client, personas, ledger, monkeypatch
+    ):
+        monkeypatch.setattr(totals, "planner_estimate", lambda queryset: 10 * totals.EXACT_LIMIT)
+        shown = ledger_totals(client, personas.admin, stage="signed")
+        assert (shown.source, shown.count, shown.value) == ("estimate", 10 * totals.EXACT_LIMIT, None)
+
+    def test_a_planner_estimate_near_the_limit_is_checked_by_counting(self, client, personas, ledger, monkeypatch):
+        monkeypatch.setattr(totals, "planner_estimate", lambda queryset: totals.EXACT_LIMIT)
+        shown = ledger_totals(client, personas.admin, stage="signed")
+        assert shown.source == "exact"
+        assert (shown.count, shown.value) == counted(personas.admin, stage="signed")
+
 
 class TestEstimateLabel:
     @pytest.mark.parametrize(
