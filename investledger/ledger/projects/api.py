@@ -12,7 +12,10 @@ Answers worth knowing as a client:
 - a district officer creating a project in an area outside their scope gets HTTP 400 on `host_area`
   (areas are reference data every user may read, so naming the field hides nothing);
 - deleting needs a `reason` (a project entered by mistake); ending a real project is
-  POST /api/projects/<id>/side-state/ with `"side_state": "terminated"`.
+  POST /api/projects/<id>/side-state/ with `"side_state": "terminated"`;
+- the list's `count` is the database's estimate when `count_estimated` is true (many matches and a
+  filter the summary cannot answer); to read a long list whole, page with `cursor=` (empty first, then
+  follow `next`): keyset pages, no count, as quick however deep.
 """
 
 from __future__ import annotations
