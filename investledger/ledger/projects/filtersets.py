@@ -76,8 +76,12 @@ class ProjectFilterSet(filters.FilterSet):
         model = Project
         fields: list[str] = []
 
+    # Set by the search: the index's statistics call the text common (projects/totals.py estimates).
+    common_text = False
+
     def filter_q(self, queryset, name, value):
-        return search.matching(queryset, value)
+        queryset, self.common_text = search.find(queryset, value)
+        return queryset
 
     def filter_area(self, queryset, name, area):
         return queryset.in_area(area) if area else queryset

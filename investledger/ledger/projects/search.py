@@ -85,23 +85,32 @@ def _investors(value: str) -> QuerySet:
 
 def matching(queryset: QuerySet, value: str) -> QuerySet:
     """`queryset` narrowed to the projects the text finds (empty text: unchanged)."""
+    return find(queryset, value)[0]
+
+
+def find(queryset: QuerySet, value: str) -> tuple[QuerySet, bool]:
+    """`queryset` narrowed to the projects the text finds, and whether the index's statistics call the
+    text common (more than SURELY_COMMON times BROAD projects: the list's count may then be estimated
+    without counting rows, projects/totals.py)."""
     value = value.strip()
     if not value:
-        return queryset
+        return queryset, False
     by_name = Project.objects.filter(_name_q(value)).order_by().values_list("pk", flat=True)
     by_reference = Project.objects.filter(reference=value.upper()).order_by().values_list("pk", flat=True)
     by_investor = Project.objects.filter(investor__in=_investors(value)).order_by().values_list("pk", flat=True)
     if not _indexed():
-        return queryset.filter(pk__in=by_name.union(by_reference, by_investor))
+        return queryset.filter(pk__in=by_name.union(by_reference, by_investor)), False
     # A word the planner's statistics of the index already call common (生物: 160,000 of a million) is
     # not probed: reading its index entries alone would cost more than the page.
     estimate = planner_estimate(Project.objects.filter(GramsHold("name", text=value)))
-    if estimate is None or estimate <= BROAD * SURELY_COMMON:
+    common = estimate is not None and estimate > BROAD * SURELY_COMMON
+    if not common:
         found = list(by_name.union(by_reference, by_investor, all=True)[: BROAD + 1])
         if len(found) <= BROAD:
-            return queryset.filter(pk__in=set(found))
+            return queryset.filter(pk__in=set(found)), False
     # The investors found are named by their ids when they are not too many: the planner then knows
     # how many projects they hold, so the list's estimated count (projects.totals) is near the truth.
     investors = list(_investors(value).values_list("pk", flat=True)[: INVESTORS_NAMED + 1])
     by_investor = investors if len(investors) <= INVESTORS_NAMED else _investors(value)
-    return queryset.filter(Q(name__icontains=value) | Q(reference=value.upper()) | Q(investor__in=by_investor))
+    rows = Q(name__icontains=value) | Q(reference=value.upper()) | Q(investor__in=by_investor)
+    return queryset.filter(rows), common

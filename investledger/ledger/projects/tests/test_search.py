@@ -7,10 +7,12 @@ the tests run there all the same.
 """
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from investledger.ledger.projects import search
+from investledger.ledger.projects import search, totals
 from investledger.testing import make_investor, make_project
 
 pytestmark = pytest.mark.django_db
@@ -151,3 +153,19 @@ def test_the_export_holds_what_the_search_finds(client, personas, ledger, mode):
     text = b"".join(response.streaming_content).decode("utf-8-sig")
     assert "南区生物疫苗基地" in text
     assert "北区生物医药产业园" not in text and "Lakeside" not in text
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the planner's estimate is PostgreSQL's")
+def test_a_common_word_is_counted_by_the_planners_estimate_without_reading_its_rows(
+    client, personas, ledger, monkeypatch
+):
+    monkeypatch.setattr(search, "SURELY_COMMON", 0)  # every word the index knows is common
+    monkeypatch.setattr(totals, "EXACT_LIMIT", 0)  # and any estimate is more than the exact count's limit
+    client.force_login(personas.admin)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("projects:project_list"), {"q": "生物"})
+    assert response.context["totals"].source == "estimate"
+    assert not [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"] and "projects_project" in q["sql"]]
+    monkeypatch.undo()  # as they are: a word of two projects is counted exactly
+    response = client.get(reverse("projects:project_list"), {"q": "生物"})
+    assert response.context["totals"].source == "exact"
