@@ -92,7 +92,10 @@ def planner_estimate(queryset) -> int | None:
     """The database's estimate of the queryset's rows (PostgreSQL's planner), None where there is none."""
     if connection.vendor != "postgresql":
         return None
-    plan = json.loads(rows_of(queryset).order_by().explain(format="json"))
+    text = rows_of(queryset).order_by().explain(format="json")
+    if not text:  # a queryset known to be empty (`pk__in=[]`, `none()`) sends no statement to explain
+        return 0
+    plan = json.loads(text)
     return int(plan[0]["Plan"]["Plan Rows"])
 
 

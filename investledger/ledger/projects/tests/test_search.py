@@ -169,3 +169,10 @@ def test_a_common_word_is_counted_by_the_planners_estimate_without_reading_its_r
     monkeypatch.undo()  # as they are: a word of two projects is counted exactly
     response = client.get(reverse("projects:project_list"), {"q": "生物"})
     assert response.context["totals"].source == "exact"
+
+
+def test_a_word_found_nowhere_answers_an_empty_list(client, personas, ledger, mode):
+    assert found(client, personas.admin, "不存在的项目名称") == set()
+    client.force_login(personas.admin)
+    response = client.get(reverse("projects:project_list"), {"q": "不存在的项目名称"})
+    assert response.context["totals"].count == 0
