@@ -2,6 +2,9 @@
 
 Each function is one transaction: it validates, saves, recounts what the counting rule derives and
 records the audit entry, so a change is never on record without its trail (or the reverse).
+The writes that record several entries (a project and its signing, the light supervision
+reassesses, the recount) run in `audit.collected()`: what derives from the ledger (the dashboard's
+summary cells) is brought up to date once, at the end of the service's transaction.
 """
 
 from __future__ import annotations
@@ -139,6 +142,7 @@ def _set_m2m(project: Project, m2m: dict | None) -> None:
 
 
 @transaction.atomic
+@audit.collected()
 def project_create(
     *,
     fields: dict,
@@ -185,6 +189,7 @@ def project_create(
 
 
 @transaction.atomic
+@audit.collected()
 def project_update(
     *,
     project: Project,
@@ -229,6 +234,7 @@ def project_update(
 
 
 @transaction.atomic
+@audit.collected()
 def project_set_stage(*, project: Project, stage: str, reason: str = "") -> Project:
     """Move a project to a lifecycle stage. Supervision calls this from the milestones met."""
     if stage not in STAGE_ORDER:
@@ -264,6 +270,7 @@ def project_set_light(*, project: Project, light: str, assessed_on: dt.date, rea
 
 
 @transaction.atomic
+@audit.collected()
 def project_set_side_state(
     *, project: Project, side_state: str, reason: str, since: dt.date | None, expected_version: int | None = None
 ) -> Project:
@@ -304,6 +311,7 @@ def project_involve_unit(*, project: Project, unit, expected_version: int | None
 
 
 @transaction.atomic
+@audit.collected()
 def project_delete(*, project: Project, reason: str) -> None:
     """Delete a project entered by mistake. Ending a real project is `project_set_side_state(terminated)`."""
     before = audit.snapshot(project)
@@ -319,6 +327,7 @@ def project_delete(*, project: Project, reason: str) -> None:
 
 
 @transaction.atomic
+@audit.collected()
 def signing_add(
     *,
     project: Project,

@@ -188,3 +188,17 @@ def test_two_writers_changing_the_same_cells_at_once_leave_them_equal_to_the_led
     assert errors == []
     with clock.frozen_at(TODAY):
         cells_equal_live(personas, reference_data)
+
+
+def test_an_edit_that_records_several_entries_updates_the_cells_once(
+    big_ledger, ledger, personas, reference_data, today, monkeypatch
+):
+    summary.refresh()
+    calls = []
+    update = summary.update_cells
+    monkeypatch.setattr(summary, "update_cells", lambda keys, day: calls.append(len(keys)) or update(keys, day))
+    with audit_context(actor=None, source="test"):
+        # The amount changes the project and its first signing, then the signings are recounted.
+        project_update(project=ledger.n1, fields={"contract_value": Decimal("777000000.15")})
+    assert len(calls) == 1
+    cells_equal_live(personas, reference_data)
