@@ -294,7 +294,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--max-requests", type=int, default=5000, help="per client, a bound besides time")
     parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) * 2 + 1)
-    parser.add_argument("--threads", type=int, default=1, help="gunicorn threads per worker (1: sync worker)")
+    parser.add_argument(
+        "--threads", type=int, default=2, help="gunicorn threads per worker (serve's default, 2; 1: the sync worker)"
+    )
     parser.add_argument("--no-floor", action="store_true", help="skip the database-alone replay")
     parser.add_argument("--load-demo", action="store_true", help="migrate and load the demo first")
     args = parser.parse_args()

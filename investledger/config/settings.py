@@ -298,9 +298,11 @@ INVESTLEDGER_DAILY_AT = os.environ.get("INVESTLEDGER_DAILY_AT", "01:15")
 # Worker processes when --workers is not given; 0 means gunicorn's advice, (2 x cores) + 1. Most
 # platforms set WEB_CONCURRENCY.
 WEB_CONCURRENCY = int(os.environ.get("WEB_CONCURRENCY") or 0)
-# Threads per worker process when --threads is not given (1: gunicorn's sync worker; more: its
-# threaded worker, docs/benchmarks.md "Serving under load").
-WEB_THREADS = int(os.environ.get("WEB_THREADS") or 1)
+# Threads per worker process when --threads is not given. Two or more run gunicorn's threaded worker,
+# which keeps telling gunicorn it is alive while a thread streams a long download; a sync worker (1)
+# is killed, download and all, by any request longer than serve's --timeout (docs/benchmarks.md,
+# "Serving under load").
+WEB_THREADS = int(os.environ.get("WEB_THREADS") or 2)
 # gunicorn's access log: a file, "-" for standard output; unset for none.
 INVESTLEDGER_ACCESS_LOG = os.environ.get("INVESTLEDGER_ACCESS_LOG") or None
 # The level of the application's log and of gunicorn's error log.

@@ -122,3 +122,16 @@ def test_serve_takes_its_threads_from_web_threads_by_default(settings, monkeypat
     assert started["threads"] == 3 and started["workers"] == 2
     call_command("serve", "127.0.0.1:8000", "--workers", "2", "--threads", "5")
     assert started["threads"] == 5
+
+
+def test_by_default_serve_runs_a_worker_that_outlives_a_download_longer_than_its_timeout(settings):
+    """A sync worker reports to gunicorn only between requests: an export of a million rows (a minute
+    or more) was cut off with the worker at the 60 s timeout. The threaded worker reports meanwhile."""
+    from gunicorn.config import Config
+
+    from investledger.core.management.commands.serve import gunicorn_settings
+
+    config = Config()
+    for name, value in gunicorn_settings("127.0.0.1:8000", workers=3, threads=settings.WEB_THREADS, timeout=60).items():
+        config.set(name, value)
+    assert config.worker_class.__name__ == "ThreadWorker"

@@ -38,7 +38,7 @@ class Command(BaseCommand):
             "--threads",
             type=int,
             default=None,
-            help="threads per worker process (default: WEB_THREADS; more than 1 runs gunicorn's threaded worker).",
+            help="threads per worker process (default: WEB_THREADS, 2; more than 1 runs gunicorn's threaded worker).",
         )
         parser.add_argument("--timeout", type=int, default=60, help="seconds before a silent worker is restarted.")
         parser.add_argument(
