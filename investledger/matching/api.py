@@ -12,7 +12,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.permissions import IsAuthenticated
@@ -70,7 +70,11 @@ class MatchViewSet(viewsets.ViewSet):
             OpenApiParameter("investor", int, description="Rank the open opportunities that fit this investor."),
             OpenApiParameter("limit", int, description=f"How many, best first (1 to {MATCHES_MAX}; 10 by default)."),
         ],
-        responses={200: MatchSerializer(many=True)},
+        responses={
+            200: MatchSerializer(many=True),
+            400: OpenApiResponse(description="neither or both of opportunity and investor, or a limit out of range"),
+            404: OpenApiResponse(description="no such opportunity or investor in the reader's scope"),
+        },
     )
     def list(self, request):
         user = request.user

@@ -152,7 +152,9 @@ def test_the_page_follows_the_worker_reading_and_checking_an_upload(
     reading = {"en": "Reading the file…", "zh-hans": "正在读取文件…"}[language]
     page.wait_for_selector(f"#progress:has-text('{reading}')")
     page.screenshot(path=f"/tmp/intake-reading-{language}.png", full_page=True)
-    assert run_queue() == ["read_batch"]
+    # The dashboard seen at sign-in may have queued a refresh of its summary cells; the import's own
+    # work is what the page follows.
+    assert [task for task in run_queue() if task != "refresh_summary_task"] == ["read_batch"]
     page.wait_for_selector("#mapping-form")  # the poll moved the page on
 
     page.click("#mapping-form button[type=submit]")
@@ -163,7 +165,7 @@ def test_the_page_follows_the_worker_reading_and_checking_an_upload(
     }
     page.wait_for_selector(f"#progress:has-text('{checking[language]}')")
     page.screenshot(path=f"/tmp/intake-checking-{language}.png", full_page=True)
-    assert run_queue() == ["validate_batch"]
+    assert [task for task in run_queue() if task != "refresh_summary_task"] == ["validate_batch"]
     page.wait_for_selector("#commit-form button:not([disabled])")  # the poll reloaded the page: the preview
     batch.refresh_from_db()
     assert batch.status == ImportBatch.Status.VALIDATED and batch.rows_validated == 30
