@@ -235,7 +235,10 @@ def investor_q(user, action: str = Action.VIEW, prefix: str = "") -> Q:
     project = apps.get_model("projects", "Project")
     visible_projects = project.objects.filter(project_q(user, action))
     pk_in = _prefixed(prefix, "pk__in")
-    q = Q(**{pk_in: visible_projects.values("investor_id")}) | Q(**{pk_in: visible_projects.values("co_investors")})
+    # The co-investors are read from their link table (an outer join of every visible project to its
+    # links, as `values("co_investors")` writes it, hashed all of them: 13 ms of a matching query).
+    co_investing = project.co_investors.through.objects.filter(project_id__in=visible_projects.values("pk"))
+    q = Q(**{pk_in: visible_projects.values("investor_id")}) | Q(**{pk_in: co_investing.values("investor_id")})
     if can(user, Action.CREATE):
         # Investors that no project names yet (one a district just added) are the pool a project
         # is entered from; an investor already on another district's projects stays hidden.
