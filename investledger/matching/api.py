@@ -14,13 +14,14 @@ from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from investledger.core import access
 from investledger.core.access import Action
 from investledger.core.api import ScopedViewSetMixin, validation_error_from
+from investledger.core.views import get_visible_or_404
 from investledger.ledger.investors.models import Investor
 from investledger.ledger.opportunities.models import Opportunity
 from investledger.matching import explain, scoring, selectors, services
@@ -46,17 +47,13 @@ class MatchSerializer(serializers.Serializer):
     reasons = ReasonSerializer(many=True)
 
 
-def _one_visible(model, user, raw: str | None, name: str):
-    """The object of `model` with the id given in parameter `name`, if `user` may see it; else 404."""
+def _id_param(raw: str, name: str) -> int:
+    """The id given in query parameter `name`; a refusal naming it when it is not a number."""
     try:
-        pk = int(raw or "")
+        return int(raw)
     except ValueError:
         said = _("Give the id of one opportunity.") if name == "opportunity" else _("Give the id of one investor.")
         raise serializers.ValidationError({name: said}) from None
-    found = model.objects.visible_to(user).filter(pk=pk).first()
-    if found is None:
-        raise NotFound()
-    return found
 
 
 class MatchViewSet(viewsets.ViewSet):
@@ -92,10 +89,10 @@ class MatchViewSet(viewsets.ViewSet):
         if not 1 <= limit <= MATCHES_MAX:
             raise serializers.ValidationError({"limit": [_("Give a number from 1 to %(max)s.") % {"max": MATCHES_MAX}]})
         if "opportunity" in params:
-            opportunity = _one_visible(Opportunity, user, params["opportunity"], "opportunity")
+            opportunity = get_visible_or_404(Opportunity.objects, user, _id_param(params["opportunity"], "opportunity"))
             matches = selectors.investors_for(selectors.opportunity_input(opportunity), user, limit=limit)
         else:
-            investor = _one_visible(Investor, user, params["investor"], "investor")
+            investor = get_visible_or_404(Investor.objects, user, _id_param(params["investor"], "investor"))
             matches = selectors.opportunities_for(investor, user, limit=limit)
         sectors = sector_names(matches)
         data = [
@@ -158,10 +155,9 @@ class DismissalViewSet(
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        opportunity = _one_visible(Opportunity, user, str(data["opportunity"].pk), "opportunity")
-        investor = _one_visible(Investor, user, str(data["investor"].pk), "investor")
-        if not Opportunity.objects.visible_to(user, DISMISS).filter(pk=opportunity.pk).exists():
-            raise PermissionDenied()
+        # As the page does: 404 outside the reader's scope, 403 where the opportunity is seen but not changed.
+        opportunity = get_visible_or_404(Opportunity.objects, user, data["opportunity"].pk, DISMISS)
+        investor = get_visible_or_404(Investor.objects, user, data["investor"].pk)
         try:
             dismissal = services.match_dismiss(
                 opportunity=opportunity, investor=investor, reason=data["reason"], user=user
